@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AnalysisModule } from '../analysis/analysis.module';
+import { CoverageModule } from '../coverage/coverage.module';
+import { IngestionModule } from '../ingestion/ingestion.module';
+import { PricesModule } from '../prices/prices.module';
+import { AdminTokenGuard } from './admin-token.guard';
+import { AnalysisController } from './analysis.controller';
+import { HealthController } from './health.controller';
+import { IngestionController } from './ingestion.controller';
+import { ObservationsController } from './observations.controller';
+import { ReferenceController } from './reference.controller';
+
+// Controllers and DTOs only: the one contract for economists and the dashboard.
+@Module({
+  imports: [PricesModule, IngestionModule, AnalysisModule, CoverageModule],
+  controllers: [HealthController, ReferenceController, ObservationsController, AnalysisController, IngestionController],
+  providers: [AdminTokenGuard],
+})
+export class ApiModule {}

@@ -1,0 +1,60 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CommaList, ID_PATTERN, IsIsoDay, ToInt } from './validators';
+
+export const MAX_PAGE_SIZE = 5000;
+export const DEFAULT_PAGE_SIZE = 500;
+
+export class ObservationsQueryDto {
+  @ApiPropertyOptional({ description: 'Commodity id or comma-separated ids (see /api/commodities), e.g. rice or rice,usd', example: 'rice' })
+  @IsOptional()
+  @CommaList()
+  @ArrayMaxSize(50)
+  @Matches(ID_PATTERN, { each: true, message: 'commodity must be commodity ids such as rice' })
+  commodity?: string[];
+
+  @ApiPropertyOptional({ description: 'Market id or comma-separated ids (see /api/markets)', example: 'pyongyang' })
+  @IsOptional()
+  @CommaList()
+  @ArrayMaxSize(100)
+  @Matches(ID_PATTERN, { each: true, message: 'market must be market ids such as pyongyang' })
+  market?: string[];
+
+  @ApiPropertyOptional({ description: 'Source id or comma-separated ids (see /api/sources)', example: 'dailynk-sheet' })
+  @IsOptional()
+  @CommaList()
+  @ArrayMaxSize(20)
+  @Matches(ID_PATTERN, { each: true, message: 'source must be source ids such as dailynk-sheet' })
+  source?: string[];
+
+  @ApiPropertyOptional({ description: 'First survey date included, YYYY-MM-DD', example: '2010-01-01' })
+  @IsOptional()
+  @IsIsoDay()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last survey date included, YYYY-MM-DD', example: '2019-12-31' })
+  @IsOptional()
+  @IsIsoDay()
+  to?: string;
+
+  @ApiPropertyOptional({
+    description: `Rows per page (JSON), default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}. For CSV: the total number of rows to export (default: all).`,
+    minimum: 1,
+  })
+  @IsOptional()
+  @ToInt()
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(1_000_000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv; Accept: text/csv also selects CSV' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}

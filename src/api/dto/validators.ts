@@ -1,0 +1,40 @@
+import { Transform } from 'class-transformer';
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isCalendarDate } from '../../sources/shared/normalise';
+
+// A calendar day written YYYY-MM-DD ("2019-02-30" is refused).
+export function IsIsoDay(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIsoDay',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a calendar date written YYYY-MM-DD`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+          return !!m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+        },
+      },
+    });
+}
+
+// Accepts "a,b" and repeated parameters (?m=a&m=b) alike, as a list of trimmed, non-empty items.
+export const CommaList = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
+    return parts.map((s) => s.trim()).filter((s) => s !== '');
+  });
+
+export const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => {
+    if (value === 'true' || value === '1' || value === true) return true;
+    if (value === 'false' || value === '0' || value === false) return false;
+    return value;
+  });
+
+export const ToInt = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
+
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IngestionService } from '../ingestion/ingestion.service';
+import { RunLedgerService } from '../ingestion/run-ledger.service';
+import { PricesService } from '../prices/prices.service';
+import { AdminTokenGuard } from './admin-token.guard';
+import { RunsQueryDto, StartRunDto } from './dto/runs.dto';
+
+@ApiTags('ingestion')
+@Controller('ingestion')
+export class IngestionController {
+  constructor(
+    private readonly ledger: RunLedgerService,
+    private readonly ingestion: IngestionService,
+    private readonly prices: PricesService,
+  ) {}
+
+  @Get('runs')
+  @ApiOperation({
+    summary: 'The ingestion run ledger, newest first',
+    description:
+      'id, source, trigger (cron, cli, api, startup), mode (live or archive), status (running, succeeded, partial: stored with some values rejected, failed), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, ...) and message.',
+  })
+  async runs(@Query() q: RunsQueryDto) {
+    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
+    return this.ledger.list({ source: q.source, limit: q.limit ?? 50 });
+  }
+
+  @Post('runs')
+  @HttpCode(201)
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Run one source now and wait for the outcome',
+    description: 'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
+  })
+  async start(@Body() body: StartRunDto) {
+    return this.ingestion.run(body.source, 'api', body.mode ?? 'live');
+  }
+}

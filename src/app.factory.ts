@@ -1,0 +1,55 @@
+import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DomainErrorsFilter } from './api/domain-errors.filter';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { PrismaService } from './database/prisma.service';
+import { StartupService } from './startup.service';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+export const logLevels = (level: AppConfig['logLevel']): LogLevel[] => LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+
+export function openApiDocument(app: INestApplication) {
+  const config = new DocumentBuilder()
+    .setTitle('North Korean market price tracker')
+    .setDescription(
+      'Market prices in North Korean cities (rice, exchange rates, ...) with full provenance, and the statistics that test whether prices converged as mobile phones spread. ' +
+        'Prices are in current North Korean won (KPW); values before the 2009-11-30 redenomination are divided by 100. Credit Daily NK for its market survey.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}
+
+// Builds the HTTP application: schema migrated, reference data loaded, shipped archive ingested on
+// an empty database, then (unless listen is false) serving. Used by main.ts and by the tests.
+export async function createApp(config: AppConfig, opts: { listen?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevels(config.logLevel), abortOnError: false });
+  try {
+    await app.get(PrismaService).open();
+    await app.get(StartupService).prepare({ loadArchiveIfEmpty: config.loadArchiveOnEmpty });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true, // an unknown query parameter is a 400, never silently ignored
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  app.useGlobalFilters(new DomainErrorsFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  if (opts.listen !== false) {
+    await app.listen(config.port, config.host);
+    const address = app.getHttpServer().address() as { port: number };
+    app.get(PrismaService).lock?.update({ port: address.port, host: '127.0.0.1' });
+  }
+  return app;
+}

@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { logLevels } from '../app.factory';
+import { AppModule } from '../app.module';
+import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { DataDirBusyError, LockInfo, readLiveLock } from '../database/data-dir-lock';
+import { PrismaService } from '../database/prisma.service';
+import { IngestionService, RunMode, UnknownSourceError } from '../ingestion/ingestion.service';
+import { RunLedgerService, RunView } from '../ingestion/run-ledger.service';
+import { readCsvRecords, REFERENCE_DIR } from '../prices/reference-data.service';
+import { createSources } from '../sources/source-registry';
+import { SourceError } from '../sources/source.error';
+import { StartupService } from '../startup.service';
+
+export const USAGE = `usage: npm run cli -- <command>
+
+  migrate                                   apply pending database migrations
+  ingest <source>|all [--archive]           run a source now (--archive: the snapshot shipped in data/archive)
+  runs [--source S] [--limit N]             the run ledger, newest first
+  parse <source> <file> --tab T [--url U] [--fetched-at ISO]
+                                            dry run: print parsed observations as JSON lines, store nothing
+  sources                                   list the source ids
+
+Exit codes: 0 ok, 1 a run failed, 2 bad usage or the database is busy.`;
+
+export class UsageError extends Error {}
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const summary = (r: RunView) =>
+  `${r.source}: ${r.status} (run ${r.id}, ${r.mode}, ${r.trigger}): inserted ${r.rowsInserted}, updated ${r.rowsUpdated}, unchanged ${r.rowsUnchanged}, rejected ${r.rowsRejected}` +
+  (r.errorKind ? ` [${r.errorKind}: ${r.errorMessage}]` : '');
+
+// With the embedded database, a running server owns the data folder: ask it over HTTP.
+async function viaServer(lock: LockInfo, method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`http://${lock.host ?? '127.0.0.1'}:${lock.port}${urlPath}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${lock.token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new UsageError(`the running server answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function withApp<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ ...config, enableCron: false }, { withApi: false, holder: 'cli' }),
+    { logger: logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel), abortOnError: false },
+  );
+  try {
+    await app.get(PrismaService).open();
+    await app.get(StartupService).prepare({ loadArchiveIfEmpty: false });
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      archive: { type: 'boolean' },
+      source: { type: 'string' },
+      limit: { type: 'string' },
+      tab: { type: 'string' },
+      url: { type: 'string' },
+      'fetched-at': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help) {
+    io.out(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig(env);
+  const sources = createSources(config);
+  const sourceIds = sources.map((s) => s.meta.id);
+
+  if (command === 'sources') {
+    for (const s of sources) io.out(`${s.meta.id}\t${s.meta.name}`);
+    return 0;
+  }
+
+  if (command === 'parse') {
+    const [sourceId, file] = args;
+    if (!sourceId || !file) throw new UsageError('parse needs <source> <file>');
+    const source = sources.find((s) => s.meta.id === sourceId);
+    if (!source) throw new UnknownSourceError(sourceId, sourceIds);
+    const fetchedAt = values['fetched-at'] ? new Date(values['fetched-at']) : new Date();
+    if (Number.isNaN(fetchedAt.getTime())) throw new UsageError(`--fetched-at: not a date: ${values['fetched-at']}`);
+    const cities = await readCsvRecords(path.join(REFERENCE_DIR, 'nk-cities.csv'));
+    const markets = cities.map((c) => ({ id: c.id, name: c.name, nameKo: c.name_ko }));
+    const doc = {
+      url: values.url ?? `file://${path.resolve(file)}`,
+      label: values.tab ?? '',
+      body: await readFile(file),
+      fetchedAt,
+      provenance: 'live' as const,
+    };
+    const result = source.parse(doc, { markets });
+    for (const o of result.observations) {
+      io.out(JSON.stringify({ source: sourceId, ...o, sourceUrl: doc.url, fetchedAt: fetchedAt.toISOString(), parserVersion: source.parserVersion }));
+    }
+    for (const r of result.rejected) io.out(JSON.stringify({ rejected: true, ...r }));
+    io.err(`${sourceId}: ${result.observations.length} observations, ${result.rejected.length} rejected, ${result.missing} empty or zero cells (nothing stored)`);
+    return 0;
+  }
+
+  if (command !== 'migrate' && command !== 'ingest' && command !== 'runs') throw new UsageError(`unknown command "${command}"`);
+
+  const targets = command === 'ingest' ? (args[0] === 'all' ? sourceIds : [args[0]]) : [];
+  if (command === 'ingest') {
+    if (!args[0]) throw new UsageError('ingest needs a source id or all');
+    for (const t of targets) if (!sourceIds.includes(t)) throw new UnknownSourceError(t, sourceIds);
+  }
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: a whole number of at least 1, not ${values.limit}`);
+  const mode: RunMode = values.archive ? 'archive' : 'live';
+
+  const lock = config.database.kind === 'pglite' ? readLiveLock(config.dataDir) : undefined;
+  if (lock) {
+    if (lock.holder !== 'server' || !lock.port) {
+      throw new DataDirBusyError(path.join(config.dataDir, 'app.lock'), lock);
+    }
+    if (command === 'migrate') {
+      io.out(`the running server (pid ${lock.pid}) applied the migrations at its start; nothing to do`);
+      return 0;
+    }
+    io.err(`the embedded database is in use by the server on port ${lock.port} (pid ${lock.pid}): handing the work to it`);
+    if (command === 'runs') {
+      const runs = (await viaServer(lock, 'GET', `/api/ingestion/runs?limit=${limit}${values.source ? `&source=${encodeURIComponent(values.source)}` : ''}`)) as RunView[];
+      for (const r of runs) io.out(summary(r));
+      return 0;
+    }
+    let failed = false;
+    for (const t of targets) {
+      const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', { source: t, mode })) as RunView;
+      io.out(summary(run));
+      failed ||= run.status === 'failed';
+    }
+    return failed ? 1 : 0;
+  }
+
+  return withApp(config, async (app) => {
+    if (command === 'migrate') {
+      io.out('database schema is current');
+      return 0;
+    }
+    if (command === 'runs') {
+      for (const r of await app.get(RunLedgerService).list({ source: values.source, limit })) io.out(summary(r));
+      return 0;
+    }
+    let failed = false;
+    for (const t of targets) {
+      const run = await app.get(IngestionService).run(t, 'cli', mode);
+      io.out(summary(run));
+      failed ||= run.status === 'failed';
+    }
+    return failed ? 1 : 0;
+  });
+}
+
+export function exitCodeFor(err: unknown, io: CliIo): number {
+  if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof UsageError || err instanceof UnknownSourceError || err instanceof SourceError) {
+    io.err(`error: ${err.message}`);
+    if (err instanceof DataDirBusyError) io.err('stop the other process, or set DATABASE_URL to share a PostgreSQL server between processes');
+    if (err instanceof UsageError) io.err(USAGE);
+    return 2;
+  }
+  if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    io.err(`error: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  io.err(`error: ${(err as Error).stack ?? String(err)}`);
+  return 1;
+}

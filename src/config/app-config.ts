@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { CronTime } from 'cron';
+
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so IsBoolean names the setting
+};
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+// The environment the app reads. Every setting has a default except DATABASE_URL, whose absence
+// selects the embedded PGlite database.
+export class EnvironmentVariables {
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded PGlite database)',
+  })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR: string = '.data';
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  ENABLE_CRON: boolean = true;
+
+  @IsOptional()
+  @Matches(/\{tab\}/, { message: 'DAILYNK_SHEET_URL must contain the {tab} placeholder' })
+  DAILYNK_SHEET_URL: string =
+    'https://docs.google.com/spreadsheets/d/1l78JcbokjkdlJ1aSU6F8cuqgC0AbfMkuXOKWiEEbueo/gviz/tq?tqx=out:csv&sheet={tab}';
+
+  @IsOptional()
+  @IsString()
+  DAILYNK_SHEET_CRON: string = '0 */6 * * *';
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  LOAD_ARCHIVE_ON_EMPTY: boolean = true;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_TIMEOUT_MS: number = 20000;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  HTTP_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  @IsOptional()
+  @IsString()
+  CONTACT_URL: string = 'https://github.com/nk-market-tracker';
+
+  @IsOptional()
+  @IsString()
+  ADMIN_TOKEN?: string;
+
+  @IsOptional()
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  enableCron: boolean;
+  loadArchiveOnEmpty: boolean;
+  http: { timeoutMs: number; maxBodyBytes: number; userAgent: string };
+  adminToken?: string;
+  logLevel: EnvironmentVariables['LOG_LEVEL'];
+  sources: { 'dailynk-sheet': { urlTemplate: string; cron: string } };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+// Reads and validates the environment; throws a ConfigError naming every bad setting.
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(new EnvironmentVariables())) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (env.DATABASE_URL) raw.DATABASE_URL = env.DATABASE_URL;
+  if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
+  );
+  for (const [key, value] of [['DAILYNK_SHEET_CRON', vars.DAILYNK_SHEET_CRON]] as const) {
+    try {
+      new CronTime(value);
+    } catch (err) {
+      problems.push(`${key}: not a valid cron expression (${(err as Error).message})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(vars.DATA_DIR);
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    database: vars.DATABASE_URL
+      ? { kind: 'postgres', url: vars.DATABASE_URL }
+      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    enableCron: vars.ENABLE_CRON,
+    loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,
+    http: {
+      timeoutMs: vars.HTTP_TIMEOUT_MS,
+      maxBodyBytes: vars.HTTP_MAX_BODY_BYTES,
+      userAgent: `nk-market-tracker/0.1 (+${vars.CONTACT_URL})`,
+    },
+    adminToken: vars.ADMIN_TOKEN,
+    logLevel: vars.LOG_LEVEL,
+    sources: {
+      'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
+    },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import path from 'node:path';
+
+// PGlite is one process: the data folder carries a lock file naming its holder, so a command
+// line and a running server never open the same database at once.
+
+export interface LockInfo {
+  pid: number;
+  holder: 'server' | 'cli';
+  startedAt: string;
+  port?: number;
+  host?: string;
+  token?: string;
+}
+
+export class DataDirBusyError extends Error {
+  constructor(
+    readonly lockFile: string,
+    readonly info: LockInfo,
+  ) {
+    super(
+      info.holder === 'server'
+        ? `the embedded database in ${path.dirname(lockFile)} is in use by a running server (pid ${info.pid}${info.port ? `, port ${info.port}` : ', still starting'})`
+        : `the embedded database in ${path.dirname(lockFile)} is in use by another command (pid ${info.pid}); wait for it to finish`,
+    );
+    this.name = 'DataDirBusyError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function lockFilePath(dataDir: string): string {
+  return path.join(dataDir, 'app.lock');
+}
+
+// Reads the lock if a live process holds it; a lock left by a dead process counts as free.
+export function readLiveLock(dataDir: string): LockInfo | undefined {
+  try {
+    const info = JSON.parse(readFileSync(lockFilePath(dataDir), 'utf8')) as LockInfo;
+    return isAlive(info.pid) && info.pid !== process.pid ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class DataDirLock {
+  private info?: LockInfo;
+
+  constructor(private readonly dataDir: string) {}
+
+  get file(): string {
+    return lockFilePath(this.dataDir);
+  }
+
+  acquire(holder: LockInfo['holder']): LockInfo {
+    mkdirSync(this.dataDir, { recursive: true });
+    const info: LockInfo = {
+      pid: process.pid,
+      holder,
+      startedAt: new Date().toISOString(),
+      token: randomBytes(24).toString('hex'),
+    };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(this.file, 'wx', 0o600);
+        writeFileSync(fd, JSON.stringify(info));
+        closeSync(fd);
+        this.info = info;
+        return info;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const live = readLiveLock(this.dataDir);
+        if (live) throw new DataDirBusyError(this.file, live);
+        rmSync(this.file, { force: true }); // stale: its process is gone
+      }
+    }
+    throw new Error(`could not take the lock ${this.file}`);
+  }
+
+  // Publishes where the server listens, so a command line can hand it work.
+  update(patch: Partial<LockInfo>): void {
+    if (!this.info) return;
+    this.info = { ...this.info, ...patch };
+    writeFileSync(this.file, JSON.stringify(this.info), { mode: 0o600 });
+  }
+
+  get token(): string | undefined {
+    return this.info?.token;
+  }
+
+  release(): void {
+    if (!this.info) return;
+    try {
+      const current = JSON.parse(readFileSync(this.file, 'utf8')) as LockInfo;
+      if (current.pid === process.pid) rmSync(this.file, { force: true });
+    } catch {
+      // already gone
+    }
+    this.info = undefined;
+  }
+}

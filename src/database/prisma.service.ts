@@ -1,0 +1,99 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { Client } from 'pg';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PrismaClient } from '../generated/prisma/client';
+import { DataDirLock } from './data-dir-lock';
+import { migrate, MigrationReport, SqlConnection } from './migrator';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export type DatabaseHolder = 'server' | 'cli';
+export const DATABASE_HOLDER = Symbol('DATABASE_HOLDER');
+
+// Any fixed number: all replicas agree on it, so only one migrates at a time.
+const MIGRATION_LOCK_KEY = 72_011_2008;
+
+// The one database client. PGlite (embedded, in-process) by default; a PostgreSQL server when
+// DATABASE_URL is set. With PGlite the data-folder lock is taken before the database is touched
+// (construction fails with DataDirBusyError if another process holds it). Call `open()` before
+// use: it applies pending migrations, so every entry point starts on the current schema.
+@Injectable()
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  readonly kind: DatabaseKind;
+  readonly lock?: DataDirLock;
+  private readonly pglite?: PGlite;
+  private readonly logger = new Logger('Database');
+  private opened = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_HOLDER) holder: DatabaseHolder,
+  ) {
+    const db = config.database;
+    let pglite: PGlite | undefined;
+    let lock: DataDirLock | undefined;
+    let adapter: PrismaPGlite | PrismaPg;
+    if (db.kind === 'pglite') {
+      lock = new DataDirLock(config.dataDir);
+      lock.acquire(holder); // before PGlite opens the folder
+      pglite = new PGlite(db.dataDir);
+      adapter = new PrismaPGlite(pglite);
+    } else {
+      adapter = new PrismaPg({ connectionString: db.url });
+    }
+    super({ adapter });
+    this.kind = db.kind;
+    this.pglite = pglite;
+    this.lock = lock;
+  }
+
+  async open(): Promise<MigrationReport> {
+    if (this.opened) return { applied: [], alreadyApplied: 0 };
+    const report = await this.runMigrations();
+    await this.$connect();
+    this.opened = true;
+    if (report.applied.length) this.logger.log(`applied migrations: ${report.applied.join(', ')}`);
+    return report;
+  }
+
+  private async runMigrations(): Promise<MigrationReport> {
+    if (this.pglite) {
+      const pg = this.pglite;
+      const conn: SqlConnection = {
+        exec: async (sql) => void (await pg.exec(sql)),
+        query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+      };
+      return migrate(conn);
+    }
+    const db = this.config.database as { url: string };
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      const conn: SqlConnection = {
+        exec: async (sql) => void (await client.query(sql)),
+        query: async <T>(sql: string, params?: unknown[]) =>
+          (await client.query(sql, params)).rows as T[],
+      };
+      return await migrate(conn);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await client.end();
+    }
+  }
+
+  // The last shutdown stage: runs in progress have drained in beforeApplicationShutdown.
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  // $disconnect does not close PGlite; without closing it the process never exits.
+  async close(): Promise<void> {
+    await this.$disconnect();
+    if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    this.lock?.release();
+    this.opened = false;
+  }
+}

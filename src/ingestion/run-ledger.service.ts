@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { RunStatus, RunTrigger } from '../generated/prisma/enums';
+
+export interface RunView {
+  id: number;
+  source: string;
+  trigger: RunTrigger;
+  mode: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  errorKind: string | null;
+  errorMessage: string | null;
+}
+
+type RunRecord = {
+  id: number; sourceId: string; trigger: RunTrigger; mode: string; status: RunStatus; startedAt: Date; finishedAt: Date | null;
+  rowsInserted: number; rowsUpdated: number; rowsUnchanged: number; rowsRejected: number; errorKind: string | null; errorMessage: string | null;
+};
+
+export const toRunView = (r: RunRecord): RunView => ({
+  id: r.id,
+  source: r.sourceId,
+  trigger: r.trigger,
+  mode: r.mode,
+  status: r.status,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  rowsInserted: r.rowsInserted,
+  rowsUpdated: r.rowsUpdated,
+  rowsUnchanged: r.rowsUnchanged,
+  rowsRejected: r.rowsRejected,
+  errorKind: r.errorKind,
+  errorMessage: r.errorMessage,
+});
+
+// The run ledger: one row per ingestion run, opened when it starts and closed with its counts or error.
+@Injectable()
+export class RunLedgerService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async start(sourceId: string, trigger: RunTrigger, mode: string): Promise<number> {
+    const run = await this.prisma.ingestionRun.create({ data: { sourceId, trigger, mode } });
+    return run.id;
+  }
+
+  async finish(
+    id: number,
+    status: RunStatus,
+    counts: { inserted: number; updated: number; unchanged: number; rejected: number },
+    error?: { kind: string; message: string },
+  ): Promise<RunView> {
+    const run = await this.prisma.ingestionRun.update({
+      where: { id },
+      data: {
+        status,
+        finishedAt: new Date(),
+        rowsInserted: counts.inserted,
+        rowsUpdated: counts.updated,
+        rowsUnchanged: counts.unchanged,
+        rowsRejected: counts.rejected,
+        errorKind: error?.kind ?? null,
+        errorMessage: error?.message.slice(0, 4000) ?? null,
+      },
+    });
+    return toRunView(run);
+  }
+
+  async list(opts: { source?: string; limit: number }): Promise<RunView[]> {
+    const runs = await this.prisma.ingestionRun.findMany({
+      where: opts.source ? { sourceId: opts.source } : {},
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take: opts.limit,
+    });
+    return runs.map(toRunView);
+  }
+
+  // The newest run of each source, and since when a failing source has been failing.
+  async lastBySource(): Promise<Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>> {
+    const sources = await this.prisma.source.findMany({ select: { id: true } });
+    const out = new Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>();
+    for (const { id } of sources) {
+      const last = await this.prisma.ingestionRun.findFirst({ where: { sourceId: id, status: { not: 'running' } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+      if (!last) continue;
+      const lastOk = await this.prisma.ingestionRun.findFirst({
+        where: { sourceId: id, status: { in: ['succeeded', 'partial'] } },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      });
+      let failingSince: string | null = null;
+      if (last.status === 'failed') {
+        const firstFail = await this.prisma.ingestionRun.findFirst({
+          where: { sourceId: id, status: 'failed', ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}) },
+          orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+        });
+        failingSince = firstFail?.startedAt.toISOString() ?? null;
+      }
+      out.set(id, { last: toRunView(last), lastSuccessAt: lastOk?.finishedAt?.toISOString() ?? null, failingSince });
+    }
+    return out;
+  }
+}

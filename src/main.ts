@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app-config';
+import { DataDirBusyError } from './database/data-dir-lock';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  const { port } = app.getHttpServer().address() as { port: number };
+  new Logger('Main').log(`serving on http://localhost:${port}/api (OpenAPI: /api/docs), database: ${config.database.kind}`);
+}
+
+bootstrap().catch((err: Error) => {
+  if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

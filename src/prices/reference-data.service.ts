@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { PrismaService } from '../database/prisma.service';
+import { CommodityCategory } from '../generated/prisma/enums';
+
+export const REFERENCE_DIR = path.resolve(__dirname, '..', '..', 'data', 'reference');
+
+export async function readCsvRecords(file: string): Promise<Record<string, string>[]> {
+  return parseCsv(await readFile(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+}
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  homeUrl: string;
+  credit: string;
+}
+
+// Markets (the gazetteer) and commodities shipped in data/reference, loaded idempotently:
+// an upsert by id, so a restart changes nothing and an edited file updates the rows.
+@Injectable()
+export class ReferenceDataService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async loadMarketsAndCommodities(dir = REFERENCE_DIR): Promise<{ markets: number; commodities: number }> {
+    const cities = await readCsvRecords(path.join(dir, 'nk-cities.csv'));
+    const commodities = await readCsvRecords(path.join(dir, 'commodities.csv'));
+    await this.prisma.$transaction([
+      ...cities.map((c) => {
+        const data = {
+          name: c.name,
+          nameKo: c.name_ko || null,
+          province: c.province || null,
+          latitude: Number(c.lat),
+          longitude: Number(c.lon),
+          kind: 'city' as const,
+        };
+        return this.prisma.market.upsert({ where: { id: c.id }, create: { id: c.id, ...data }, update: data });
+      }),
+      ...commodities.map((c) => {
+        const data = {
+          name: c.name,
+          category: c.category as CommodityCategory,
+          defaultUnit: c.default_unit,
+          defaultCurrency: c.default_currency,
+        };
+        return this.prisma.commodity.upsert({ where: { id: c.id }, create: { id: c.id, ...data }, update: data });
+      }),
+    ]);
+    return { markets: cities.length, commodities: commodities.length };
+  }
+
+  async registerSources(sources: SourceRow[]): Promise<void> {
+    await this.prisma.$transaction(
+      sources.map((s) =>
+        this.prisma.source.upsert({
+          where: { id: s.id },
+          create: s,
+          update: { name: s.name, homeUrl: s.homeUrl, credit: s.credit },
+        }),
+      ),
+    );
+  }
+}
