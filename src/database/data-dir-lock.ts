@@ -45,7 +45,7 @@ export function lockFilePath(dataDir: string): string {
 export function readLiveLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(lockFilePath(dataDir), 'utf8')) as LockInfo;
-    return isAlive(info.pid) && info.pid !== process.pid ? info : undefined;
+    return isAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { MarketRef } from '../../src/sources/source.types';
+
+// The shipped gazetteer, as parsers see it.
+export function gazetteerMarkets(): MarketRef[] {
+  const rows = parse(readFileSync(path.join(__dirname, '..', '..', 'data', 'reference', 'nk-cities.csv'), 'utf8'), {
+    columns: true,
+  }) as Record<string, string>[];
+  return rows.map((r) => ({ id: r.id, name: r.name, nameKo: r.name_ko }));
+}
+
+export const fixture = (...parts: string[]) => path.join(__dirname, '..', 'fixtures', ...parts);
+export const readFixture = (...parts: string[]) => readFileSync(fixture(...parts), 'utf8');
