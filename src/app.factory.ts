@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,7 +10,8 @@ import { PrismaService } from './database/prisma.service';
 import { StartupService } from './startup.service';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-export const logLevels = (level: AppConfig['logLevel']): LogLevel[] => LEVELS.slice(0, LEVELS.indexOf(level) + 1);
+export const logLevels = (level: AppConfig['logLevel']): LogLevel[] =>
+  LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 
 export function openApiDocument(app: INestApplication) {
   const config = new DocumentBuilder()
@@ -25,8 +28,14 @@ export function openApiDocument(app: INestApplication) {
 
 // Builds the HTTP application: schema migrated, reference data loaded, shipped archive ingested on
 // an empty database, then (unless listen is false) serving. Used by main.ts and by the tests.
-export async function createApp(config: AppConfig, opts: { listen?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevels(config.logLevel), abortOnError: false });
+export async function createApp(
+  config: AppConfig,
+  opts: { listen?: boolean } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: logLevels(config.logLevel),
+    abortOnError: false,
+  });
   try {
     await app.get(PrismaService).open();
     await app.get(StartupService).prepare({ loadArchiveIfEmpty: config.loadArchiveOnEmpty });
@@ -48,7 +57,7 @@ export async function createApp(config: AppConfig, opts: { listen?: boolean } = 
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   if (opts.listen !== false) {
     await app.listen(config.port, config.host);
-    const address = app.getHttpServer().address() as { port: number };
+    const address = (app.getHttpServer() as Server).address() as AddressInfo;
     app.get(PrismaService).lock?.update({ port: address.port, host: '127.0.0.1' });
   }
   return app;

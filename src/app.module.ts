@@ -14,7 +14,10 @@ import { StartupService } from './startup.service';
 @Module({})
 export class AppModule {
   // withApi: false for the command line, which needs the services but no HTTP controllers.
-  static forRoot(config: AppConfig, opts: { withApi: boolean; holder: DatabaseHolder } = { withApi: true, holder: 'server' }): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    opts: { withApi: boolean; holder: DatabaseHolder } = { withApi: true, holder: 'server' },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -7,8 +9,10 @@ import { DataDirBusyError } from './database/data-dir-lock';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
-  const { port } = app.getHttpServer().address() as { port: number };
-  new Logger('Main').log(`serving on http://localhost:${port}/api (OpenAPI: /api/docs), database: ${config.database.kind}`);
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  new Logger('Main').log(
+    `serving on http://localhost:${port}/api (OpenAPI: /api/docs), database: ${config.database.kind}`,
+  );
 }
 
 bootstrap().catch((err: Error) => {

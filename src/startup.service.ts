@@ -27,7 +27,9 @@ export class StartupService {
     for (const id of this.ingestion.sourceIds()) {
       if (!this.ingestion.source(id).loadArchive) continue;
       const run = await this.ingestion.run(id, 'startup', 'archive');
-      this.logger.log(`empty database: loaded the shipped ${id} archive (${run.status}, ${run.rowsInserted} rows)`);
+      this.logger.log(
+        `empty database: loaded the shipped ${id} archive (${run.status}, ${run.rowsInserted} rows)`,
+      );
       runs.push(run);
     }
     return runs;

@@ -28,7 +28,9 @@ export class DispersionService {
 
   async dispersion(q: DispersionQuery): Promise<DispersionReport> {
     const points = await this.prices.series(q.commodity, q);
-    const markets = q.markets?.length ? q.markets : [...new Set(points.map((p) => p.market))].sort();
+    const markets = q.markets?.length
+      ? q.markets
+      : [...new Set(points.map((p) => p.market))].sort();
     const series = dispersionSeries(points, { balancedOver: q.balanced ? markets : undefined });
     return {
       commodity: q.commodity,

@@ -2,7 +2,13 @@ import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../test/helpers/markets';
 import { parseDailyNkSheet } from '../sources/dailynk-sheet/dailynk-sheet.parser';
 import { gazetteerMarkets } from '../../test/helpers/markets';
-import { DISPERSION_MEASURES, dispersionByYear, dispersionOf, dispersionSeries, PricePoint } from './dispersion';
+import {
+  DISPERSION_MEASURES,
+  dispersionByYear,
+  dispersionOf,
+  dispersionSeries,
+  PricePoint,
+} from './dispersion';
 
 // Reference values: test/fixtures/analysis/dispersion/make_reference.py (Python standard library).
 const expected = JSON.parse(readFixture('analysis', 'dispersion', 'expected.json')) as Record<
@@ -14,14 +20,19 @@ function expectClose(actual: Record<string, unknown>[], wanted: Record<string, u
   expect(actual).toHaveLength(wanted.length);
   actual.forEach((a, i) => {
     for (const [k, v] of Object.entries(wanted[i])) {
-      if (typeof v === 'number') expect(Math.abs((a[k] as number) - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v)));
+      if (typeof v === 'number')
+        expect(Math.abs((a[k] as number) - v)).toBeLessThanOrEqual(
+          1e-12 * Math.max(1, Math.abs(v)),
+        );
       else expect(a[k]).toEqual(v);
     }
   });
 }
 
 const unbalanced = (): PricePoint[] =>
-  (parse(readFixture('analysis', 'dispersion', 'unbalanced.csv'), { columns: true }) as Record<string, string>[]).map((r) => ({
+  parse<Record<string, string>>(readFixture('analysis', 'dispersion', 'unbalanced.csv'), {
+    columns: true,
+  }).map((r) => ({
     date: r.date,
     market: r.market,
     value: Number(r.value),
@@ -48,22 +59,45 @@ describe('dispersion measures', () => {
 
   it('matches the Python reference on the shipped rice archive, date by date and by year', () => {
     const ctx = { markets: gazetteerMarkets() };
-    const rows = parseDailyNkSheet(readFixture('..', '..', 'data', 'archive', 'dailynk-sheet', 'rice.csv'), 'rice', ctx).observations;
-    const series = dispersionSeries(rows.map((o) => ({ date: o.surveyDate, market: o.marketId, value: o.value })));
+    const rows = parseDailyNkSheet(
+      readFixture('..', '..', 'data', 'archive', 'dailynk-sheet', 'rice.csv'),
+      'rice',
+      ctx,
+    ).observations;
+    const series = dispersionSeries(
+      rows.map((o) => ({ date: o.surveyDate, market: o.marketId, value: o.value })),
+    );
     expectClose(series as unknown as Record<string, unknown>[], expected.riceArchive.series);
-    expectClose(dispersionByYear(series) as unknown as Record<string, unknown>[], expected.riceArchive.byYear);
+    expectClose(
+      dispersionByYear(series) as unknown as Record<string, unknown>[],
+      expected.riceArchive.byYear,
+    );
   });
 
   it('matches the reference with missing dates and unequal markets, skipping dates with one market', () => {
     const series = dispersionSeries(unbalanced());
-    expect(series.map((d) => `${d.date}:${d.n}`)).toEqual(['2015-01-04:3', '2015-01-18:2', '2015-02-15:4', '2016-03-06:4', '2016-03-20:2']);
+    expect(series.map((d) => `${d.date}:${d.n}`)).toEqual([
+      '2015-01-04:3',
+      '2015-01-18:2',
+      '2015-02-15:4',
+      '2016-03-06:4',
+      '2016-03-20:2',
+    ]);
     expectClose(series as unknown as Record<string, unknown>[], expected.unbalanced.series);
-    expectClose(dispersionByYear(series) as unknown as Record<string, unknown>[], expected.unbalanced.byYear);
+    expectClose(
+      dispersionByYear(series) as unknown as Record<string, unknown>[],
+      expected.unbalanced.byYear,
+    );
   });
 
   it('keeps only dates where every market was observed when asked for a balanced panel', () => {
-    const series = dispersionSeries(unbalanced(), { balancedOver: ['pyongyang', 'sinuiju', 'hyesan'] });
-    expectClose(series as unknown as Record<string, unknown>[], expected.unbalancedBalancedOver3.series);
+    const series = dispersionSeries(unbalanced(), {
+      balancedOver: ['pyongyang', 'sinuiju', 'hyesan'],
+    });
+    expectClose(
+      series as unknown as Record<string, unknown>[],
+      expected.unbalancedBalancedOver3.series,
+    );
     expect(DISPERSION_MEASURES).toHaveLength(6);
   });
 });

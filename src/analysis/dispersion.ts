@@ -18,7 +18,14 @@ export interface DispersionAtDate {
 }
 
 export type DispersionMeasure = Exclude<keyof DispersionAtDate, 'date' | 'n'>;
-export const DISPERSION_MEASURES: DispersionMeasure[] = ['mean', 'cv', 'cvSample', 'sdLog', 'maxMinRatio', 'meanAbsLogDiff'];
+export const DISPERSION_MEASURES: DispersionMeasure[] = [
+  'mean',
+  'cv',
+  'cvSample',
+  'sdLog',
+  'maxMinRatio',
+  'meanAbsLogDiff',
+];
 
 // Cross-market dispersion of one date's prices p_1..p_n (n >= 2, every p > 0):
 //   mean = Σp/n; cv = σ/mean with σ the population SD (divisor n); cvSample = s/mean with s the
@@ -31,7 +38,8 @@ export function dispersionOf(date: string, prices: number[]): DispersionAtDate |
   const logs = prices.map(Math.log);
   const m = mean(prices);
   let pairSum = 0;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairSum += Math.abs(logs[i] - logs[j]);
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) pairSum += Math.abs(logs[i] - logs[j]);
   return {
     date,
     n,
@@ -51,19 +59,24 @@ export interface DispersionOptions {
 }
 
 // Dispersion at every date on which at least two markets were observed, in date order.
-export function dispersionSeries(points: PricePoint[], opts: DispersionOptions = {}): DispersionAtDate[] {
+export function dispersionSeries(
+  points: PricePoint[],
+  opts: DispersionOptions = {},
+): DispersionAtDate[] {
   const byDate = new Map<string, Map<string, number>>();
   for (const p of points) {
     if (!(p.value > 0)) continue;
     let d = byDate.get(p.date);
-    if (!d) byDate.set(p.date, (d = new Map()));
+    if (!d) byDate.set(p.date, (d = new Map<string, number>()));
     d.set(p.market, p.value);
   }
   const out: DispersionAtDate[] = [];
   for (const date of [...byDate.keys()].sort()) {
     const markets = byDate.get(date)!;
     if (opts.balancedOver && !opts.balancedOver.every((m) => markets.has(m))) continue;
-    const prices = opts.balancedOver ? opts.balancedOver.map((m) => markets.get(m)!) : [...markets.values()];
+    const prices = opts.balancedOver
+      ? opts.balancedOver.map((m) => markets.get(m)!)
+      : [...markets.values()];
     const d = dispersionOf(date, prices);
     if (d) out.push(d);
   }
@@ -87,7 +100,7 @@ export function dispersionByYear(series: DispersionAtDate[]): DispersionYear[] {
   for (const d of series) {
     const y = Number(d.date.slice(0, 4));
     let g = groups.get(y);
-    if (!g) groups.set(y, (g = []));
+    if (!g) groups.set(y, (g = [] as DispersionAtDate[]));
     g.push(d);
   }
   return [...groups.entries()]

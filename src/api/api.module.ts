@@ -13,7 +13,13 @@ import { ReferenceController } from './reference.controller';
 // Controllers and DTOs only: the one contract for economists and the dashboard.
 @Module({
   imports: [PricesModule, IngestionModule, AnalysisModule, CoverageModule],
-  controllers: [HealthController, ReferenceController, ObservationsController, AnalysisController, IngestionController],
+  controllers: [
+    HealthController,
+    ReferenceController,
+    ObservationsController,
+    AnalysisController,
+    IngestionController,
+  ],
   providers: [AdminTokenGuard],
 })
 export class ApiModule {}

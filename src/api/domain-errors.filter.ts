@@ -11,6 +11,10 @@ export class DomainErrorsFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const status = err instanceof RunInProgressError ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
     const message = err instanceof UnknownSourceError ? `source: ${err.message}` : err.message;
-    res.status(status).json({ statusCode: status, error: status === 409 ? 'Conflict' : 'Bad Request', message });
+    res.status(status).json({
+      statusCode: status,
+      error: err instanceof RunInProgressError ? 'Conflict' : 'Bad Request',
+      message,
+    });
   }
 }

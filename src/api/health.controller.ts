@@ -18,7 +18,8 @@ export class HealthController {
   @Get()
   @ApiOperation({
     summary: 'Service health',
-    description: 'status, database kind (pglite: embedded; postgres: server), row counts, and the last finished run of each source.',
+    description:
+      'status, database kind (pglite: embedded; postgres: server), row counts, and the last finished run of each source.',
   })
   async health() {
     const [counts, mobileSeriesPoints, last] = await Promise.all([

@@ -32,7 +32,8 @@ export class IngestionController {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Run one source now and wait for the outcome',
-    description: 'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
+    description:
+      'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
   })
   async start(@Body() body: StartRunDto) {
     return this.ingestion.run(body.source, 'api', body.mode ?? 'live');

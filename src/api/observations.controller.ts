@@ -4,9 +4,23 @@ import { stringify } from 'csv-stringify';
 import type { Response } from 'express';
 import { ObservationFilter, PricesService } from '../prices/prices.service';
 import { decodeCursor, encodeCursor } from './cursor';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ObservationsQueryDto } from './dto/observations-query.dto';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  ObservationsQueryDto,
+} from './dto/observations-query.dto';
 
-const CSV_COLUMNS = ['date', 'periodEnd', 'market', 'commodity', 'value', 'unit', 'currency', 'source', 'flag'] as const;
+const CSV_COLUMNS = [
+  'date',
+  'periodEnd',
+  'market',
+  'commodity',
+  'value',
+  'unit',
+  'currency',
+  'source',
+  'flag',
+] as const;
 
 @ApiTags('prices')
 @Controller('observations')
@@ -24,20 +38,37 @@ export class ObservationsController {
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: '{ data: rows[], nextCursor: string | null, limit }' })
-  async list(@Query() q: ObservationsQueryDto, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
-    if (q.from && q.to && q.from > q.to) throw new BadRequestException('from: must not be after to');
+  async list(
+    @Query() q: ObservationsQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (q.from && q.to && q.from > q.to)
+      throw new BadRequestException('from: must not be after to');
     await this.prices.assertKnown('commodity', 'commodity', q.commodity);
     await this.prices.assertKnown('market', 'market', q.market);
     await this.prices.assertKnown('source', 'source', q.source);
-    const filter: ObservationFilter = { commodities: q.commodity, markets: q.market, sources: q.source, from: q.from, to: q.to };
+    const filter: ObservationFilter = {
+      commodities: q.commodity,
+      markets: q.market,
+      sources: q.source,
+      from: q.from,
+      to: q.to,
+    };
     const csv = q.format === 'csv' || (!q.format && (accept ?? '').includes('text/csv'));
 
     if (!csv) {
       if (q.limit !== undefined && q.limit > MAX_PAGE_SIZE) {
-        throw new BadRequestException(`limit: at most ${MAX_PAGE_SIZE} rows per page; use nextCursor for more`);
+        throw new BadRequestException(
+          `limit: at most ${MAX_PAGE_SIZE} rows per page; use nextCursor for more`,
+        );
       }
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-      const page = await this.prices.page(filter, limit, q.cursor ? decodeCursor(q.cursor) : undefined);
+      const page = await this.prices.page(
+        filter,
+        limit,
+        q.cursor ? decodeCursor(q.cursor) : undefined,
+      );
       res.json({ data: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, limit });
       return;
     }

@@ -16,7 +16,8 @@ export class ReferenceController {
   @Get('markets')
   @ApiOperation({
     summary: 'Markets: cities and regions with coordinates',
-    description: 'id, name, nameKo (Korean), province, latitude and longitude (WGS84 city centre, about 1 km precision), kind (city or region).',
+    description:
+      'id, name, nameKo (Korean), province, latitude and longitude (WGS84 city centre, about 1 km precision), kind (city or region).',
   })
   markets() {
     return this.prices.listMarkets();
@@ -25,7 +26,8 @@ export class ReferenceController {
   @Get('commodities')
   @ApiOperation({
     summary: 'Commodities',
-    description: 'id, name, category (food, fuel, currency), defaultUnit (each observation states its own unit and currency), defaultCurrency.',
+    description:
+      'id, name, category (food, fuel, currency), defaultUnit (each observation states its own unit and currency), defaultCurrency.',
   })
   commodities() {
     return this.prices.listCommodities();

@@ -37,21 +37,33 @@ const summary = (r: RunView) =>
   (r.errorKind ? ` [${r.errorKind}: ${r.errorMessage}]` : '');
 
 // With the embedded database, a running server owns the data folder: ask it over HTTP.
-async function viaServer(lock: LockInfo, method: 'GET' | 'POST', urlPath: string, body?: unknown): Promise<unknown> {
+async function viaServer(
+  lock: LockInfo,
+  method: 'GET' | 'POST',
+  urlPath: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`http://${lock.host ?? '127.0.0.1'}:${lock.port}${urlPath}`, {
     method,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${lock.token}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = (await res.json()) as unknown;
-  if (!res.ok) throw new UsageError(`the running server answered ${res.status}: ${JSON.stringify(json)}`);
+  const json = await res.json();
+  if (!res.ok)
+    throw new UsageError(`the running server answered ${res.status}: ${JSON.stringify(json)}`);
   return json;
 }
 
-async function withApp<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+async function withApp<T>(
+  config: AppConfig,
+  fn: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
+): Promise<T> {
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot({ ...config, enableCron: false }, { withApi: false, holder: 'cli' }),
-    { logger: logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel), abortOnError: false },
+    {
+      logger: logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel),
+      abortOnError: false,
+    },
   );
   try {
     await app.get(PrismaService).open();
@@ -62,7 +74,11 @@ async function withApp<T>(config: AppConfig, fn: (app: Awaited<ReturnType<typeof
   }
 }
 
-export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -97,7 +113,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     const source = sources.find((s) => s.meta.id === sourceId);
     if (!source) throw new UnknownSourceError(sourceId, sourceIds);
     const fetchedAt = values['fetched-at'] ? new Date(values['fetched-at']) : new Date();
-    if (Number.isNaN(fetchedAt.getTime())) throw new UsageError(`--fetched-at: not a date: ${values['fetched-at']}`);
+    if (Number.isNaN(fetchedAt.getTime()))
+      throw new UsageError(`--fetched-at: not a date: ${values['fetched-at']}`);
     const cities = await readCsvRecords(path.join(REFERENCE_DIR, 'nk-cities.csv'));
     const markets = cities.map((c) => ({ id: c.id, name: c.name, nameKo: c.name_ko }));
     const doc = {
@@ -109,14 +126,25 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     };
     const result = source.parse(doc, { markets });
     for (const o of result.observations) {
-      io.out(JSON.stringify({ source: sourceId, ...o, sourceUrl: doc.url, fetchedAt: fetchedAt.toISOString(), parserVersion: source.parserVersion }));
+      io.out(
+        JSON.stringify({
+          source: sourceId,
+          ...o,
+          sourceUrl: doc.url,
+          fetchedAt: fetchedAt.toISOString(),
+          parserVersion: source.parserVersion,
+        }),
+      );
     }
     for (const r of result.rejected) io.out(JSON.stringify({ rejected: true, ...r }));
-    io.err(`${sourceId}: ${result.observations.length} observations, ${result.rejected.length} rejected, ${result.missing} empty or zero cells (nothing stored)`);
+    io.err(
+      `${sourceId}: ${result.observations.length} observations, ${result.rejected.length} rejected, ${result.missing} empty or zero cells (nothing stored)`,
+    );
     return 0;
   }
 
-  if (command !== 'migrate' && command !== 'ingest' && command !== 'runs') throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'migrate' && command !== 'ingest' && command !== 'runs')
+    throw new UsageError(`unknown command "${command}"`);
 
   const targets = command === 'ingest' ? (args[0] === 'all' ? sourceIds : [args[0]]) : [];
   if (command === 'ingest') {
@@ -124,7 +152,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     for (const t of targets) if (!sourceIds.includes(t)) throw new UnknownSourceError(t, sourceIds);
   }
   const limit = values.limit === undefined ? 20 : Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit: a whole number of at least 1, not ${values.limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit: a whole number of at least 1, not ${values.limit}`);
   const mode: RunMode = values.archive ? 'archive' : 'live';
 
   const lock = config.database.kind === 'pglite' ? readLiveLock(config.dataDir) : undefined;
@@ -133,18 +162,29 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       throw new DataDirBusyError(path.join(config.dataDir, 'app.lock'), lock);
     }
     if (command === 'migrate') {
-      io.out(`the running server (pid ${lock.pid}) applied the migrations at its start; nothing to do`);
+      io.out(
+        `the running server (pid ${lock.pid}) applied the migrations at its start; nothing to do`,
+      );
       return 0;
     }
-    io.err(`the embedded database is in use by the server on port ${lock.port} (pid ${lock.pid}): handing the work to it`);
+    io.err(
+      `the embedded database is in use by the server on port ${lock.port} (pid ${lock.pid}): handing the work to it`,
+    );
     if (command === 'runs') {
-      const runs = (await viaServer(lock, 'GET', `/api/ingestion/runs?limit=${limit}${values.source ? `&source=${encodeURIComponent(values.source)}` : ''}`)) as RunView[];
+      const runs = (await viaServer(
+        lock,
+        'GET',
+        `/api/ingestion/runs?limit=${limit}${values.source ? `&source=${encodeURIComponent(values.source)}` : ''}`,
+      )) as RunView[];
       for (const r of runs) io.out(summary(r));
       return 0;
     }
     let failed = false;
     for (const t of targets) {
-      const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', { source: t, mode })) as RunView;
+      const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', {
+        source: t,
+        mode,
+      })) as RunView;
       io.out(summary(run));
       failed ||= run.status === 'failed';
     }
@@ -157,7 +197,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       return 0;
     }
     if (command === 'runs') {
-      for (const r of await app.get(RunLedgerService).list({ source: values.source, limit })) io.out(summary(r));
+      for (const r of await app.get(RunLedgerService).list({ source: values.source, limit }))
+        io.out(summary(r));
       return 0;
     }
     let failed = false;
@@ -171,9 +212,18 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
 }
 
 export function exitCodeFor(err: unknown, io: CliIo): number {
-  if (err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof UsageError || err instanceof UnknownSourceError || err instanceof SourceError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof DataDirBusyError ||
+    err instanceof UsageError ||
+    err instanceof UnknownSourceError ||
+    err instanceof SourceError
+  ) {
     io.err(`error: ${err.message}`);
-    if (err instanceof DataDirBusyError) io.err('stop the other process, or set DATABASE_URL to share a PostgreSQL server between processes');
+    if (err instanceof DataDirBusyError)
+      io.err(
+        'stop the other process, or set DATABASE_URL to share a PostgreSQL server between processes',
+      );
     if (err instanceof UsageError) io.err(USAGE);
     return 2;
   }

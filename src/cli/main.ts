@@ -3,7 +3,7 @@ import { exitCodeFor, runCli } from './cli';
 
 const io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) };
 
-runCli(process.argv.slice(2), io)
+void runCli(process.argv.slice(2), io)
   .catch((err: unknown) => exitCodeFor(err, io))
   .then((code) => {
     process.exitCode = code;

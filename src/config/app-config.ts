@@ -39,7 +39,8 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, {
-    message: 'DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded PGlite database)',
+    message:
+      'DATABASE_URL must be a postgresql:// URL (leave it unset for the embedded PGlite database)',
   })
   DATABASE_URL?: string;
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
 // Applies prisma/migrations/*/migration.sql in order, recording each in Prisma's own
-// `_prisma_migrations` table (same columns, SHA-256 checksum), so `prisma migrate status` agrees.
+// `_prisma_migrations` table (same columns, SHA-256 of the file as checksum).
 // Why not `prisma migrate deploy` at start: it spawns the CLI and its WebAssembly schema engine
 // (seconds of start-up), and on a PostgreSQL server it needs a workaround for prisma/orm#27403.
 // One small runner serves PGlite and PostgreSQL alike.

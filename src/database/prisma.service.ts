@@ -79,7 +79,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       };
       return await migrate(conn);
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await client
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
+        .catch(() => undefined);
       await client.end();
     }
   }

@@ -36,14 +36,21 @@ export class HttpFetcher implements HttpGetter {
     let res: Response;
     try {
       res = await fetch(url, {
-        headers: { 'user-agent': userAgent, accept: 'text/csv, text/html, application/json;q=0.9, */*;q=0.5' },
+        headers: {
+          'user-agent': userAgent,
+          accept: 'text/csv, text/html, application/json;q=0.9, */*;q=0.5',
+        },
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'follow',
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      if (e.name === 'TimeoutError') throw new SourceError('timeout', `GET ${url}: no answer within ${timeoutMs} ms`);
-      throw new SourceError('network', `GET ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
+      if (e.name === 'TimeoutError')
+        throw new SourceError('timeout', `GET ${url}: no answer within ${timeoutMs} ms`);
+      throw new SourceError(
+        'network',
+        `GET ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`,
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -57,7 +64,10 @@ export class HttpFetcher implements HttpGetter {
         size += (chunk as Uint8Array).byteLength;
         if (size > maxBodyBytes) {
           await res.body?.cancel();
-          throw new SourceError('body_too_large', `GET ${url}: body larger than ${maxBodyBytes} bytes`);
+          throw new SourceError(
+            'body_too_large',
+            `GET ${url}: body larger than ${maxBodyBytes} bytes`,
+          );
         }
         chunks.push(Buffer.from(chunk as Uint8Array));
       }

@@ -9,7 +9,13 @@ import { SnapshotStoreService } from './snapshot-store.service';
 
 @Module({
   imports: [SourcesModule, PricesModule],
-  providers: [IngestionService, HttpFetcher, RunLedgerService, SnapshotStoreService, IngestionScheduler],
+  providers: [
+    IngestionService,
+    HttpFetcher,
+    RunLedgerService,
+    SnapshotStoreService,
+    IngestionScheduler,
+  ],
   exports: [IngestionService, RunLedgerService, SnapshotStoreService],
 })
 export class IngestionModule {}

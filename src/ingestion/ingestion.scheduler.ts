@@ -37,7 +37,8 @@ export class IngestionScheduler implements OnApplicationBootstrap {
     try {
       await this.ingestion.run(sourceId, 'cron');
     } catch (err) {
-      if (err instanceof RunInProgressError) this.logger.log(`${sourceId}: previous run still in progress, tick skipped`);
+      if (err instanceof RunInProgressError)
+        this.logger.log(`${sourceId}: previous run still in progress, tick skipped`);
       else this.logger.error(`${sourceId}: ${(err as Error).message}`);
     }
   }

@@ -12,7 +12,10 @@ import { SnapshotStoreService } from './snapshot-store.service';
 export type RunMode = 'live' | 'archive';
 
 export class UnknownSourceError extends Error {
-  constructor(readonly sourceId: string, readonly known: string[]) {
+  constructor(
+    readonly sourceId: string,
+    readonly known: string[],
+  ) {
     super(`unknown source "${sourceId}" (known: ${known.join(', ')})`);
   }
 }
@@ -89,9 +92,15 @@ export class IngestionService implements BeforeApplicationShutdown {
       for (const doc of docs) {
         const result = source.parse(doc, { markets });
         counts.rejected += result.rejected.length;
-        for (const r of result.rejected) this.logger.debug(`run ${runId} rejected ${r.location} "${r.rawValue}": ${r.reason}`);
+        for (const r of result.rejected)
+          this.logger.debug(`run ${runId} rejected ${r.location} "${r.rawValue}": ${r.reason}`);
         for (const o of result.observations) {
-          rows.push({ ...o, sourceUrl: doc.url, fetchedAt: doc.fetchedAt, parserVersion: source.parserVersion });
+          rows.push({
+            ...o,
+            sourceUrl: doc.url,
+            fetchedAt: doc.fetchedAt,
+            parserVersion: source.parserVersion,
+          });
         }
       }
       const written = await this.writer.write(id, runId, rows);
@@ -104,7 +113,12 @@ export class IngestionService implements BeforeApplicationShutdown {
       const kind = err instanceof SourceError ? err.kind : 'internal';
       const message = (err as Error).message;
       this.logger.warn(`run ${runId} of ${id} failed (${kind}): ${message}`);
-      return this.ledger.finish(runId, 'failed', { inserted: 0, updated: 0, unchanged: 0, rejected: counts.rejected }, { kind, message });
+      return this.ledger.finish(
+        runId,
+        'failed',
+        { inserted: 0, updated: 0, unchanged: 0, rejected: counts.rejected },
+        { kind, message },
+      );
     }
   }
 }

@@ -19,8 +19,19 @@ export interface RunView {
 }
 
 type RunRecord = {
-  id: number; sourceId: string; trigger: RunTrigger; mode: string; status: RunStatus; startedAt: Date; finishedAt: Date | null;
-  rowsInserted: number; rowsUpdated: number; rowsUnchanged: number; rowsRejected: number; errorKind: string | null; errorMessage: string | null;
+  id: number;
+  sourceId: string;
+  trigger: RunTrigger;
+  mode: string;
+  status: RunStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsUnchanged: number;
+  rowsRejected: number;
+  errorKind: string | null;
+  errorMessage: string | null;
 };
 
 export const toRunView = (r: RunRecord): RunView => ({
@@ -81,11 +92,19 @@ export class RunLedgerService {
   }
 
   // The newest run of each source, and since when a failing source has been failing.
-  async lastBySource(): Promise<Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>> {
+  async lastBySource(): Promise<
+    Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>
+  > {
     const sources = await this.prisma.source.findMany({ select: { id: true } });
-    const out = new Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>();
+    const out = new Map<
+      string,
+      { last: RunView; lastSuccessAt: string | null; failingSince: string | null }
+    >();
     for (const { id } of sources) {
-      const last = await this.prisma.ingestionRun.findFirst({ where: { sourceId: id, status: { not: 'running' } }, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] });
+      const last = await this.prisma.ingestionRun.findFirst({
+        where: { sourceId: id, status: { not: 'running' } },
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      });
       if (!last) continue;
       const lastOk = await this.prisma.ingestionRun.findFirst({
         where: { sourceId: id, status: { in: ['succeeded', 'partial'] } },
@@ -94,12 +113,20 @@ export class RunLedgerService {
       let failingSince: string | null = null;
       if (last.status === 'failed') {
         const firstFail = await this.prisma.ingestionRun.findFirst({
-          where: { sourceId: id, status: 'failed', ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}) },
+          where: {
+            sourceId: id,
+            status: 'failed',
+            ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}),
+          },
           orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
         });
         failingSince = firstFail?.startedAt.toISOString() ?? null;
       }
-      out.set(id, { last: toRunView(last), lastSuccessAt: lastOk?.finishedAt?.toISOString() ?? null, failingSince });
+      out.set(id, {
+        last: toRunView(last),
+        lastSuccessAt: lastOk?.finishedAt?.toISOString() ?? null,
+        failingSince,
+      });
     }
     return out;
   }

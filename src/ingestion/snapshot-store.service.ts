@@ -12,7 +12,10 @@ export class SnapshotStoreService {
 
   async record(runId: number, doc: FetchedDocument): Promise<string> {
     const sha256 = createHash('sha256').update(doc.body).digest('hex');
-    const known = await this.prisma.rawSnapshot.findUnique({ where: { sha256 }, select: { sha256: true } });
+    const known = await this.prisma.rawSnapshot.findUnique({
+      where: { sha256 },
+      select: { sha256: true },
+    });
     if (!known) {
       const gz = gzipSync(doc.body);
       // Raw SQL with base64 on the wire: Prisma 6.19 sends Bytes arguments as base64 text, which
@@ -24,7 +27,14 @@ export class SnapshotStoreService {
         ON CONFLICT (sha256) DO NOTHING`;
     }
     await this.prisma.runFetch.create({
-      data: { runId, url: doc.url, label: doc.label, fetchedAt: doc.fetchedAt, httpStatus: doc.httpStatus ?? null, snapshotSha256: sha256 },
+      data: {
+        runId,
+        url: doc.url,
+        label: doc.label,
+        fetchedAt: doc.fetchedAt,
+        httpStatus: doc.httpStatus ?? null,
+        snapshotSha256: sha256,
+      },
     });
     return sha256;
   }

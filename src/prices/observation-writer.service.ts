@@ -63,10 +63,22 @@ export class ObservationWriterService {
             commodityId: { in: commodityIds },
             surveyDate: { gte: toDate(dates[0]), lte: toDate(dates[dates.length - 1]) },
           },
-          select: { id: true, marketId: true, commodityId: true, surveyDate: true, value: true, rawValue: true, fetchedAt: true, flag: true },
+          select: {
+            id: true,
+            marketId: true,
+            commodityId: true,
+            surveyDate: true,
+            value: true,
+            rawValue: true,
+            fetchedAt: true,
+            flag: true,
+          },
         });
         const stored = new Map(
-          existing.map((e) => [keyOf(e.marketId, e.commodityId, e.surveyDate.toISOString().slice(0, 10)), e]),
+          existing.map((e) => [
+            keyOf(e.marketId, e.commodityId, e.surveyDate.toISOString().slice(0, 10)),
+            e,
+          ]),
         );
         const toCreate: Prisma.ObservationCreateManyInput[] = [];
         for (const [k, r] of byKey) {

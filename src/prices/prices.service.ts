@@ -46,7 +46,9 @@ export class UnknownIdError extends Error {
     readonly unknown: string[],
     readonly known: string[],
   ) {
-    super(`${parameter}: unknown id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    super(
+      `${parameter}: unknown id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ')})`,
+    );
   }
 }
 
@@ -67,7 +69,11 @@ export class PricesService {
   }
 
   // Throws UnknownIdError naming the query parameter when an id is not in the table.
-  async assertKnown(parameter: string, table: 'market' | 'commodity' | 'source', ids: string[] | undefined): Promise<void> {
+  async assertKnown(
+    parameter: string,
+    table: 'market' | 'commodity' | 'source',
+    ids: string[] | undefined,
+  ): Promise<void> {
     if (!ids?.length) return;
     const rows: { id: string }[] =
       table === 'market'
@@ -86,27 +92,60 @@ export class PricesService {
       ...(f.markets?.length ? { marketId: { in: f.markets } } : {}),
       ...(f.sources?.length ? { sourceId: { in: f.sources } } : {}),
       ...(f.from || f.to
-        ? { surveyDate: { ...(f.from ? { gte: toDate(f.from) } : {}), ...(f.to ? { lte: toDate(f.to) } : {}) } }
+        ? {
+            surveyDate: {
+              ...(f.from ? { gte: toDate(f.from) } : {}),
+              ...(f.to ? { lte: toDate(f.to) } : {}),
+            },
+          }
         : {}),
     };
   }
 
   // One page in the order (date, market, commodity, source), the observation key's order, so a
   // cursor is the last row's key and pages never skip or repeat rows while data is added.
-  async page(f: ObservationFilter, limit: number, after?: PageCursor): Promise<{ rows: ObservationRow[]; next?: PageCursor }> {
+  async page(
+    f: ObservationFilter,
+    limit: number,
+    after?: PageCursor,
+  ): Promise<{ rows: ObservationRow[]; next?: PageCursor }> {
     const keyset: Prisma.ObservationWhereInput | undefined = after && {
       OR: [
         { surveyDate: { gt: toDate(after.date) } },
         { surveyDate: toDate(after.date), marketId: { gt: after.market } },
-        { surveyDate: toDate(after.date), marketId: after.market, commodityId: { gt: after.commodity } },
-        { surveyDate: toDate(after.date), marketId: after.market, commodityId: after.commodity, sourceId: { gt: after.source } },
+        {
+          surveyDate: toDate(after.date),
+          marketId: after.market,
+          commodityId: { gt: after.commodity },
+        },
+        {
+          surveyDate: toDate(after.date),
+          marketId: after.market,
+          commodityId: after.commodity,
+          sourceId: { gt: after.source },
+        },
       ],
     };
     const found = await this.prisma.observation.findMany({
       where: keyset ? { AND: [this.where(f), keyset] } : this.where(f),
-      orderBy: [{ surveyDate: 'asc' }, { marketId: 'asc' }, { commodityId: 'asc' }, { sourceId: 'asc' }],
+      orderBy: [
+        { surveyDate: 'asc' },
+        { marketId: 'asc' },
+        { commodityId: 'asc' },
+        { sourceId: 'asc' },
+      ],
       take: limit + 1,
-      select: { surveyDate: true, periodEnd: true, marketId: true, commodityId: true, value: true, unit: true, currency: true, sourceId: true, flag: true },
+      select: {
+        surveyDate: true,
+        periodEnd: true,
+        marketId: true,
+        commodityId: true,
+        value: true,
+        unit: true,
+        currency: true,
+        sourceId: true,
+        flag: true,
+      },
     });
     const rows = found.slice(0, limit).map((o) => ({
       date: day(o.surveyDate) as string,
@@ -120,14 +159,19 @@ export class PricesService {
       flag: o.flag,
     }));
     const last = rows[rows.length - 1];
-    const next = found.length > limit && last
-      ? { date: last.date, market: last.market, commodity: last.commodity, source: last.source }
-      : undefined;
+    const next =
+      found.length > limit && last
+        ? { date: last.date, market: last.market, commodity: last.commodity, source: last.source }
+        : undefined;
     return { rows, next };
   }
 
   // Every page in turn, for exports: memory stays one page whatever the size of the result.
-  async *iterate(f: ObservationFilter, pageSize = 5000, max = Infinity): AsyncGenerator<ObservationRow[]> {
+  async *iterate(
+    f: ObservationFilter,
+    pageSize = 5000,
+    max = Infinity,
+  ): AsyncGenerator<ObservationRow[]> {
     let after: PageCursor | undefined;
     let left = max;
     while (left > 0) {
@@ -140,9 +184,18 @@ export class PricesService {
   }
 
   // One value per (market, date) for a commodity: the most preferred source's, or the given source's.
-  async series(commodity: string, opts: { markets?: string[]; from?: string; to?: string; source?: string }): Promise<SeriesPoint[]> {
+  async series(
+    commodity: string,
+    opts: { markets?: string[]; from?: string; to?: string; source?: string },
+  ): Promise<SeriesPoint[]> {
     const rows = await this.prisma.observation.findMany({
-      where: this.where({ commodities: [commodity], markets: opts.markets, sources: opts.source ? [opts.source] : undefined, from: opts.from, to: opts.to }),
+      where: this.where({
+        commodities: [commodity],
+        markets: opts.markets,
+        sources: opts.source ? [opts.source] : undefined,
+        from: opts.from,
+        to: opts.to,
+      }),
       select: { surveyDate: true, marketId: true, value: true, sourceId: true },
       orderBy: [{ surveyDate: 'asc' }, { marketId: 'asc' }],
     });
@@ -162,7 +215,13 @@ export class PricesService {
     return [...best.values()];
   }
 
-  async counts(): Promise<{ observations: number; revisions: number; markets: number; commodities: number; sources: number }> {
+  async counts(): Promise<{
+    observations: number;
+    revisions: number;
+    markets: number;
+    commodities: number;
+    sources: number;
+  }> {
     const [observations, revisions, markets, commodities, sources] = await Promise.all([
       this.prisma.observation.count(),
       this.prisma.observationRevision.count(),

@@ -8,7 +8,11 @@ import { CommodityCategory } from '../generated/prisma/enums';
 export const REFERENCE_DIR = path.resolve(__dirname, '..', '..', 'data', 'reference');
 
 export async function readCsvRecords(file: string): Promise<Record<string, string>[]> {
-  return parseCsv(await readFile(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+  return parseCsv<Record<string, string>>(await readFile(file, 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+    trim: true,
+  });
 }
 
 export interface SourceRow {
@@ -24,7 +28,9 @@ export interface SourceRow {
 export class ReferenceDataService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async loadMarketsAndCommodities(dir = REFERENCE_DIR): Promise<{ markets: number; commodities: number }> {
+  async loadMarketsAndCommodities(
+    dir = REFERENCE_DIR,
+  ): Promise<{ markets: number; commodities: number }> {
     const cities = await readCsvRecords(path.join(dir, 'nk-cities.csv'));
     const commodities = await readCsvRecords(path.join(dir, 'commodities.csv'));
     await this.prisma.$transaction([
@@ -37,7 +43,11 @@ export class ReferenceDataService {
           longitude: Number(c.lon),
           kind: 'city' as const,
         };
-        return this.prisma.market.upsert({ where: { id: c.id }, create: { id: c.id, ...data }, update: data });
+        return this.prisma.market.upsert({
+          where: { id: c.id },
+          create: { id: c.id, ...data },
+          update: data,
+        });
       }),
       ...commodities.map((c) => {
         const data = {
@@ -46,7 +56,11 @@ export class ReferenceDataService {
           defaultUnit: c.default_unit,
           defaultCurrency: c.default_currency,
         };
-        return this.prisma.commodity.upsert({ where: { id: c.id }, create: { id: c.id, ...data }, update: data });
+        return this.prisma.commodity.upsert({
+          where: { id: c.id },
+          create: { id: c.id, ...data },
+          update: data,
+        });
       }),
     ]);
     return { markets: cities.length, commodities: commodities.length };

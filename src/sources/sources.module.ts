@@ -5,7 +5,13 @@ import { PRICE_SOURCES } from './source.types';
 
 // Every publisher adapter, collected under one token.
 @Module({
-  providers: [{ provide: PRICE_SOURCES, useFactory: (config: AppConfig) => createSources(config), inject: [APP_CONFIG] }],
+  providers: [
+    {
+      provide: PRICE_SOURCES,
+      useFactory: (config: AppConfig) => createSources(config),
+      inject: [APP_CONFIG],
+    },
+  ],
   exports: [PRICE_SOURCES],
 })
 export class SourcesModule {}

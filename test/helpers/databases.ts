@@ -13,7 +13,8 @@ export const TEST_DATABASES: DbKind[] = (process.env.TEST_DATABASES ?? 'pglite,p
   .map((s) => s.trim())
   .filter((s): s is DbKind => s === 'pglite' || s === 'postgres');
 
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 export interface TestDb {
   kind: DbKind;
@@ -24,7 +25,10 @@ export interface TestDb {
 }
 
 // A fresh database per call: a temporary PGlite folder, or a new database on the PostgreSQL server.
-export async function freshDatabase(kind: DbKind, extraEnv: Record<string, string> = {}): Promise<TestDb> {
+export async function freshDatabase(
+  kind: DbKind,
+  extraEnv: Record<string, string> = {},
+): Promise<TestDb> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nkmt-test-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,

@@ -22,7 +22,12 @@ export class FixtureServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  serve(key: string, body: string | Buffer, status = 200, headers: Record<string, string> = { 'content-type': 'text/csv' }): void {
+  serve(
+    key: string,
+    body: string | Buffer,
+    status = 200,
+    headers: Record<string, string> = { 'content-type': 'text/csv' },
+  ): void {
     this.routes.set(key, (_req, res) => res.writeHead(status, headers).end(body));
   }
 

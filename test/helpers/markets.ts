@@ -5,9 +5,12 @@ import { MarketRef } from '../../src/sources/source.types';
 
 // The shipped gazetteer, as parsers see it.
 export function gazetteerMarkets(): MarketRef[] {
-  const rows = parse(readFileSync(path.join(__dirname, '..', '..', 'data', 'reference', 'nk-cities.csv'), 'utf8'), {
-    columns: true,
-  }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(
+    readFileSync(path.join(__dirname, '..', '..', 'data', 'reference', 'nk-cities.csv'), 'utf8'),
+    {
+      columns: true,
+    },
+  );
   return rows.map((r) => ({ id: r.id, name: r.name, nameKo: r.name_ko }));
 }
 

@@ -10,9 +10,16 @@ import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { FixtureServer } from '../helpers/http-fixture-server';
 import { readFixture } from '../helpers/markets';
 
-const archive = (tab: string) => readFileSync(path.join(__dirname, '..', '..', 'data', 'archive', 'dailynk-sheet', `${tab}.csv`), 'utf8');
+const archive = (tab: string) =>
+  readFileSync(
+    path.join(__dirname, '..', '..', 'data', 'archive', 'dailynk-sheet', `${tab}.csv`),
+    'utf8',
+  );
 const expectedDispersion = JSON.parse(readFixture('analysis', 'dispersion', 'expected.json')) as {
-  riceArchive: { series: { date: string; cv: number; sdLog: number; meanAbsLogDiff: number }[]; byYear: { year: number; cv: number }[] };
+  riceArchive: {
+    series: { date: string; cv: number; sdLog: number; meanAbsLogDiff: number }[];
+    byYear: { year: number; cv: number }[];
+  };
 };
 
 describe.each(TEST_DATABASES)('working core on %s', (kind) => {
@@ -27,7 +34,10 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     const base = await publisher.start();
     publisher.serve('/sheet?rice', archive('rice'));
     publisher.serve('/sheet?rate', archive('rate'));
-    db = await freshDatabase(kind, { DAILYNK_SHEET_URL: `${base}/sheet?tqx=out:csv&sheet={tab}`, ADMIN_TOKEN: 'secret-token' });
+    db = await freshDatabase(kind, {
+      DAILYNK_SHEET_URL: `${base}/sheet?tqx=out:csv&sheet={tab}`,
+      ADMIN_TOKEN: 'secret-token',
+    });
     app = await createApp(db.config);
     http = request(app.getHttpServer());
     ingestion = app.get(IngestionService);
@@ -44,52 +54,113 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
   it('loads the shipped archive on first start and says which database it runs on', async () => {
     const res = await http.get('/api/health').expect(200);
     expect(res.body.database).toBe(kind);
-    expect(res.body.counts).toMatchObject({ observations: 981, markets: 18, commodities: 10, sources: 1, mobileSeriesPoints: 33 });
-    expect(res.body.lastRuns['dailynk-sheet']).toMatchObject({ trigger: 'startup', mode: 'archive', status: 'succeeded', rowsInserted: 981 });
-    const oldWon = await prisma.observation.findFirst({ where: { marketId: 'pyongyang', commodityId: 'rice', surveyDate: new Date('2009-08-15T00:00:00Z') } });
-    expect(oldWon).toMatchObject({ value: 23, rawValue: '2,300', parserVersion: 'dailynk-sheet/1.0.0', flag: 'observed' });
+    expect(res.body.counts).toMatchObject({
+      observations: 981,
+      markets: 18,
+      commodities: 10,
+      sources: 1,
+      mobileSeriesPoints: 33,
+    });
+    expect(res.body.lastRuns['dailynk-sheet']).toMatchObject({
+      trigger: 'startup',
+      mode: 'archive',
+      status: 'succeeded',
+      rowsInserted: 981,
+    });
+    const oldWon = await prisma.observation.findFirst({
+      where: {
+        marketId: 'pyongyang',
+        commodityId: 'rice',
+        surveyDate: new Date('2009-08-15T00:00:00Z'),
+      },
+    });
+    expect(oldWon).toMatchObject({
+      value: 23,
+      rawValue: '2,300',
+      parserVersion: 'dailynk-sheet/1.0.0',
+      flag: 'observed',
+    });
     expect(oldWon!.fetchedAt.toISOString()).toBe('2019-12-22T00:00:00.000Z');
   });
 
   it('archives each fetched body once by its SHA-256', async () => {
     const snapshots = await prisma.rawSnapshot.count();
     expect(snapshots).toBe(2);
-    const fetches = await prisma.runFetch.findMany({ where: { runId: 1 }, orderBy: { label: 'asc' } });
+    const fetches = await prisma.runFetch.findMany({
+      where: { runId: 1 },
+      orderBy: { label: 'asc' },
+    });
     expect(fetches.map((f) => f.label)).toEqual(['rate', 'rice']);
   });
 
   it('re-running an ingest inserts nothing', async () => {
     const run = await ingestion.run('dailynk-sheet', 'cli', 'archive');
-    expect(run).toMatchObject({ status: 'succeeded', rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 981, rowsRejected: 0 });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      rowsInserted: 0,
+      rowsUpdated: 0,
+      rowsUnchanged: 981,
+      rowsRejected: 0,
+    });
     expect(await prisma.observation.count()).toBe(981);
     expect(await prisma.rawSnapshot.count()).toBe(2);
   });
 
   it('fetches live, keeps a revised value as a revision and adds a new survey date', async () => {
-    const revised = archive('rice').replace('"19-12-22","4,', '"19-12-22","9,') + '"19-12-29","4,300","4,350",""\n';
-    const before = await prisma.observation.findFirst({ where: { marketId: 'pyongyang', commodityId: 'rice', surveyDate: new Date('2019-12-22T00:00:00Z') } });
+    const revised =
+      archive('rice').replace('"19-12-22","4,', '"19-12-22","9,') +
+      '"19-12-29","4,300","4,350",""\n';
+    const before = await prisma.observation.findFirst({
+      where: {
+        marketId: 'pyongyang',
+        commodityId: 'rice',
+        surveyDate: new Date('2019-12-22T00:00:00Z'),
+      },
+    });
     publisher.serve('/sheet?rice', revised);
     const run = await ingestion.run('dailynk-sheet', 'cli');
-    expect(run).toMatchObject({ status: 'succeeded', mode: 'live', rowsInserted: 2, rowsUpdated: 1, rowsUnchanged: 980 });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      mode: 'live',
+      rowsInserted: 2,
+      rowsUpdated: 1,
+      rowsUnchanged: 980,
+    });
     const after = await prisma.observation.findFirst({
-      where: { marketId: 'pyongyang', commodityId: 'rice', surveyDate: new Date('2019-12-22T00:00:00Z') },
+      where: {
+        marketId: 'pyongyang',
+        commodityId: 'rice',
+        surveyDate: new Date('2019-12-22T00:00:00Z'),
+      },
       include: { revisions: true },
     });
     expect(after!.value).toBe(9000 + (before!.value - 4000));
     expect(after!.revisions).toHaveLength(1);
-    expect(after!.revisions[0]).toMatchObject({ previousValue: before!.value, previousRawValue: before!.rawValue, newValue: after!.value, runId: run.id });
+    expect(after!.revisions[0]).toMatchObject({
+      previousValue: before!.value,
+      previousRawValue: before!.rawValue,
+      newValue: after!.value,
+      runId: run.id,
+    });
     expect(after!.sourceUrl).toMatch(/\/sheet\?tqx=out:csv&sheet=rice$/);
   });
 
   it('fails a run on a changed header and writes nothing', async () => {
     const count = await prisma.observation.count();
-    publisher.serve('/sheet?rice', archive('rice').replace('"","평양","신의주","혜산"', '"","Pyongyang","Sinuiju","Hyesan"'));
+    publisher.serve(
+      '/sheet?rice',
+      archive('rice').replace('"","평양","신의주","혜산"', '"","Pyongyang","Sinuiju","Hyesan"'),
+    );
     const run = await ingestion.run('dailynk-sheet', 'cron');
     expect(run).toMatchObject({ status: 'failed', errorKind: 'layout_changed', rowsInserted: 0 });
     expect(run.errorMessage).toMatch(/lacks the city columns/);
     expect(await prisma.observation.count()).toBe(count);
     const sources = await http.get('/api/sources').expect(200);
-    expect(sources.body[0]).toMatchObject({ id: 'dailynk-sheet', status: 'failing', failingSince: run.startedAt });
+    expect(sources.body[0]).toMatchObject({
+      id: 'dailynk-sheet',
+      status: 'failing',
+      failingSince: run.startedAt,
+    });
     // the failing body is archived for replay after a parser fix
     expect(await prisma.runFetch.count({ where: { runId: run.id } })).toBe(2);
   });
@@ -109,8 +180,12 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await http.get('/api/observations').query({ commodity: 'rice', limit: 100, ...(cursor ? { cursor } : {}) }).expect(200);
-      for (const r of res.body.data as { date: string; market: string; source: string }[]) seen.add(`${r.date}|${r.market}|${r.source}`);
+      const res = await http
+        .get('/api/observations')
+        .query({ commodity: 'rice', limit: 100, ...(cursor ? { cursor } : {}) })
+        .expect(200);
+      for (const r of res.body.data as { date: string; market: string; source: string }[])
+        seen.add(`${r.date}|${r.market}|${r.source}`);
       cursor = res.body.nextCursor as string | null;
       pages++;
     } while (cursor);
@@ -119,22 +194,38 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
   });
 
   it('filters observations and answers tidy rows', async () => {
-    const res = await http.get('/api/observations?commodity=usd&market=sinuiju&from=2015-01-01&to=2015-12-31').expect(200);
+    const res = await http
+      .get('/api/observations?commodity=usd&market=sinuiju&from=2015-01-01&to=2015-12-31')
+      .expect(200);
     expect(res.body.data.length).toBeGreaterThan(5);
     for (const r of res.body.data) {
-      expect(r).toMatchObject({ market: 'sinuiju', commodity: 'usd', unit: 'KPW/USD', currency: 'KPW', source: 'dailynk-sheet', flag: 'observed' });
+      expect(r).toMatchObject({
+        market: 'sinuiju',
+        commodity: 'usd',
+        unit: 'KPW/USD',
+        currency: 'KPW',
+        source: 'dailynk-sheet',
+        flag: 'observed',
+      });
       expect(r.date >= '2015-01-01' && r.date <= '2015-12-31').toBe(true);
     }
   });
 
   it('streams CSV with a header row, by format=csv or Accept: text/csv', async () => {
-    const a = await http.get('/api/observations?format=csv&commodity=rice&market=hyesan').expect(200);
+    const a = await http
+      .get('/api/observations?format=csv&commodity=rice&market=hyesan')
+      .expect(200);
     expect(a.headers['content-type']).toMatch(/text\/csv/);
     const lines = a.text.trim().split('\n');
     expect(lines[0]).toBe('date,periodEnd,market,commodity,value,unit,currency,source,flag');
     expect(lines[1]).toBe('2009-08-15,,hyesan,rice,23.5,KPW/kg,KPW,dailynk-sheet,observed');
-    expect(lines).toHaveLength(1 + (await prisma.observation.count({ where: { commodityId: 'rice', marketId: 'hyesan' } })));
-    const b = await http.get('/api/observations?commodity=rice&limit=3').set('accept', 'text/csv').expect(200);
+    expect(lines).toHaveLength(
+      1 + (await prisma.observation.count({ where: { commodityId: 'rice', marketId: 'hyesan' } })),
+    );
+    const b = await http
+      .get('/api/observations?commodity=rice&limit=3')
+      .set('accept', 'text/csv')
+      .expect(200);
     expect(b.text.trim().split('\n')).toHaveLength(4);
   });
 
@@ -151,8 +242,14 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     ['/api/observations?from=2019-01-01&to=2018-01-01', /from: must not be after to/],
     ['/api/observations?format=xml', /format must be one of/],
     ['/api/analysis/dispersion', /commodity must be a commodity id/],
-    ['/api/analysis/dispersion?commodity=rice&markets=pyongyang', /markets must name at least two markets/],
-    ['/api/analysis/dispersion?commodity=rice&markets=pyongyang,narnia', /markets: unknown id narnia/],
+    [
+      '/api/analysis/dispersion?commodity=rice&markets=pyongyang',
+      /markets must name at least two markets/,
+    ],
+    [
+      '/api/analysis/dispersion?commodity=rice&markets=pyongyang,narnia',
+      /markets: unknown id narnia/,
+    ],
     ['/api/analysis/dispersion?commodity=rice&balanced=maybe', /balanced must be true or false/],
     ['/api/ingestion/runs?source=nope', /source: unknown id nope/],
     ['/api/ingestion/runs?limit=0', /limit must not be less than 1/],
@@ -162,10 +259,16 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
   });
 
   it('computes dispersion that matches the independent reference', async () => {
-    const res = await http.get('/api/analysis/dispersion?commodity=rice&to=2019-12-22&source=dailynk-sheet').expect(200);
+    const res = await http
+      .get('/api/analysis/dispersion?commodity=rice&to=2019-12-22&source=dailynk-sheet')
+      .expect(200);
     // the live run above revised 2019-12-22 in Pyongyang: compare every other date with the archive reference
     const ref = expectedDispersion.riceArchive.series.filter((d) => d.date !== '2019-12-22');
-    const got = new Map((res.body.series as { date: string; cv: number; sdLog: number; meanAbsLogDiff: number }[]).map((d) => [d.date, d]));
+    const got = new Map(
+      (
+        res.body.series as { date: string; cv: number; sdLog: number; meanAbsLogDiff: number }[]
+      ).map((d) => [d.date, d]),
+    );
     expect(got.size).toBe(164);
     for (const d of ref) {
       expect(got.get(d.date)!.cv).toBeCloseTo(d.cv, 12);
@@ -173,35 +276,75 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       expect(got.get(d.date)!.meanAbsLogDiff).toBeCloseTo(d.meanAbsLogDiff, 12);
     }
     const y2012 = (res.body.byYear as { year: number; cv: number }[]).find((y) => y.year === 2012)!;
-    expect(y2012.cv).toBeCloseTo(expectedDispersion.riceArchive.byYear.find((y) => y.year === 2012)!.cv, 12);
-    expect(res.body).toMatchObject({ commodity: 'rice', markets: ['hyesan', 'pyongyang', 'sinuiju'], sources: ['dailynk-sheet'] });
+    expect(y2012.cv).toBeCloseTo(
+      expectedDispersion.riceArchive.byYear.find((y) => y.year === 2012)!.cv,
+      12,
+    );
+    expect(res.body).toMatchObject({
+      commodity: 'rice',
+      markets: ['hyesan', 'pyongyang', 'sinuiju'],
+      sources: ['dailynk-sheet'],
+    });
   });
 
   it('lists the run ledger newest first', async () => {
     const res = await http.get('/api/ingestion/runs?source=dailynk-sheet').expect(200);
     const ids = (res.body as { id: number }[]).map((r) => r.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    expect(res.body[res.body.length - 1]).toMatchObject({ trigger: 'startup', status: 'succeeded' });
+    expect(res.body[res.body.length - 1]).toMatchObject({
+      trigger: 'startup',
+      status: 'succeeded',
+    });
   });
 
   it('starts a run over the API only with the token', async () => {
     await http.post('/api/ingestion/runs').send({ source: 'dailynk-sheet' }).expect(401);
-    await http.post('/api/ingestion/runs').set('authorization', 'Bearer wrong').send({ source: 'dailynk-sheet' }).expect(401);
-    const bad = await http.post('/api/ingestion/runs').set('authorization', 'Bearer secret-token').send({ source: 'nope' }).expect(400);
+    await http
+      .post('/api/ingestion/runs')
+      .set('authorization', 'Bearer wrong')
+      .send({ source: 'dailynk-sheet' })
+      .expect(401);
+    const bad = await http
+      .post('/api/ingestion/runs')
+      .set('authorization', 'Bearer secret-token')
+      .send({ source: 'nope' })
+      .expect(400);
     expect(bad.body.message).toMatch(/source: unknown source "nope"/);
-    const ok = await http.post('/api/ingestion/runs').set('authorization', 'Bearer secret-token').send({ source: 'dailynk-sheet', mode: 'archive' }).expect(201);
+    const ok = await http
+      .post('/api/ingestion/runs')
+      .set('authorization', 'Bearer secret-token')
+      .send({ source: 'dailynk-sheet', mode: 'archive' })
+      .expect(201);
     expect(ok.body).toMatchObject({ trigger: 'api', mode: 'archive', status: 'succeeded' });
   });
 
   it('serves markets, commodities and the OpenAPI document', async () => {
     const markets = await http.get('/api/markets').expect(200);
-    expect(markets.body.find((m: { id: string }) => m.id === 'hyesan')).toMatchObject({ nameKo: '혜산', province: 'Ryanggang', kind: 'city', latitude: 41.4017 });
+    expect(markets.body.find((m: { id: string }) => m.id === 'hyesan')).toMatchObject({
+      nameKo: '혜산',
+      province: 'Ryanggang',
+      kind: 'city',
+      latitude: 41.4017,
+    });
     const commodities = await http.get('/api/commodities').expect(200);
-    expect(commodities.body.find((c: { id: string }) => c.id === 'usd')).toMatchObject({ category: 'currency', defaultUnit: 'KPW/USD' });
+    expect(commodities.body.find((c: { id: string }) => c.id === 'usd')).toMatchObject({
+      category: 'currency',
+      defaultUnit: 'KPW/USD',
+    });
     const doc = await http.get('/api/docs-json').expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/api/health', '/api/markets', '/api/commodities', '/api/sources', '/api/observations', '/api/analysis/dispersion', '/api/ingestion/runs']),
+      expect.arrayContaining([
+        '/api/health',
+        '/api/markets',
+        '/api/commodities',
+        '/api/sources',
+        '/api/observations',
+        '/api/analysis/dispersion',
+        '/api/ingestion/runs',
+      ]),
     );
-    expect(doc.body.paths['/api/analysis/dispersion'].get.description).toMatch(/population standard deviation/);
+    expect(doc.body.paths['/api/analysis/dispersion'].get.description).toMatch(
+      /population standard deviation/,
+    );
   });
 });

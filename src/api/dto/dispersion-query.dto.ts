@@ -17,7 +17,10 @@ export class DispersionQueryDto {
   @IsIsoDay()
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Comma-separated market ids (default: every market with data)', example: 'pyongyang,sinuiju,hyesan' })
+  @ApiPropertyOptional({
+    description: 'Comma-separated market ids (default: every market with data)',
+    example: 'pyongyang,sinuiju,hyesan',
+  })
   @IsOptional()
   @CommaList()
   @ArrayMinSize(2, { message: 'markets must name at least two markets' })
@@ -25,12 +28,18 @@ export class DispersionQueryDto {
   @Matches(ID_PATTERN, { each: true, message: 'markets must be market ids such as pyongyang' })
   markets?: string[];
 
-  @ApiPropertyOptional({ description: 'Use only this source (default: per market and date, the preferred source that has a value)' })
+  @ApiPropertyOptional({
+    description:
+      'Use only this source (default: per market and date, the preferred source that has a value)',
+  })
   @IsOptional()
   @Matches(ID_PATTERN, { message: 'source must be a source id such as dailynk-sheet' })
   source?: string;
 
-  @ApiPropertyOptional({ description: 'true: only dates on which every requested market was observed (a balanced panel)', default: false })
+  @ApiPropertyOptional({
+    description: 'true: only dates on which every requested market was observed (a balanced panel)',
+    default: false,
+  })
   @IsOptional()
   @ToBoolean()
   @IsBoolean({ message: 'balanced must be true or false' })

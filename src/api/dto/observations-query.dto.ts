@@ -1,38 +1,63 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { CommaList, ID_PATTERN, IsIsoDay, ToInt } from './validators';
 
 export const MAX_PAGE_SIZE = 5000;
 export const DEFAULT_PAGE_SIZE = 500;
 
 export class ObservationsQueryDto {
-  @ApiPropertyOptional({ description: 'Commodity id or comma-separated ids (see /api/commodities), e.g. rice or rice,usd', example: 'rice' })
+  @ApiPropertyOptional({
+    description:
+      'Commodity id or comma-separated ids (see /api/commodities), e.g. rice or rice,usd',
+    example: 'rice',
+  })
   @IsOptional()
   @CommaList()
   @ArrayMaxSize(50)
   @Matches(ID_PATTERN, { each: true, message: 'commodity must be commodity ids such as rice' })
   commodity?: string[];
 
-  @ApiPropertyOptional({ description: 'Market id or comma-separated ids (see /api/markets)', example: 'pyongyang' })
+  @ApiPropertyOptional({
+    description: 'Market id or comma-separated ids (see /api/markets)',
+    example: 'pyongyang',
+  })
   @IsOptional()
   @CommaList()
   @ArrayMaxSize(100)
   @Matches(ID_PATTERN, { each: true, message: 'market must be market ids such as pyongyang' })
   market?: string[];
 
-  @ApiPropertyOptional({ description: 'Source id or comma-separated ids (see /api/sources)', example: 'dailynk-sheet' })
+  @ApiPropertyOptional({
+    description: 'Source id or comma-separated ids (see /api/sources)',
+    example: 'dailynk-sheet',
+  })
   @IsOptional()
   @CommaList()
   @ArrayMaxSize(20)
   @Matches(ID_PATTERN, { each: true, message: 'source must be source ids such as dailynk-sheet' })
   source?: string[];
 
-  @ApiPropertyOptional({ description: 'First survey date included, YYYY-MM-DD', example: '2010-01-01' })
+  @ApiPropertyOptional({
+    description: 'First survey date included, YYYY-MM-DD',
+    example: '2010-01-01',
+  })
   @IsOptional()
   @IsIsoDay()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Last survey date included, YYYY-MM-DD', example: '2019-12-31' })
+  @ApiPropertyOptional({
+    description: 'Last survey date included, YYYY-MM-DD',
+    example: '2019-12-31',
+  })
   @IsOptional()
   @IsIsoDay()
   to?: string;
@@ -53,7 +78,10 @@ export class ObservationsQueryDto {
   @IsString()
   cursor?: string;
 
-  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'json (default) or csv; Accept: text/csv also selects CSV' })
+  @ApiPropertyOptional({
+    enum: ['json', 'csv'],
+    description: 'json (default) or csv; Accept: text/csv also selects CSV',
+  })
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';

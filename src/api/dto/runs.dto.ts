@@ -8,7 +8,9 @@ export class RunsQueryDto {
   @Matches(ID_PATTERN, { message: 'source must be a source id such as dailynk-sheet' })
   source?: string;
 
-  @ApiPropertyOptional({ description: 'At most this many runs, newest first (default 50, at most 1000)' })
+  @ApiPropertyOptional({
+    description: 'At most this many runs, newest first (default 50, at most 1000)',
+  })
   @IsOptional()
   @ToInt()
   @IsInt({ message: 'limit must be a whole number' })
@@ -22,7 +24,11 @@ export class StartRunDto {
   @Matches(ID_PATTERN, { message: 'source must be a source id such as dailynk-sheet' })
   source!: string;
 
-  @ApiPropertyOptional({ enum: ['live', 'archive'], description: 'live: fetch now; archive: load the snapshot shipped with the project', default: 'live' })
+  @ApiPropertyOptional({
+    enum: ['live', 'archive'],
+    description: 'live: fetch now; archive: load the snapshot shipped with the project',
+    default: 'live',
+  })
   @IsOptional()
   @IsIn(['live', 'archive'])
   mode?: 'live' | 'archive';

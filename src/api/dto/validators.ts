@@ -9,7 +9,10 @@ export function IsIsoDay(options?: ValidationOptions) {
       name: 'isIsoDay',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a calendar date written YYYY-MM-DD`, ...options },
+      options: {
+        message: `${propertyName} must be a calendar date written YYYY-MM-DD`,
+        ...options,
+      },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string') return false;
@@ -35,6 +38,8 @@ export const ToBoolean = () =>
   });
 
 export const ToInt = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+  );
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;

@@ -30,7 +30,7 @@ export function parseDailyNkSheet(body: string, tab: SheetTab, ctx: ParseContext
     rows = parseCsv(body.replace(/^\uFEFF/, ''), {
       relax_column_count: true,
       skip_empty_lines: true,
-    }) as string[][];
+    });
   } catch (err) {
     throw new LayoutChangedError(`tab ${tab}: not a CSV sheet (${(err as Error).message})`);
   }
@@ -67,14 +67,24 @@ export function parseDailyNkSheet(body: string, tab: SheetTab, ctx: ParseContext
     const values = columns.map((c) => row[c.index] ?? '');
     if (!m || !isCalendarDate(2000 + Number(m[1]), Number(m[2]), Number(m[3]))) {
       for (const v of values) {
-        if (v.trim()) rejected.push({ location: `${tab} row ${r + 1}`, rawValue: v, reason: `bad date "${dateText}"` });
+        if (v.trim())
+          rejected.push({
+            location: `${tab} row ${r + 1}`,
+            rawValue: v,
+            reason: `bad date "${dateText}"`,
+          });
       }
       continue;
     }
     const date = isoDate(2000 + Number(m[1]), Number(m[2]), Number(m[3]));
     if (seenDates.has(date)) {
       for (const v of values) {
-        if (v.trim()) rejected.push({ location: `${tab} row ${r + 1}`, rawValue: v, reason: `date ${date} appears twice in the tab` });
+        if (v.trim())
+          rejected.push({
+            location: `${tab} row ${r + 1}`,
+            rawValue: v,
+            reason: `date ${date} appears twice in the tab`,
+          });
       }
       continue;
     }
@@ -87,7 +97,11 @@ export function parseDailyNkSheet(body: string, tab: SheetTab, ctx: ParseContext
         return;
       }
       if (reading.kind === 'malformed') {
-        rejected.push({ location: `${tab} ${date} ${col.marketId}`, rawValue: raw, reason: reading.reason });
+        rejected.push({
+          location: `${tab} ${date} ${col.marketId}`,
+          rawValue: raw,
+          reason: reading.reason,
+        });
         return;
       }
       const won = toCurrentWon(reading.value, date);

@@ -19,7 +19,13 @@ import {
 } from './dailynk-sheet.parser';
 
 export const DAILYNK_SHEET_ARCHIVE_DIR = path.resolve(
-  __dirname, '..', '..', '..', 'data', 'archive', 'dailynk-sheet',
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'data',
+  'archive',
+  'dailynk-sheet',
 );
 
 const TABS: SheetTab[] = ['rice', 'rate'];
@@ -47,7 +53,10 @@ export class DailyNkSheetSource implements PriceSource {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   urlFor(tab: SheetTab): string {
-    return this.config.sources['dailynk-sheet'].urlTemplate.replace('{tab}', encodeURIComponent(tab));
+    return this.config.sources['dailynk-sheet'].urlTemplate.replace(
+      '{tab}',
+      encodeURIComponent(tab),
+    );
   }
 
   async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
@@ -74,7 +83,10 @@ export class DailyNkSheetSource implements PriceSource {
 
   parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {
     if (!isSheetTab(doc.label)) {
-      throw new SourceError('bad_input', `unknown sheet tab "${doc.label}" (expected rice or rate)`);
+      throw new SourceError(
+        'bad_input',
+        `unknown sheet tab "${doc.label}" (expected rice or rate)`,
+      );
     }
     return parseDailyNkSheet(doc.body.toString('utf8'), doc.label, ctx);
   }

@@ -15,9 +15,12 @@ describe('published numbers', () => {
     expect(readPublishedNumber(text).kind).toBe('missing');
   });
 
-  it.each(['1,1150', '12,34', 'abc', '5,120원', '-5', '1e5', ',120'])('refuses the malformed %j', (text) => {
-    expect(readPublishedNumber(text).kind).toBe('malformed');
-  });
+  it.each(['1,1150', '12,34', 'abc', '5,120원', '-5', '1e5', ',120'])(
+    'refuses the malformed %j',
+    (text) => {
+      expect(readPublishedNumber(text).kind).toBe('malformed');
+    },
+  );
 });
 
 describe('redenomination', () => {

@@ -23,7 +23,8 @@ export function toCurrentWon(value: number, isoDate: string): Redenominated {
 const GROUPED = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
 const PLAIN = /^\d+(\.\d+)?$/;
 
-export type NumberReading = { kind: 'value'; value: number } | { kind: 'missing' } | { kind: 'malformed'; reason: string };
+export type NumberReading =
+  { kind: 'value'; value: number } | { kind: 'missing' } | { kind: 'malformed'; reason: string };
 
 // Reads a published number: thousands commas allowed only in groups of three
 // ("1,1150" is malformed), empty and zero mean "not observed".
@@ -34,7 +35,8 @@ export function readPublishedNumber(text: string): NumberReading {
     return { kind: 'malformed', reason: `not a number: "${text}"` };
   }
   const value = Number(t.replace(/,/g, ''));
-  if (!Number.isFinite(value)) return { kind: 'malformed', reason: `not a finite number: "${text}"` };
+  if (!Number.isFinite(value))
+    return { kind: 'malformed', reason: `not a finite number: "${text}"` };
   if (value === 0) return { kind: 'missing' };
   return { kind: 'value', value };
 }

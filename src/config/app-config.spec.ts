@@ -1,0 +1,48 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('configuration', () => {
+  it('defaults to the embedded database in .data and every-6-hours fetching', () => {
+    const c = loadConfig({});
+    expect(c.database).toEqual({
+      kind: 'pglite',
+      dataDir: expect.stringMatching(/\.data\/pglite$/),
+    });
+    expect(c.port).toBe(3000);
+    expect(c.enableCron).toBe(true);
+    expect(c.sources['dailynk-sheet'].cron).toBe('0 */6 * * *');
+    expect(c.sources['dailynk-sheet'].urlTemplate).toContain(
+      '1l78JcbokjkdlJ1aSU6F8cuqgC0AbfMkuXOKWiEEbueo',
+    );
+  });
+
+  it('uses a PostgreSQL server when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h:5432/d' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://u@h:5432/d',
+    });
+  });
+
+  it('stops the boot naming every bad setting', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        PORT: '99999',
+        DATABASE_URL: 'mysql://x',
+        ENABLE_CRON: 'sometimes',
+        DAILYNK_SHEET_URL: 'https://example.org/sheet',
+        DAILYNK_SHEET_CRON: 'every tuesday',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = error!.problems.join('\n');
+    expect(text).toMatch(/^PORT: PORT must not be greater than 65535$/m);
+    expect(text).toMatch(/^DATABASE_URL: DATABASE_URL must be a postgresql:\/\/ URL/m);
+    expect(text).toMatch(/^ENABLE_CRON: ENABLE_CRON must be a boolean value$/m);
+    expect(text).toMatch(
+      /^DAILYNK_SHEET_URL: DAILYNK_SHEET_URL must contain the \{tab\} placeholder$/m,
+    );
+    expect(text).toMatch(/^DAILYNK_SHEET_CRON: not a valid cron expression/m);
+  });
+});

@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app.factory';
+import { DataDirBusyError } from '../../src/database/data-dir-lock';
+import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
+import { fixture } from '../helpers/markets';
+
+const run = promisify(execFile);
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
+
+// The command line as cron runs it: a separate node process on the compiled build (npm test builds first).
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('command line on the embedded database', () => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await freshDatabase('pglite', {
+      DAILYNK_SHEET_URL: 'http://127.0.0.1:47391/closed?sheet={tab}',
+      HTTP_TIMEOUT_MS: '2000',
+    });
+  });
+  afterAll(async () => db.cleanup());
+
+  it('migrates an empty data folder, ingests the archive, and re-running inserts nothing', async () => {
+    const first = await cli(['ingest', 'dailynk-sheet', '--archive'], db.env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout.trim()).toMatch(
+      /^dailynk-sheet: succeeded \(run 1, archive, cli\): inserted 981, updated 0, unchanged 0, rejected 0$/,
+    );
+    const again = await cli(['ingest', 'dailynk-sheet', '--archive'], db.env);
+    expect(again.stdout).toMatch(/inserted 0, updated 0, unchanged 981, rejected 0/);
+  });
+
+  it('exits non-zero with the error kind when a live fetch fails', async () => {
+    const res = await cli(['ingest', 'all'], db.env);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(
+      /dailynk-sheet: failed \(run 3, live, cli\).*\[network: GET http:\/\/127\.0\.0\.1:47391\/closed\?sheet=rice: ECONNREFUSED\]/,
+    );
+    const runs = await cli(['runs', '--limit', '2'], db.env);
+    expect(runs.stdout.split('\n')[0]).toMatch(/run 3, live, cli/);
+  });
+
+  it('parses a saved sheet as a dry run, printing JSON lines and storing nothing', async () => {
+    const res = await cli(
+      [
+        'parse',
+        'dailynk-sheet',
+        fixture('sources', 'dailynk-sheet', 'rate-bad-cells.csv'),
+        '--tab',
+        'rate',
+        '--url',
+        'https://example.org/x',
+        '--fetched-at',
+        '2024-01-02T03:04:05Z',
+      ],
+      db.env,
+    );
+    expect(res.code).toBe(0);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => !l.rejected)).toHaveLength(5);
+    expect(lines[0]).toMatchObject({
+      source: 'dailynk-sheet',
+      commodityId: 'usd',
+      sourceUrl: 'https://example.org/x',
+      fetchedAt: '2024-01-02T03:04:05.000Z',
+      parserVersion: 'dailynk-sheet/1.0.0',
+    });
+    expect(lines.filter((l) => l.rejected)).toHaveLength(10);
+    expect(res.stderr).toMatch(/5 observations, 10 rejected/);
+  });
+
+  it('names the problem for bad usage, an unknown source and a layout change', async () => {
+    expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
+      /unknown source "nosuch" \(known: dailynk-sheet\)/,
+    );
+    expect((await cli(['frobnicate'], db.env)).code).toBe(2);
+    const layout = await cli(
+      [
+        'parse',
+        'dailynk-sheet',
+        fixture('sources', 'dailynk-sheet', 'rate-english-header.csv'),
+        '--tab',
+        'rate',
+      ],
+      db.env,
+    );
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toMatch(/error: tab rate: header .* lacks the city columns/);
+    const badEnv = await cli(['runs'], { ...db.env, PORT: 'eighty', ENABLE_CRON: 'perhaps' });
+    expect(badEnv.code).toBe(2);
+    expect(badEnv.stderr).toMatch(/PORT: PORT must be an integer number/);
+    expect(badEnv.stderr).toMatch(/ENABLE_CRON: ENABLE_CRON must be a boolean value/);
+  });
+});
+
+describe('command line beside a running server on the same embedded database', () => {
+  let db: TestDb;
+  let app: INestApplication;
+  beforeAll(async () => {
+    db = await freshDatabase('pglite');
+    app = await createApp(db.config);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db.cleanup();
+  });
+
+  it('hands an ingest to the server over HTTP instead of opening the database twice', async () => {
+    const res = await cli(['ingest', 'dailynk-sheet', '--archive'], db.env);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/in use by the server on port \d+ .*handing the work to it/);
+    expect(res.stdout).toMatch(
+      /dailynk-sheet: succeeded \(run 2, archive, api\): inserted 0, updated 0, unchanged 981/,
+    );
+    const runs = await cli(['runs'], db.env);
+    expect(runs.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('refuses a second server on the same data folder with a message that says what to do', async () => {
+    await expect(createApp(db.config)).rejects.toThrow(DataDirBusyError);
+    await expect(createApp(db.config)).rejects.toThrow(
+      /in use by a running server \(pid \d+, port \d+\)/,
+    );
+  });
+});
+
+describe.each(TEST_DATABASES.filter((k) => k === 'postgres'))('command line on %s', (kind) => {
+  it('needs no lock: a server and the command line share the database', async () => {
+    const db = await freshDatabase(kind);
+    const app = await createApp(db.config);
+    try {
+      const res = await cli(['ingest', 'dailynk-sheet', '--archive'], db.env);
+      expect(res.stdout).toMatch(
+        /succeeded \(run 2, archive, cli\): inserted 0, updated 0, unchanged 981/,
+      );
+    } finally {
+      await app.close();
+      await db.cleanup();
+    }
+  });
+});
