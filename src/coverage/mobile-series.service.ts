@@ -22,7 +22,8 @@ export class MobileSeriesService {
         value: Number(r.subscriptions_per_100),
         note: null,
         sourceUrl: null,
-        provenance: 'ITU World Telecommunication/ICT Indicators via the World Bank (year-end value)',
+        provenance:
+          'ITU World Telecommunication/ICT Indicators via the World Bank (year-end value)',
       })),
       ...milestones.map((r) => ({
         series: r.metric,
@@ -39,7 +40,12 @@ export class MobileSeriesService {
         this.prisma.mobileSeriesPoint.upsert({
           where: { series_operator_date: { series: p.series, operator: p.operator, date: p.date } },
           create: p,
-          update: { value: p.value, note: p.note, sourceUrl: p.sourceUrl, provenance: p.provenance },
+          update: {
+            value: p.value,
+            note: p.note,
+            sourceUrl: p.sourceUrl,
+            provenance: p.provenance,
+          },
         }),
       ),
     );

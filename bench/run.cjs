@@ -1,0 +1,115 @@
+// npm run bench: the figures in BENCHMARKS.md. Runs on PGlite and, when reachable, on the
+// PostgreSQL server (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test).
+// Writes bench/out/results.json and prints a Markdown summary.
+const { execFileSync, spawnSync } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { Client } = require('pg');
+const { ROOT, freshDatabase, startServer, peakRssMiB } = require('./common.cjs');
+
+const DURATION = Number(process.env.BENCH_DURATION_S || 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+
+async function postgresReachable() {
+  const c = new Client({ connectionString: process.env.BENCH_POSTGRES_URL || 'postgresql://postgres@127.0.0.1:5432/test' });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function load(url) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  return { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, rps: r.requests.average, errors: r.errors, non2xx: r.non2xx };
+}
+
+async function serverPhase(kind) {
+  const db = await freshDatabase(kind);
+  try {
+    const first = await startServer(db.env); // empty database: migrate + reference data + archive
+    const obsUrl = `${first.url}/api/observations?commodity=rice&limit=500`;
+    const dispUrl = `${first.url}/api/analysis/dispersion?commodity=rice`;
+    // one warm-up request each
+    await (await fetch(obsUrl)).json();
+    await (await fetch(dispUrl)).json();
+    const observations = await load(obsUrl);
+    const dispersion = await load(dispUrl);
+    const peak = peakRssMiB(first.serverPid());
+    await first.stop();
+    const second = await startServer(db.env); // existing database
+    await second.stop();
+    return { firstStartMs: first.startMs, restartMs: second.startMs, observations, dispersion, serverPeakRssMiB: peak };
+  } finally {
+    await db.cleanup();
+  }
+}
+
+async function npmStartPhase() {
+  const db = await freshDatabase('pglite');
+  try {
+    const s = await startServer(db.env, ['npm', ['start', '--silent']]);
+    const ms = s.startMs;
+    await s.stop();
+    return ms;
+  } finally {
+    await db.cleanup();
+  }
+}
+
+function ingestPhase(kind) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'ingest.cjs'), kind], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const f = (x, d = 1) => (x === null || x === undefined ? 'n/a' : Number(x).toFixed(d));
+
+async function main() {
+  const kinds = ['pglite'];
+  if (await postgresReachable()) kinds.push('postgres');
+  else console.error('PostgreSQL server not reachable: benchmarking PGlite only');
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, node: process.version },
+    settings: { durationS: DURATION, connections: CONNECTIONS },
+    npmStartToFirstRequestMs: await npmStartPhase(),
+    byDatabase: {},
+  };
+  for (const kind of kinds) {
+    console.error(`[bench] ${kind}: server`);
+    const server = await serverPhase(kind);
+    console.error(`[bench] ${kind}: ingest`);
+    const ingest = ingestPhase(kind);
+    results.byDatabase[kind] = { server, ingest };
+  }
+  mkdirSync(path.join(__dirname, 'out'), { recursive: true });
+  writeFileSync(path.join(__dirname, 'out', 'results.json'), JSON.stringify(results, null, 2));
+
+  const lines = [];
+  lines.push(`Run ${results.date} on ${results.machine.cpus} × ${results.machine.cpuModel}, ${f(results.machine.memGiB, 0)} GiB, Node ${results.machine.node}; load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per endpoint.`);
+  lines.push('');
+  lines.push(`\`npm start\` (incremental type-check + start) on an empty data folder to first served request: ${f(results.npmStartToFirstRequestMs, 0)} ms`);
+  lines.push('');
+  lines.push('| measure | ' + kinds.join(' | ') + ' |');
+  lines.push('|---|' + kinds.map(() => '---').join('|') + '|');
+  const row = (label, get) => lines.push(`| ${label} | ${kinds.map((k) => get(results.byDatabase[k])).join(' | ')} |`);
+  row('start to first request, empty database (node dist/main.js; migrate, reference data, archive)', (r) => `${f(r.server.firstStartMs, 0)} ms`);
+  row('start to first request, existing database', (r) => `${f(r.server.restartMs, 0)} ms`);
+  row('GET /api/observations?commodity=rice&limit=500: p50 / p99', (r) => `${f(r.server.observations.p50)} / ${f(r.server.observations.p99)} ms (${f(r.server.observations.rps, 0)} req/s)`);
+  row('GET /api/analysis/dispersion?commodity=rice (whole history): p50 / p99', (r) => `${f(r.server.dispersion.p50)} / ${f(r.server.dispersion.p99)} ms (${f(r.server.dispersion.rps, 0)} req/s)`);
+  row('errors / non-2xx during load', (r) => `${r.server.observations.errors + r.server.dispersion.errors} / ${r.server.observations.non2xx + r.server.dispersion.non2xx}`);
+  row('server peak RSS (VmHWM) after the load', (r) => `${f(r.server.serverPeakRssMiB, 0)} MiB`);
+  row('ingest of synthetic observations: first write (all new)', (r) => `${r.ingest.rows} rows in ${f(r.ingest.insertMs / 1000, 2)} s = ${f(r.ingest.insertRowsPerSec, 0)} rows/s`);
+  row('ingest re-run of the same rows (all unchanged)', (r) => `${f(r.ingest.rerunMs / 1000, 2)} s = ${f(r.ingest.rerunRowsPerSec, 0)} rows/s`);
+  row('ingest process peak RSS', (r) => `${f(r.ingest.peakRssMiB, 0)} MiB`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
