@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
-import { Prisma } from '../generated/prisma/client';
 
 export interface ObservationFilter {
   commodities?: string[];
@@ -52,9 +51,6 @@ export class UnknownIdError extends Error {
   }
 }
 
-const day = (d: Date | null): string | null => (d ? d.toISOString().slice(0, 10) : null);
-const toDate = (iso: string): Date => new Date(`${iso}T00:00:00Z`);
-
 // The only reader of observations.
 @Injectable()
 export class PricesService {
@@ -68,6 +64,20 @@ export class PricesService {
     return this.prisma.commodity.findMany({ orderBy: { id: 'asc' } });
   }
 
+  // Known ids per table, kept for a minute: reference tables change only when the shipped files do.
+  private readonly knownIds = new Map<string, { at: number; ids: string[] }>();
+
+  private async idsOf(table: 'market' | 'commodity' | 'source'): Promise<string[]> {
+    const hit = this.knownIds.get(table);
+    if (hit && Date.now() - hit.at < 60_000) return hit.ids;
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM ${table} ORDER BY id`,
+    );
+    const ids = rows.map((r) => r.id);
+    this.knownIds.set(table, { at: Date.now(), ids });
+    return ids;
+  }
+
   // Throws UnknownIdError naming the query parameter when an id is not in the table.
   async assertKnown(
     parameter: string,
@@ -75,31 +85,28 @@ export class PricesService {
     ids: string[] | undefined,
   ): Promise<void> {
     if (!ids?.length) return;
-    const rows: { id: string }[] =
-      table === 'market'
-        ? await this.prisma.market.findMany({ select: { id: true } })
-        : table === 'commodity'
-          ? await this.prisma.commodity.findMany({ select: { id: true } })
-          : await this.prisma.source.findMany({ select: { id: true } });
-    const known = rows.map((r) => r.id).sort();
+    let known = await this.idsOf(table);
+    if (ids.some((id) => !known.includes(id))) {
+      this.knownIds.delete(table); // maybe added since: look again before refusing
+      known = await this.idsOf(table);
+    }
     const unknown = ids.filter((id) => !known.includes(id));
     if (unknown.length) throw new UnknownIdError(parameter, unknown, known);
   }
 
-  private where(f: ObservationFilter): Prisma.ObservationWhereInput {
-    return {
-      ...(f.commodities?.length ? { commodityId: { in: f.commodities } } : {}),
-      ...(f.markets?.length ? { marketId: { in: f.markets } } : {}),
-      ...(f.sources?.length ? { sourceId: { in: f.sources } } : {}),
-      ...(f.from || f.to
-        ? {
-            surveyDate: {
-              ...(f.from ? { gte: toDate(f.from) } : {}),
-              ...(f.to ? { lte: toDate(f.to) } : {}),
-            },
-          }
-        : {}),
+  // WHERE clause and parameters for a filter; $1.. numbered from `offset`.
+  private where(f: ObservationFilter, params: unknown[]): string {
+    const clauses: string[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql(`$${params.length}`));
     };
+    if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
+    if (f.markets?.length) add((p) => `market_id = ANY(${p}::text[])`, f.markets);
+    if (f.sources?.length) add((p) => `source_id = ANY(${p}::text[])`, f.sources);
+    if (f.from) add((p) => `survey_date >= ${p}::date`, f.from);
+    if (f.to) add((p) => `survey_date <= ${p}::date`, f.to);
+    return clauses.length ? clauses.join(' AND ') : 'TRUE';
   }
 
   // One page in the order (date, market, commodity, source), the observation key's order, so a
@@ -109,55 +116,24 @@ export class PricesService {
     limit: number,
     after?: PageCursor,
   ): Promise<{ rows: ObservationRow[]; next?: PageCursor }> {
-    const keyset: Prisma.ObservationWhereInput | undefined = after && {
-      OR: [
-        { surveyDate: { gt: toDate(after.date) } },
-        { surveyDate: toDate(after.date), marketId: { gt: after.market } },
-        {
-          surveyDate: toDate(after.date),
-          marketId: after.market,
-          commodityId: { gt: after.commodity },
-        },
-        {
-          surveyDate: toDate(after.date),
-          marketId: after.market,
-          commodityId: after.commodity,
-          sourceId: { gt: after.source },
-        },
-      ],
-    };
-    const found = await this.prisma.observation.findMany({
-      where: keyset ? { AND: [this.where(f), keyset] } : this.where(f),
-      orderBy: [
-        { surveyDate: 'asc' },
-        { marketId: 'asc' },
-        { commodityId: 'asc' },
-        { sourceId: 'asc' },
-      ],
-      take: limit + 1,
-      select: {
-        surveyDate: true,
-        periodEnd: true,
-        marketId: true,
-        commodityId: true,
-        value: true,
-        unit: true,
-        currency: true,
-        sourceId: true,
-        flag: true,
-      },
-    });
-    const rows = found.slice(0, limit).map((o) => ({
-      date: day(o.surveyDate) as string,
-      periodEnd: day(o.periodEnd),
-      market: o.marketId,
-      commodity: o.commodityId,
-      value: o.value,
-      unit: o.unit,
-      currency: o.currency,
-      source: o.sourceId,
-      flag: o.flag,
-    }));
+    const params: unknown[] = [];
+    let where = this.where(f, params);
+    if (after) {
+      params.push(after.date, after.market, after.commodity, after.source);
+      const n = params.length;
+      where += ` AND (survey_date, market_id, commodity_id, source_id) > ($${n - 3}::date, $${n - 2}, $${n - 1}, $${n})`;
+    }
+    params.push(limit + 1);
+    const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
+      `SELECT to_char(survey_date, 'YYYY-MM-DD') AS date, to_char(period_end, 'YYYY-MM-DD') AS "periodEnd",
+              market_id AS market, commodity_id AS commodity, value, unit, currency, source_id AS source,
+              flag::text AS flag
+       FROM observation WHERE ${where}
+       ORDER BY survey_date, market_id, commodity_id, source_id
+       LIMIT $${params.length}::int`,
+      ...params,
+    );
+    const rows = found.slice(0, limit);
     const last = rows[rows.length - 1];
     const next =
       found.length > limit && last
@@ -183,36 +159,41 @@ export class PricesService {
     }
   }
 
-  // One value per (market, date) for a commodity: the most preferred source's, or the given source's.
+  // One value per (market, date) for a commodity: the given source's, or else the most preferred
+  // source's (SOURCE_PREFERENCE; sources not listed come after, by id).
   async series(
     commodity: string,
     opts: { markets?: string[]; from?: string; to?: string; source?: string },
   ): Promise<SeriesPoint[]> {
-    const rows = await this.prisma.observation.findMany({
-      where: this.where({
+    const params: unknown[] = [];
+    const where = this.where(
+      {
         commodities: [commodity],
         markets: opts.markets,
         sources: opts.source ? [opts.source] : undefined,
         from: opts.from,
         to: opts.to,
-      }),
-      select: { surveyDate: true, marketId: true, value: true, sourceId: true },
-      orderBy: [{ surveyDate: 'asc' }, { marketId: 'asc' }],
-    });
-    const rank = (s: string): number => {
-      const i = SOURCE_PREFERENCE.indexOf(s);
-      return i < 0 ? SOURCE_PREFERENCE.length : i;
-    };
-    const best = new Map<string, SeriesPoint>();
-    for (const r of rows) {
-      const date = day(r.surveyDate) as string;
-      const k = `${date}|${r.marketId}`;
-      const cur = best.get(k);
-      if (!cur || rank(r.sourceId) < rank(cur.source)) {
-        best.set(k, { date, market: r.marketId, value: r.value, source: r.sourceId });
-      }
-    }
-    return [...best.values()];
+      },
+      params,
+    );
+    params.push(SOURCE_PREFERENCE);
+    return this.prisma.$queryRawUnsafe<SeriesPoint[]>(
+      `SELECT DISTINCT ON (survey_date, market_id)
+              to_char(survey_date, 'YYYY-MM-DD') AS date, market_id AS market, value, source_id AS source
+       FROM observation WHERE ${where}
+       ORDER BY survey_date, market_id,
+                coalesce(array_position($${params.length}::text[], source_id), 2147483647), source_id`,
+      ...params,
+    );
+  }
+
+  // Changes whenever an observation of the commodity is inserted or revised: the key for caches.
+  async dataVersion(commodity: string): Promise<string> {
+    const rows = await this.prisma.$queryRawUnsafe<{ n: number; latest: string | null }[]>(
+      `SELECT count(*)::int AS n, max(updated_at)::text AS latest FROM observation WHERE commodity_id = $1`,
+      commodity,
+    );
+    return `${rows[0].n}@${rows[0].latest ?? ''}`;
   }
 
   async counts(): Promise<{

@@ -287,6 +287,20 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     });
   });
 
+  it('never answers dispersion from a stale cache after a value is revised', async () => {
+    const url = '/api/analysis/dispersion?commodity=rice&from=2019-12-01&markets=pyongyang,sinuiju';
+    const before = await http.get(url).expect(200);
+    expect((await http.get(url).expect(200)).body).toEqual(before.body);
+    publisher.serve('/sheet?rice', archive('rice').replace('"19-12-22","4,', '"19-12-22","7,'));
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run.rowsUpdated).toBe(1);
+    const after = await http.get(url).expect(200);
+    const last = (r: { body: { series: { date: string; mean: number }[] } }) =>
+      r.body.series.find((d) => d.date === '2019-12-22')!;
+    expect(last(after).mean).not.toBe(last(before).mean);
+    publisher.serve('/sheet?rice', archive('rice'));
+  });
+
   it('lists the run ledger newest first', async () => {
     const res = await http.get('/api/ingestion/runs?source=dailynk-sheet').expect(200);
     const ids = (res.body as { id: number }[]).map((r) => r.id);

@@ -152,6 +152,9 @@ CREATE TABLE "mobile_series_point" (
 CREATE INDEX "observation_commodity_id_survey_date_idx" ON "observation"("commodity_id", "survey_date");
 
 -- CreateIndex
+CREATE INDEX "observation_page_order" ON "observation"("survey_date", "market_id", "commodity_id", "source_id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "observation_key" ON "observation"("source_id", "market_id", "commodity_id", "survey_date");
 
 -- CreateIndex

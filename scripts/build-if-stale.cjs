@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// `npm start` and `npm run cli` build first, but only when a source file is newer than the last
+// build: a full type-check costs seconds that a cron job or a restart should not pay every time.
+const { spawnSync } = require('node:child_process');
+const { readdirSync, statSync, existsSync, utimesSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const stamp = path.join(root, 'dist', '.tsbuildinfo');
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(p));
+    else if (entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
+const sources = Math.max(newest(path.join(root, 'src')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
+if (sources > built) {
+  const tsc = require.resolve('typescript/bin/tsc');
+  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+  // tsc leaves its build info alone when nothing changed: mark the check as done
+  const now = new Date();
+  utimesSync(stamp, now, now);
+}
