@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { DomainErrorsFilter } from './api/domain-errors.filter';
 import { AppModule } from './app.module';
@@ -32,13 +32,20 @@ export async function createApp(
   config: AppConfig,
   opts: { listen?: boolean } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: logLevels(config.logLevel),
     abortOnError: false,
+    bodyParser: false,
   });
+  // JSON and GeoJSON bodies, and text bodies (CSV tower files), up to 200 MB for registry imports.
+  app.useBodyParser('json', { limit: '200mb', type: ['application/json', 'application/geo+json'] });
+  app.useBodyParser('text', { limit: '200mb', type: ['text/*', 'application/csv'] });
   try {
     await app.get(PrismaService).open();
-    await app.get(StartupService).prepare({ loadArchiveIfEmpty: config.loadArchiveOnEmpty });
+    await app.get(StartupService).prepare({
+      loadArchiveIfEmpty: config.loadArchiveOnEmpty,
+      loadSampleTowersIfEmpty: config.coverage.loadSampleTowersOnEmpty,
+    });
   } catch (err) {
     await app.close();
     throw err;
@@ -57,7 +64,7 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   if (opts.listen !== false) {
     await app.listen(config.port, config.host);
-    const address = (app.getHttpServer() as Server).address() as AddressInfo;
+    const address = app.getHttpServer().address() as AddressInfo;
     app.get(PrismaService).lock?.update({ port: address.port, host: '127.0.0.1' });
   }
   return app;

@@ -5,6 +5,7 @@ import { IngestionModule } from '../ingestion/ingestion.module';
 import { PricesModule } from '../prices/prices.module';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AnalysisController } from './analysis.controller';
+import { CoverageController } from './coverage.controller';
 import { HealthController } from './health.controller';
 import { IngestionController } from './ingestion.controller';
 import { ObservationsController } from './observations.controller';
@@ -19,6 +20,7 @@ import { ReferenceController } from './reference.controller';
     ObservationsController,
     AnalysisController,
     IngestionController,
+    CoverageController,
   ],
   providers: [AdminTokenGuard],
 })

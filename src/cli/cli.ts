@@ -13,6 +13,8 @@ import { readCsvRecords, REFERENCE_DIR } from '../prices/reference-data.service'
 import { createSources } from '../sources/source-registry';
 import { SourceError } from '../sources/source.error';
 import { StartupService } from '../startup.service';
+import { TOWER_FILE_FORMATS, TowerFileFormat } from '../coverage/tower-file.parser';
+import { TowerImportReport, TowerImportService } from '../coverage/tower-import.service';
 
 export const USAGE = `usage: npm run cli -- <command>
 
@@ -21,6 +23,8 @@ export const USAGE = `usage: npm run cli -- <command>
   runs [--source S] [--limit N]             the run ledger, newest first
   parse <source> <file> --tab T [--url U] [--fetched-at ISO]
                                             dry run: print parsed observations as JSON lines, store nothing
+  import towers <file> --format opencellid|csv|geojson --source NAME
+                                            import a tower registry file (one transaction)
   sources                                   list the source ids
 
 Exit codes: 0 ok, 1 a run failed, 2 bad usage or the database is busy.`;
@@ -36,17 +40,22 @@ const summary = (r: RunView) =>
   `${r.source}: ${r.status} (run ${r.id}, ${r.mode}, ${r.trigger}): inserted ${r.rowsInserted}, updated ${r.rowsUpdated}, unchanged ${r.rowsUnchanged}, rejected ${r.rowsRejected}` +
   (r.errorKind ? ` [${r.errorKind}: ${r.errorMessage}]` : '');
 
+const towerSummary = (r: TowerImportReport) =>
+  `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
+  (r.errorMessage ? ` [${r.errorMessage}]` : '');
+
 // With the embedded database, a running server owns the data folder: ask it over HTTP.
 async function viaServer(
   lock: LockInfo,
   method: 'GET' | 'POST',
   urlPath: string,
   body?: unknown,
+  contentType = 'application/json',
 ): Promise<unknown> {
   const res = await fetch(`http://${lock.host ?? '127.0.0.1'}:${lock.port}${urlPath}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${lock.token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': contentType, authorization: `Bearer ${lock.token}` },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const json = await res.json();
   if (!res.ok)
@@ -90,6 +99,7 @@ export async function runCli(
       tab: { type: 'string' },
       url: { type: 'string' },
       'fetched-at': { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -143,8 +153,30 @@ export async function runCli(
     return 0;
   }
 
-  if (command !== 'migrate' && command !== 'ingest' && command !== 'runs')
+  if (!['migrate', 'ingest', 'runs', 'import'].includes(command))
     throw new UsageError(`unknown command "${command}"`);
+
+  let towerFile:
+    { body: string; format: TowerFileFormat; source: string; name: string } | undefined;
+  if (command === 'import') {
+    const [what, file] = args;
+    if (what !== 'towers' || !file)
+      throw new UsageError(
+        'import needs: towers <file> --format opencellid|csv|geojson --source NAME',
+      );
+    const format = values.format as TowerFileFormat;
+    if (!TOWER_FILE_FORMATS.includes(format))
+      throw new UsageError(
+        `--format: one of ${TOWER_FILE_FORMATS.join(', ')}, not ${values.format ?? '(missing)'}`,
+      );
+    if (!values.source) throw new UsageError('--source: name the registry, e.g. opencellid-2024');
+    towerFile = {
+      body: await readFile(file, 'utf8'),
+      format,
+      source: values.source,
+      name: path.basename(file),
+    };
+  }
 
   const targets = command === 'ingest' ? (args[0] === 'all' ? sourceIds : [args[0]]) : [];
   if (command === 'ingest') {
@@ -170,6 +202,17 @@ export async function runCli(
     io.err(
       `the embedded database is in use by the server on port ${lock.port} (pid ${lock.pid}): handing the work to it`,
     );
+    if (towerFile) {
+      const report = (await viaServer(
+        lock,
+        'POST',
+        `/api/coverage/towers/import?format=${towerFile.format}&source=${encodeURIComponent(towerFile.source)}`,
+        towerFile.body,
+        towerFile.format === 'geojson' ? 'application/json' : 'text/csv',
+      )) as TowerImportReport;
+      io.out(towerSummary(report));
+      return report.status === 'failed' ? 1 : 0;
+    }
     if (command === 'runs') {
       const runs = (await viaServer(
         lock,
@@ -195,6 +238,16 @@ export async function runCli(
     if (command === 'migrate') {
       io.out('database schema is current');
       return 0;
+    }
+    if (towerFile) {
+      const report = await app
+        .get(TowerImportService)
+        .import(towerFile.body, towerFile.format, towerFile.source, towerFile.name);
+      io.out(towerSummary(report));
+      for (const r of report.rejections.slice(0, 20)) io.err(`  row ${r.row}: ${r.reason}`);
+      if (report.rejections.length > 20)
+        io.err(`  ... ${report.rejections.length - 20} more in GET /api/coverage/tower-imports`);
+      return report.status === 'failed' ? 1 : 0;
     }
     if (command === 'runs') {
       for (const r of await app.get(RunLedgerService).list({ source: values.source, limit }))

@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -20,6 +21,8 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value; // left as a string so IsBoolean names the setting
 };
+const toFloat = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -89,6 +92,38 @@ export class EnvironmentVariables {
   ADMIN_TOKEN?: string;
 
   @IsOptional()
+  @Transform(toFloat)
+  @IsNumber({}, { message: 'COVERAGE_RADIUS_KM must be a number of kilometres' })
+  @Min(0.01)
+  @Max(100)
+  COVERAGE_RADIUS_KM: number = 5;
+
+  @IsOptional()
+  @Matches(/^\s*([A-Za-z0-9]+\s*=\s*\d+(\.\d+)?\s*)(,\s*[A-Za-z0-9]+\s*=\s*\d+(\.\d+)?\s*)*$/, {
+    message: 'COVERAGE_RADIUS_BY_RADIO must look like GSM=5,UMTS=3,LTE=2 (kilometres)',
+  })
+  COVERAGE_RADIUS_BY_RADIO?: string;
+
+  @IsOptional()
+  @Transform(toFloat)
+  @IsNumber({}, { message: 'COVERAGE_AREA_RADIUS_KM must be a number of kilometres' })
+  @Min(0.1)
+  @Max(500)
+  COVERAGE_AREA_RADIUS_KM: number = 10;
+
+  @IsOptional()
+  @Transform(toFloat)
+  @IsNumber({}, { message: 'TOWER_DEDUP_METERS must be a number of metres' })
+  @Min(0)
+  @Max(10000)
+  TOWER_DEDUP_METERS: number = 100;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  LOAD_SAMPLE_TOWERS_ON_EMPTY: boolean = true;
+
+  @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -104,6 +139,13 @@ export interface AppConfig {
   adminToken?: string;
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   sources: { 'dailynk-sheet': { urlTemplate: string; cron: string } };
+  coverage: {
+    radiusKm: number;
+    radiusByRadio: Record<string, number>;
+    areaRadiusKm: number;
+    dedupMeters: number;
+    loadSampleTowersOnEmpty: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (env.DATABASE_URL) raw.DATABASE_URL = env.DATABASE_URL;
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
+  if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
@@ -154,6 +197,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     sources: {
       'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
+    },
+    coverage: {
+      radiusKm: vars.COVERAGE_RADIUS_KM,
+      radiusByRadio: Object.fromEntries(
+        (vars.COVERAGE_RADIUS_BY_RADIO ?? '')
+          .split(',')
+          .filter((p) => p.includes('='))
+          .map((p) => p.split('=').map((x) => x.trim()))
+          .map(([k, v]) => [k.toUpperCase(), Number(v)]),
+      ),
+      areaRadiusKm: vars.COVERAGE_AREA_RADIUS_KM,
+      dedupMeters: vars.TOWER_DEDUP_METERS,
+      loadSampleTowersOnEmpty: vars.LOAD_SAMPLE_TOWERS_ON_EMPTY,
     },
   };
 }

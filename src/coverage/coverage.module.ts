@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PricesModule } from '../prices/prices.module';
+import { CoverageService } from './coverage.service';
 import { MobileSeriesService } from './mobile-series.service';
+import { TowerImportService } from './tower-import.service';
 
-@Module({ providers: [MobileSeriesService], exports: [MobileSeriesService] })
+@Module({
+  imports: [PricesModule],
+  providers: [MobileSeriesService, TowerImportService, CoverageService],
+  exports: [MobileSeriesService, TowerImportService, CoverageService],
+})
 export class CoverageModule {}

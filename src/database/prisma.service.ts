@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PGliteAdapterFactory } from './pglite-adapter';
 import { Client } from 'pg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
@@ -34,12 +34,12 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     const db = config.database;
     let pglite: PGlite | undefined;
     let lock: DataDirLock | undefined;
-    let adapter: PrismaPGlite | PrismaPg;
+    let adapter: PGliteAdapterFactory | PrismaPg;
     if (db.kind === 'pglite') {
       lock = new DataDirLock(config.dataDir);
       lock.acquire(holder); // before PGlite opens the folder
       pglite = new PGlite(db.dataDir);
-      adapter = new PrismaPGlite(pglite);
+      adapter = new PGliteAdapterFactory(pglite);
     } else {
       adapter = new PrismaPg({ connectionString: db.url });
     }

@@ -90,6 +90,40 @@ describe('command line on the embedded database', () => {
     expect(res.stderr).toMatch(/5 observations, 10 rejected/);
   });
 
+  it('imports a tower file, listing the refused rows with their reasons', async () => {
+    const res = await cli(
+      [
+        'import',
+        'towers',
+        fixture('towers', 'imagery-survey.csv'),
+        '--format',
+        'csv',
+        '--source',
+        'imagery-cli',
+      ],
+      db.env,
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toMatch(
+      /^towers imagery-cli \(csv\): partial \(import \d+\): read 8, inserted 3, updated 0, unchanged 0, merged 1, rejected 4$/,
+    );
+    expect(res.stderr).toMatch(/row 5: first_seen "2012-02-30" is not a date YYYY-MM-DD/);
+    const usage = await cli(
+      [
+        'import',
+        'towers',
+        fixture('towers', 'imagery-survey.csv'),
+        '--format',
+        'kml',
+        '--source',
+        'x',
+      ],
+      db.env,
+    );
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--format: one of opencellid, csv, geojson, not kml/);
+  });
+
   it('names the problem for bad usage, an unknown source and a layout change', async () => {
     expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
       /unknown source "nosuch" \(known: dailynk-sheet\)/,
@@ -135,6 +169,25 @@ describe('command line beside a running server on the same embedded database', (
     );
     const runs = await cli(['runs'], db.env);
     expect(runs.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('hands a tower import to the server too', async () => {
+    const res = await cli(
+      [
+        'import',
+        'towers',
+        fixture('towers', 'imagery-survey.geojson'),
+        '--format',
+        'geojson',
+        '--source',
+        'imagery-handoff',
+      ],
+      db.env,
+    );
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(
+      /towers imagery-handoff \(geojson\): partial \(import \d+\): read 4, inserted 2/,
+    );
   });
 
   it('refuses a second server on the same data folder with a message that says what to do', async () => {

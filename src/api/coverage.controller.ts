@@ -1,0 +1,173 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.service';
+import { TowerImportService } from '../coverage/tower-import.service';
+import { AdminTokenGuard } from './admin-token.guard';
+import {
+  AreaQueryDto,
+  MarketsCoverageQueryDto,
+  NationalCoverageQueryDto,
+  TowerImportQueryDto,
+  TowersQueryDto,
+} from './dto/coverage.dto';
+
+const COVERAGE_DEFINITION =
+  'A tower covers the points within its radius (COVERAGE_RADIUS_KM, default 5 km, the Digital Atlas estimate; per radio type with COVERAGE_RADIUS_BY_RADIO) from its first-seen date on. ' +
+  'A market (its gazetteer city-centre point) is covered at a date when at least one such tower was first seen on or before that date; firstCovered is the earliest such date; towersInRange counts them. ' +
+  'Dates: first_seen_kind record_created (OpenCelliD `created`: when the record was made, not when the tower went up, so coverage may be older) or observed (e.g. first satellite image). ' +
+  'towerSources names the registries used; synthetic-sample is made-up demonstration data, not real towers.';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+@ApiTags('coverage')
+@Controller('coverage')
+export class CoverageController {
+  constructor(
+    private readonly coverage: CoverageService,
+    private readonly imports: TowerImportService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('national')
+  @ApiOperation({
+    summary:
+      'National mobile subscriptions per 100 people, interpolated on a date grid, with the dated source values',
+    description: `${INTERPOLATION_METHOD} values: the interpolated series on the grid (null before the first value). sourceValues: every stored value (ITU annual figures and operator milestones: subscribers, base stations, mapped towers, population covered) with its source URL and provenance.`,
+  })
+  async national(@Query() q: NationalCoverageQueryDto) {
+    const from = q.from ?? '2008-01-01';
+    const to = q.to ?? `${new Date().getUTCFullYear()}-12-31`;
+    if (from > to) throw new BadRequestException('from: must not be after to');
+    const interval = q.interval ?? 'month';
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (interval === 'day' && days > 20_000)
+      throw new BadRequestException('interval: at most 20,000 days per request with interval=day');
+    return this.coverage.national(from, to, interval);
+  }
+
+  @Get('markets')
+  @ApiOperation({ summary: 'Coverage of every market at a date', description: COVERAGE_DEFINITION })
+  async markets(@Query() q: MarketsCoverageQueryDto) {
+    const date = q.date ?? today();
+    return {
+      date,
+      radiusKm: this.config.coverage.radiusKm,
+      towerSources: await this.coverage.towerSources(),
+      markets: await this.coverage.marketsAt(date),
+    };
+  }
+
+  @Get('markets/:id/series')
+  @ApiOperation({
+    summary: "One market's coverage over time",
+    description: `${COVERAGE_DEFINITION} steps: each date on which towersInRange changes, with the count from that date on; towers: the towers reaching the market.`,
+  })
+  async marketSeries(@Param('id') id: string) {
+    const s = await this.coverage.marketSeries(id);
+    if (!s) throw new NotFoundException(`market: unknown id ${id}`);
+    return {
+      ...s,
+      radiusKm: this.config.coverage.radiusKm,
+      towerSources: await this.coverage.towerSources(),
+    };
+  }
+
+  @Get('markets/:id/area')
+  @ApiOperation({
+    summary: "Share of a market's surrounding circle inside the tower circles, over time",
+    description:
+      'The area is a circle of radiusKm around the market point. share = area(A ∩ union of tower circles) / area(A), areas on the sphere (Turf; circles as 64-sided polygons, accurate to about 0.2 %). One step at each first-seen date of a tower that can touch the area.',
+  })
+  async marketArea(@Param('id') id: string, @Query() q: AreaQueryDto) {
+    const radiusKm = q.radiusKm ?? this.config.coverage.areaRadiusKm;
+    const steps = await this.coverage.marketAreaShare(id, radiusKm);
+    if (!steps) throw new NotFoundException(`market: unknown id ${id}`);
+    return { market: id, radiusKm, towerSources: await this.coverage.towerSources(), steps };
+  }
+
+  @Post('area-share')
+  @HttpCode(200)
+  @ApiBody({
+    description:
+      'A GeoJSON Feature with a Polygon or MultiPolygon geometry (e.g. a province), WGS84',
+  })
+  @ApiOperation({
+    summary: 'Share of any area inside the tower circles, over time',
+    description:
+      'As markets/:id/area, for a polygon given as GeoJSON (Content-Type application/json or application/geo+json).',
+  })
+  async areaShare(@Body() body: unknown) {
+    const f = body as Feature<Polygon | MultiPolygon>;
+    const type = f?.geometry?.type;
+    if (f?.type !== 'Feature' || (type !== 'Polygon' && type !== 'MultiPolygon')) {
+      throw new BadRequestException(
+        'body: a GeoJSON Feature with a Polygon or MultiPolygon geometry is required',
+      );
+    }
+    try {
+      return {
+        towerSources: await this.coverage.towerSources(),
+        steps: await this.coverage.areaShareSteps(f),
+      };
+    } catch (err) {
+      throw new BadRequestException(`body: not a usable polygon (${(err as Error).message})`);
+    }
+  }
+
+  @Get('towers')
+  @ApiOperation({
+    summary: 'The tower registry as GeoJSON',
+    description:
+      'Point features with source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.',
+  })
+  towers(@Query() q: TowersQueryDto) {
+    return this.coverage.towersGeoJson(q.source);
+  }
+
+  @Post('towers/import')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiBody({
+    description:
+      'The file: text/csv for opencellid and csv, application/json or application/geo+json for geojson',
+  })
+  @ApiOperation({
+    summary: 'Import a tower file (one transaction)',
+    description:
+      'Needs a Bearer token (ADMIN_TOKEN). Rows outside North Korea, with unreadable dates or (OpenCelliD) another MCC than 467 are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.',
+  })
+  async import(@Query() q: TowerImportQueryDto, @Body() body: unknown) {
+    const text =
+      typeof body === 'string'
+        ? body
+        : body && typeof body === 'object' && Object.keys(body).length
+          ? JSON.stringify(body)
+          : '';
+    if (!text)
+      throw new BadRequestException(
+        'body: the tower file is missing (send it as text/csv or application/json)',
+      );
+    return this.imports.import(text, q.format, q.source, 'api upload');
+  }
+
+  @Get('tower-imports')
+  @ApiOperation({ summary: 'The tower import ledger, newest first' })
+  importsList() {
+    return this.imports.list();
+  }
+}

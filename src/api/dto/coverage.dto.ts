@@ -1,0 +1,79 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
+import { IsIsoDay } from './validators';
+
+const toNumber = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
+  );
+
+export class NationalCoverageQueryDto {
+  @ApiPropertyOptional({ description: 'First date of the grid, YYYY-MM-DD (default 2008-01-01)' })
+  @IsOptional()
+  @IsIsoDay()
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Last date of the grid, YYYY-MM-DD (default: the end of the current year)',
+  })
+  @IsOptional()
+  @IsIsoDay()
+  to?: string;
+
+  @ApiPropertyOptional({
+    enum: ['day', 'month', 'year'],
+    description:
+      'Grid step: every day, the last day of each month, or December 31 of each year (default month)',
+  })
+  @IsOptional()
+  @IsIn(['day', 'month', 'year'])
+  interval?: 'day' | 'month' | 'year';
+}
+
+export class MarketsCoverageQueryDto {
+  @ApiPropertyOptional({ description: 'The date, YYYY-MM-DD (default today)' })
+  @IsOptional()
+  @IsIsoDay()
+  date?: string;
+}
+
+export class AreaQueryDto {
+  @ApiPropertyOptional({
+    description: 'Radius of the circle around the market, km (default COVERAGE_AREA_RADIUS_KM, 10)',
+  })
+  @IsOptional()
+  @toNumber()
+  @IsNumber({}, { message: 'radiusKm must be a number' })
+  @Min(0.1)
+  @Max(500)
+  radiusKm?: number;
+}
+
+export class TowersQueryDto {
+  @ApiPropertyOptional({ description: 'Only towers of this registry source' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'source must be a tower source name such as synthetic-sample',
+  })
+  source?: string;
+}
+
+export class TowerImportQueryDto {
+  @ApiPropertyOptional({
+    enum: TOWER_FILE_FORMATS,
+    description:
+      'opencellid (CSV, MCC 467), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features)',
+  })
+  @IsIn(TOWER_FILE_FORMATS)
+  format!: TowerFileFormat;
+
+  @ApiPropertyOptional({
+    description: 'Name of the registry, e.g. opencellid-2024 or imagery-2022',
+  })
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    message: 'source must be 1-64 lower-case letters, digits, dots, dashes or underscores',
+  })
+  source!: string;
+}

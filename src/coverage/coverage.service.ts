@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import { PricesService } from '../prices/prices.service';
+import { circleArea, coveredShareSteps } from './area-coverage';
+import { DatedValue, gridDates, interpolateAt, Interval } from './interpolation';
+import { ITU_SERIES } from './mobile-series.service';
+import {
+  coverageAt,
+  coverageSteps,
+  RadiusPolicy,
+  TowerPoint,
+  towersReaching,
+} from './tower-coverage';
+
+export const INTERPOLATION_METHOD =
+  'ITU annual values are year-end values, dated December 31 of their year; linear in calendar days between dated values (a missing year, such as 2018, is bridged the same way); the last value held flat after the last date; no value before the first date.';
+
+interface TowerRecord extends TowerPoint {
+  source: string;
+}
+
+export interface MarketCoverage {
+  market: string;
+  name: string;
+  covered: boolean;
+  firstCovered: string | null;
+  towersInRange: number;
+}
+
+// Mobile coverage as data: the national series interpolated to any date, and coverage of each
+// market from the tower registry (a market is covered once a tower within its radius is first seen).
+@Injectable()
+export class CoverageService {
+  private towersCache?: { version: string; towers: TowerRecord[] };
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly prices: PricesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get policy(): RadiusPolicy {
+    return {
+      defaultKm: this.config.coverage.radiusKm,
+      byRadio: this.config.coverage.radiusByRadio,
+    };
+  }
+
+  async ituPoints(): Promise<DatedValue[]> {
+    const rows = await this.prisma.mobileSeriesPoint.findMany({
+      where: { series: ITU_SERIES },
+      orderBy: { date: 'asc' },
+    });
+    return rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), value: r.value }));
+  }
+
+  async national(from: string, to: string, interval: Interval) {
+    const points = await this.ituPoints();
+    const sourceValues = await this.prisma.mobileSeriesPoint.findMany({
+      orderBy: [{ date: 'asc' }, { series: 'asc' }],
+    });
+    return {
+      series: ITU_SERIES,
+      unit: 'mobile-cellular subscriptions per 100 people',
+      method: INTERPOLATION_METHOD,
+      interval,
+      values: gridDates(from, to, interval).map((date) => ({
+        date,
+        value: interpolateAt(points, date),
+      })),
+      sourceValues: sourceValues.map((p) => ({
+        series: p.series,
+        operator: p.operator,
+        date: p.date.toISOString().slice(0, 10),
+        value: p.value,
+        note: p.note,
+        sourceUrl: p.sourceUrl,
+        provenance: p.provenance,
+      })),
+    };
+  }
+
+  // National subscriptions per 100 at each date (null before the first ITU value).
+  async nationalAt(dates: string[]): Promise<Map<string, number | null>> {
+    const points = await this.ituPoints();
+    return new Map(dates.map((d) => [d, interpolateAt(points, d)]));
+  }
+
+  // Towers cached by the table's version (row count, latest update): always current.
+  async towers(): Promise<TowerRecord[]> {
+    const v = await this.prisma.$queryRawUnsafe<{ n: number; latest: string | null }[]>(
+      'SELECT count(*)::int AS n, max(updated_at)::text AS latest FROM tower',
+    );
+    const version = `${v[0].n}@${v[0].latest ?? ''}`;
+    if (this.towersCache?.version === version) return this.towersCache.towers;
+    const rows = await this.prisma.$queryRawUnsafe<TowerRecord[]>(
+      `SELECT id, source, latitude, longitude, radio, to_char(first_seen, 'YYYY-MM-DD') AS "firstSeen" FROM tower`,
+    );
+    this.towersCache = { version, towers: rows };
+    return rows;
+  }
+
+  async towerSources(): Promise<string[]> {
+    return [...new Set((await this.towers()).map((t) => t.source))].sort();
+  }
+
+  // For every market with coordinates: the towers reaching it, sorted by first-seen date.
+  async reachingByMarket(): Promise<Map<string, { name: string; reaching: TowerPoint[] }>> {
+    const [markets, towers] = await Promise.all([this.prices.listMarkets(), this.towers()]);
+    const out = new Map<string, { name: string; reaching: TowerPoint[] }>();
+    for (const m of markets) {
+      if (m.latitude === null || m.longitude === null) continue;
+      out.set(m.id, {
+        name: m.name,
+        reaching: towersReaching(
+          { latitude: m.latitude, longitude: m.longitude },
+          towers,
+          this.policy,
+        ),
+      });
+    }
+    return out;
+  }
+
+  async marketsAt(date: string): Promise<MarketCoverage[]> {
+    const by = await this.reachingByMarket();
+    return [...by.entries()].map(([market, { name, reaching }]) => ({
+      market,
+      name,
+      ...coverageAt(reaching, date),
+    }));
+  }
+
+  async marketSeries(marketId: string) {
+    const by = await this.reachingByMarket();
+    const m = by.get(marketId);
+    if (!m) return undefined;
+    return {
+      market: marketId,
+      name: m.name,
+      firstCovered: m.reaching[0]?.firstSeen ?? null,
+      steps: coverageSteps(m.reaching),
+      towers: m.reaching.map((t) => ({
+        id: t.id,
+        latitude: t.latitude,
+        longitude: t.longitude,
+        radio: t.radio ?? null,
+        firstSeen: t.firstSeen,
+      })),
+    };
+  }
+
+  async areaShareSteps(area: Feature<Polygon | MultiPolygon>) {
+    return coveredShareSteps(area, await this.towers(), this.policy);
+  }
+
+  async marketAreaShare(marketId: string, radiusKm: number) {
+    const market = (await this.prices.listMarkets()).find((m) => m.id === marketId);
+    if (!market || market.latitude === null || market.longitude === null) return undefined;
+    return this.areaShareSteps(circleArea(market.latitude, market.longitude, radiusKm));
+  }
+
+  async towersGeoJson(source?: string): Promise<FeatureCollection<Point>> {
+    const rows = await this.prisma.tower.findMany({
+      where: source ? { source } : {},
+      orderBy: { id: 'asc' },
+    });
+    return {
+      type: 'FeatureCollection',
+      features: rows.map((t) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [t.longitude, t.latitude] },
+        properties: {
+          id: t.id,
+          source: t.source,
+          externalId: t.externalId,
+          radio: t.radio,
+          rangeM: t.rangeM,
+          samples: t.samples,
+          firstSeen: t.firstSeen.toISOString().slice(0, 10),
+          firstSeenKind: t.firstSeenKind,
+          lastSeen: t.lastSeen?.toISOString().slice(0, 10) ?? null,
+          confidence: t.confidence,
+          coverageRadiusKm:
+            this.policy.byRadio[(t.radio ?? '').toUpperCase()] ?? this.policy.defaultKm,
+        },
+      })),
+    };
+  }
+}

@@ -1,0 +1,167 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PrismaService } from '../database/prisma.service';
+import {
+  parseTowerFile,
+  TowerFileError,
+  TowerFileFormat,
+  TowerRejection,
+} from './tower-file.parser';
+
+export interface TowerImportReport {
+  id: number;
+  source: string;
+  format: TowerFileFormat;
+  status: 'succeeded' | 'partial' | 'failed';
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  merged: number;
+  rejected: number;
+  rejections: TowerRejection[]; // rejected and merged rows with reasons (first 1,000)
+  errorMessage: string | null;
+}
+
+const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const CHUNK = 10_000;
+
+export class TowerImportInputError extends Error {}
+
+// Imports a tower file as one transaction: every valid row (new towers inserted, changed ones
+// updated, by the key source + external id) or nothing. The import ledger keeps the counts and the
+// reason for every rejected or merged row.
+@Injectable()
+export class TowerImportService {
+  private readonly logger = new Logger('TowerImport');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async import(
+    body: string,
+    format: TowerFileFormat,
+    source: string,
+    fileName?: string,
+  ): Promise<TowerImportReport> {
+    if (!SOURCE_NAME.test(source)) {
+      throw new TowerImportInputError(
+        `source: "${source}" must be 1-64 lower-case letters, digits, dots, dashes or underscores`,
+      );
+    }
+    const ledger = await this.prisma.towerImport.create({
+      data: { source, format, fileName: fileName ?? null },
+    });
+    const report: TowerImportReport = {
+      id: ledger.id,
+      source,
+      format,
+      status: 'failed',
+      rowsRead: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      merged: 0,
+      rejected: 0,
+      rejections: [],
+      errorMessage: null,
+    };
+    try {
+      const parsed = parseTowerFile(body, format, {
+        dedupMeters: this.config.coverage.dedupMeters,
+      });
+      report.rowsRead = parsed.rowsRead;
+      report.merged = parsed.merged.length;
+      report.rejected = parsed.rejected.length;
+      report.rejections = [...parsed.rejected, ...parsed.merged]
+        .sort((a, b) => a.row - b.row)
+        .slice(0, 1000);
+      if (parsed.towers.length === 0)
+        throw new TowerFileError(
+          `no valid tower in the file (${parsed.rowsRead} rows read, ${parsed.rejected.length} rejected)`,
+        );
+      await this.prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe(`CREATE TEMP TABLE tower_stage (
+            external_id text, radio text, latitude float8, longitude float8, range_m int, samples int,
+            first_seen date, first_seen_kind text, last_seen date, confidence float8, merged_rows int) ON COMMIT DROP`);
+          for (let i = 0; i < parsed.towers.length; i += CHUNK) {
+            const json = JSON.stringify(
+              parsed.towers.slice(i, i + CHUNK).map((t) => ({
+                external_id: t.externalId,
+                radio: t.radio,
+                latitude: t.latitude,
+                longitude: t.longitude,
+                range_m: t.rangeM,
+                samples: t.samples,
+                first_seen: t.firstSeen,
+                first_seen_kind: t.firstSeenKind,
+                last_seen: t.lastSeen,
+                confidence: t.confidence,
+                merged_rows: t.mergedRows.length,
+              })),
+            );
+            await tx.$executeRawUnsafe(
+              'INSERT INTO tower_stage SELECT * FROM json_populate_recordset(NULL::tower_stage, $1::json)',
+              json,
+            );
+          }
+          const changed = `(t.radio IS DISTINCT FROM s.radio OR t.latitude <> s.latitude OR t.longitude <> s.longitude
+            OR t.range_m IS DISTINCT FROM s.range_m OR t.samples IS DISTINCT FROM s.samples OR t.first_seen <> s.first_seen
+            OR t.first_seen_kind <> s.first_seen_kind OR t.last_seen IS DISTINCT FROM s.last_seen OR t.confidence IS DISTINCT FROM s.confidence)`;
+          report.updated = await tx.$executeRawUnsafe(
+            `UPDATE tower t SET radio = s.radio, latitude = s.latitude, longitude = s.longitude, range_m = s.range_m, samples = s.samples,
+               first_seen = s.first_seen, first_seen_kind = s.first_seen_kind, last_seen = s.last_seen, confidence = s.confidence,
+               merged_rows = s.merged_rows, import_id = $2::int, updated_at = now()
+             FROM tower_stage s WHERE t.source = $1 AND t.external_id = s.external_id AND ${changed}`,
+            source,
+            ledger.id,
+          );
+          report.inserted = await tx.$executeRawUnsafe(
+            `INSERT INTO tower (source, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, import_id)
+             SELECT $1, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, $2::int
+             FROM tower_stage ON CONFLICT (source, external_id) DO NOTHING`,
+            source,
+            ledger.id,
+          );
+          report.unchanged = parsed.towers.length - report.inserted - report.updated;
+        },
+        { timeout: 10 * 60_000, maxWait: 60_000 },
+      );
+      report.status = report.rejected > 0 ? 'partial' : 'succeeded';
+    } catch (err) {
+      report.status = 'failed';
+      report.inserted = report.updated = report.unchanged = 0;
+      report.errorMessage = (err as Error).message;
+      this.logger.warn(
+        `tower import ${ledger.id} (${source}, ${format}) failed: ${report.errorMessage}`,
+      );
+    }
+    await this.prisma.towerImport.update({
+      where: { id: ledger.id },
+      data: {
+        finishedAt: new Date(),
+        status: report.status,
+        rowsRead: report.rowsRead,
+        inserted: report.inserted,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        merged: report.merged,
+        rejected: report.rejected,
+        rejections: report.rejections.map((r) => ({ row: r.row, reason: r.reason })),
+        errorMessage: report.errorMessage,
+      },
+    });
+    return report;
+  }
+
+  async list(limit = 50) {
+    return this.prisma.towerImport.findMany({
+      orderBy: { id: 'desc' },
+      take: limit,
+      omit: { rejections: true },
+    });
+  }
+}

@@ -1,0 +1,242 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { TowerImportService } from '../../src/coverage/tower-import.service';
+import { PrismaService } from '../../src/database/prisma.service';
+import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
+import { readFixture } from '../helpers/markets';
+
+const auth = { authorization: 'Bearer tower-token' };
+
+describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
+  let db: TestDb;
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+  let prisma: PrismaService;
+  let imports: TowerImportService;
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind, {
+      ADMIN_TOKEN: 'tower-token',
+      LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
+      LOAD_ARCHIVE_ON_EMPTY: 'false',
+    });
+    app = await createApp(db.config);
+    http = request(app.getHttpServer());
+    prisma = app.get(PrismaService);
+    imports = app.get(TowerImportService);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.cleanup();
+  });
+
+  it('serves the national series interpolated on a grid, with every dated source value', async () => {
+    const res = await http
+      .get('/api/coverage/national?from=2008-06-30&to=2019-12-31&interval=year')
+      .expect(200);
+    const at = (d: string) =>
+      (res.body.values as { date: string; value: number | null }[]).find((v) => v.date === d)!
+        .value;
+    expect(at('2008-12-31')).toBe(0);
+    expect(at('2013-12-31')).toBe(9.554);
+    expect(at('2018-12-31')).toBeCloseTo(14.76 + (365 / 730) * (16.33 - 14.76), 10);
+    expect(res.body.values).toHaveLength(12);
+    expect(res.body.method).toMatch(/December 31/);
+    const m = (
+      res.body.sourceValues as { series: string; date: string; sourceUrl: string | null }[]
+    ).find((v) => v.series === 'subscribers' && v.date === '2013-05-01');
+    expect(m).toMatchObject({ sourceUrl: 'https://www.dailynewsegypt.com/2013/05/01/' });
+    const early = await http
+      .get('/api/coverage/national?from=2008-01-01&to=2008-03-31&interval=month')
+      .expect(200);
+    expect(early.body.values).toEqual([
+      { date: '2008-01-31', value: null },
+      { date: '2008-02-29', value: null },
+      { date: '2008-03-31', value: null },
+    ]);
+  });
+
+  it('imports a survey CSV in one transaction, with a reason for each refused row, and re-imports as unchanged', async () => {
+    const first = await imports.import(
+      readFixture('towers', 'imagery-survey.csv'),
+      'csv',
+      'imagery-test',
+      'imagery-survey.csv',
+    );
+    expect(first).toMatchObject({
+      status: 'partial',
+      rowsRead: 8,
+      inserted: 3,
+      updated: 0,
+      merged: 1,
+      rejected: 4,
+    });
+    expect(first.rejections.map((r) => r.row)).toEqual([3, 5, 6, 7, 8]);
+    const again = await imports.import(
+      readFixture('towers', 'imagery-survey.csv'),
+      'csv',
+      'imagery-test',
+    );
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
+    const changed = readFixture('towers', 'imagery-survey.csv').replace(
+      'img-003,40.1006,124.3981,2010-06-15',
+      'img-003,40.1006,124.3981,2010-05-01',
+    );
+    expect(await imports.import(changed, 'csv', 'imagery-test')).toMatchObject({
+      inserted: 0,
+      updated: 1,
+      unchanged: 2,
+    });
+    expect(await prisma.tower.count({ where: { source: 'imagery-test' } })).toBe(3);
+  });
+
+  it('writes nothing when the file is unreadable or the database refuses a row mid-import', async () => {
+    const before = await prisma.tower.count();
+    const bad = await imports.import('id,x,y\n1,2,3\n', 'csv', 'broken');
+    expect(bad).toMatchObject({ status: 'failed', inserted: 0 });
+    expect(bad.errorMessage).toMatch(/lacks the column/);
+    // a trigger makes the database refuse one row after others were written in the same transaction
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_boom() RETURNS trigger AS $$
+      BEGIN IF NEW.external_id = 'boom' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await prisma.$executeRawUnsafe(
+      'CREATE TRIGGER tower_boom BEFORE INSERT ON tower FOR EACH ROW EXECUTE FUNCTION refuse_boom()',
+    );
+    try {
+      const file =
+        'id,lat,lon,first_seen\nok-1,39.1,125.8,2010-01-01\nok-2,39.5,125.9,2010-01-01\nboom,40.0,126.0,2010-01-01\nok-3,40.5,126.5,2010-01-01\n';
+      const res = await imports.import(file, 'csv', 'rollback-test');
+      expect(res).toMatchObject({ status: 'failed', inserted: 0 });
+      expect(res.errorMessage).toMatch(/refused by test trigger/);
+      expect(await prisma.tower.count()).toBe(before);
+    } finally {
+      await prisma.$executeRawUnsafe('DROP TRIGGER tower_boom ON tower');
+      await prisma.$executeRawUnsafe('DROP FUNCTION refuse_boom()');
+    }
+    const ledger = await http.get('/api/coverage/tower-imports').expect(200);
+    expect(
+      (ledger.body as { source: string; status: string }[]).find(
+        (i) => i.source === 'rollback-test',
+      ),
+    ).toMatchObject({ status: 'failed' });
+  });
+
+  it('imports OpenCelliD and GeoJSON over the protected API', async () => {
+    await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid')
+      .set('content-type', 'text/csv')
+      .send('x')
+      .expect(401);
+    const ocid = await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(readFixture('towers', 'opencellid-467.csv'))
+      .expect(200);
+    expect(ocid.body).toMatchObject({ status: 'partial', inserted: 2, merged: 1, rejected: 4 });
+    const geo = await http
+      .post('/api/coverage/towers/import?format=geojson&source=imagery-geo')
+      .set(auth)
+      .set('content-type', 'application/geo+json')
+      .send(readFixture('towers', 'imagery-survey.geojson'))
+      .expect(200);
+    expect(geo.body).toMatchObject({ inserted: 2, rejected: 2 });
+    await http
+      .post('/api/coverage/towers/import?format=kml&source=x')
+      .set(auth)
+      .send('x')
+      .expect(400);
+    const badSource = await http
+      .post('/api/coverage/towers/import?format=csv&source=Bad%20Name')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send('x')
+      .expect(400);
+    expect(JSON.stringify(badSource.body.message)).toMatch(/source must be 1-64 lower-case/);
+  });
+
+  it('serves the registry as GeoJSON, saying what an OpenCelliD date means', async () => {
+    const res = await http.get('/api/coverage/towers?source=ocid').expect(200);
+    expect(res.body.type).toBe('FeatureCollection');
+    expect(res.body.features[0]).toMatchObject({
+      geometry: { type: 'Point', coordinates: [125.7601, 39.0301] },
+      properties: {
+        source: 'ocid',
+        radio: 'GSM',
+        firstSeen: '2009-01-01',
+        firstSeenKind: 'record_created',
+        coverageRadiusKm: 5,
+      },
+    });
+    const doc = await http.get('/api/docs-json').expect(200);
+    expect(doc.body.paths['/api/coverage/towers'].get.description).toMatch(
+      /when the record was made, NOT when the tower went up/,
+    );
+  });
+
+  it('says which markets are covered at a date, since when, and by how many towers', async () => {
+    const res = await http.get('/api/coverage/markets?date=2010-06-30').expect(200);
+    const m = (id: string) =>
+      (res.body.markets as { market: string }[]).find((x) => x.market === id);
+    // Pyongyang: imagery 2009-03-01 (img-001, with img-002 merged), ocid 2009-01-01, geojson g-1 2009-03-01
+    expect(m('pyongyang')).toMatchObject({
+      covered: true,
+      firstCovered: '2009-01-01',
+      towersInRange: 3,
+    });
+    // Sinuiju: img-003 revised to 2010-05-01
+    expect(m('sinuiju')).toMatchObject({
+      covered: true,
+      firstCovered: '2010-05-01',
+      towersInRange: 1,
+    });
+    // Hyesan: only an OpenCelliD UMTS record from 2012
+    expect(m('hyesan')).toMatchObject({
+      covered: false,
+      firstCovered: '2012-01-01',
+      towersInRange: 0,
+    });
+    expect(m('kaesong')).toMatchObject({ covered: false, firstCovered: null, towersInRange: 0 });
+    expect(res.body.towerSources).toEqual(['imagery-geo', 'imagery-test', 'ocid']);
+    const series = await http.get('/api/coverage/markets/chongjin/series').expect(200);
+    expect(series.body).toMatchObject({
+      firstCovered: '2010-02-01',
+      steps: [{ date: '2010-02-01', towersInRange: 1 }],
+    });
+    await http.get('/api/coverage/markets/atlantis/series').expect(404);
+    await http.get('/api/coverage/markets?date=2010-02-30').expect(400);
+  });
+
+  it('measures the covered share of an area over time', async () => {
+    const city = await http.get('/api/coverage/markets/sinuiju/area?radiusKm=5').expect(200);
+    // one 5 km tower circle at the very centre of a 5 km circle: the whole area
+    expect(city.body.steps).toHaveLength(1);
+    expect(city.body.steps[0]).toMatchObject({ date: '2010-05-01', towers: 1 });
+    expect(city.body.steps[0].share).toBeCloseTo(1, 3);
+    const square = {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [124.2, 39.9],
+            [124.6, 39.9],
+            [124.6, 40.3],
+            [124.2, 40.3],
+            [124.2, 39.9],
+          ],
+        ],
+      },
+    };
+    const res = await http.post('/api/coverage/area-share').send(square).expect(200);
+    expect(res.body.steps).toHaveLength(1);
+    expect(res.body.steps[0].share).toBeGreaterThan(0.05);
+    expect(res.body.steps[0].share).toBeLessThan(0.07); // π·5² ≈ 78.5 km² of about 1,530 km²
+    await http
+      .post('/api/coverage/area-share')
+      .send({ type: 'Feature', geometry: { type: 'Point', coordinates: [1, 2] } })
+      .expect(400);
+    await http.get('/api/coverage/markets/pyongyang/area?radiusKm=zero').expect(400);
+  });
+});
