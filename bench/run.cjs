@@ -1,7 +1,7 @@
 // npm run bench: the figures in BENCHMARKS.md. Runs on PGlite and, when reachable, on the
 // PostgreSQL server (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test).
 // Writes bench/out/results.json and prints a Markdown summary.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const { mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -61,8 +61,8 @@ async function npmStartPhase() {
   }
 }
 
-function ingestPhase(kind) {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'ingest.cjs'), kind], { cwd: ROOT, encoding: 'utf8' });
+function childPhase(script, kind) {
+  const out = execFileSync(process.execPath, [path.join(__dirname, script), kind], { cwd: ROOT, encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop());
 }
 
@@ -83,8 +83,10 @@ async function main() {
     console.error(`[bench] ${kind}: server`);
     const server = await serverPhase(kind);
     console.error(`[bench] ${kind}: ingest`);
-    const ingest = ingestPhase(kind);
-    results.byDatabase[kind] = { server, ingest };
+    const ingest = childPhase('ingest.cjs', kind);
+    console.error(`[bench] ${kind}: coverage`);
+    const coverage = childPhase('coverage.cjs', kind);
+    results.byDatabase[kind] = { server, ingest, coverage };
   }
   mkdirSync(path.join(__dirname, 'out'), { recursive: true });
   writeFileSync(path.join(__dirname, 'out', 'results.json'), JSON.stringify(results, null, 2));
@@ -106,6 +108,10 @@ async function main() {
   row('ingest of synthetic observations: first write (all new)', (r) => `${r.ingest.rows} rows in ${f(r.ingest.insertMs / 1000, 2)} s = ${f(r.ingest.insertRowsPerSec, 0)} rows/s`);
   row('ingest re-run of the same rows (all unchanged)', (r) => `${f(r.ingest.rerunMs / 1000, 2)} s = ${f(r.ingest.rerunRowsPerSec, 0)} rows/s`);
   row('ingest process peak RSS', (r) => `${f(r.ingest.peakRssMiB, 0)} MiB`);
+  row('tower import, 100,000 OpenCelliD rows (validate, de-duplicate, one transaction)', (r) => `${f(r.coverage.importMs / 1000, 2)} s = ${f(r.coverage.importRowsPerSec, 0)} rows/s (${r.coverage.imported} towers, ${r.coverage.merged} merged)`);
+  row('coverage of every market at every survey date (load towers + distances + lookups)', (r) => `${f(r.coverage.allMarketsAllDatesMs, 0)} ms (${r.coverage.markets} markets × ${r.coverage.dates} dates)`);
+  row('area share over time, Pyongyang 10 km circle', (r) => `${f(r.coverage.areaShareMs, 0)} ms (${r.coverage.areaShareSteps} steps)`);
+  row('coverage process peak RSS', (r) => `${f(r.coverage.peakRssMiB, 0)} MiB`);
   console.log(lines.join('\n'));
 }
 
