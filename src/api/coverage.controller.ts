@@ -71,6 +71,20 @@ export class CoverageController {
     };
   }
 
+  @Get('pairs')
+  @ApiOperation({
+    summary: 'Market pairs and whether both markets are covered at a date (Aker 2010)',
+    description: `${COVERAGE_DEFINITION} A pair is both covered from the later of its two first-covered dates (bothCoveredFrom; null while either market has never been covered).`,
+  })
+  async pairs(@Query() q: MarketsCoverageQueryDto) {
+    const date = q.date ?? today();
+    return {
+      date,
+      towerSources: await this.coverage.towerSources(),
+      pairs: await this.coverage.pairsAt(date),
+    };
+  }
+
   @Get('markets/:id/series')
   @ApiOperation({
     summary: "One market's coverage over time",

@@ -1,5 +1,11 @@
 import { circleArea, coveredShare, coveredShareSteps } from './area-coverage';
-import { coverageAt, coverageSteps, distanceKm, towersReaching } from './tower-coverage';
+import {
+  coverageAt,
+  coverageSteps,
+  distanceKm,
+  pairCoveredFrom,
+  towersReaching,
+} from './tower-coverage';
 
 const P = { latitude: 39.0392, longitude: 125.7625 }; // Pyongyang city centre
 const policy = { defaultKm: 5, byRadio: { LTE: 2 } };
@@ -107,5 +113,13 @@ describe('share of an area inside the tower circles', () => {
     expect(steps[1]).toMatchObject({ date: '2012-01-01', towers: 2 });
     expect(steps[1].share).toBeGreaterThan(steps[0].share + 0.001);
     expect(steps[1].share).toBeLessThan(steps[0].share + 0.02);
+  });
+});
+
+describe('pairs of markets', () => {
+  it('are both covered from the later first-covered date, never while one is uncovered', () => {
+    expect(pairCoveredFrom('2009-01-01', '2011-06-01')).toBe('2011-06-01');
+    expect(pairCoveredFrom('2012-01-01', '2011-06-01')).toBe('2012-01-01');
+    expect(pairCoveredFrom(null, '2011-06-01')).toBeNull();
   });
 });

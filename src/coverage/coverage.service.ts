@@ -9,6 +9,7 @@ import { ITU_SERIES } from './mobile-series.service';
 import {
   coverageAt,
   coverageSteps,
+  pairCoveredFrom,
   RadiusPolicy,
   TowerPoint,
   towersReaching,
@@ -131,6 +132,25 @@ export class CoverageService {
       name,
       ...coverageAt(reaching, date),
     }));
+  }
+
+  // Every market pair (i < j by id) with the date from which both are covered.
+  async pairsAt(date: string) {
+    const markets = (await this.marketsAt(date)).sort((a, b) => (a.market < b.market ? -1 : 1));
+    const pairs: { a: string; b: string; bothCovered: boolean; bothCoveredFrom: string | null }[] =
+      [];
+    for (let i = 0; i < markets.length; i++) {
+      for (let j = i + 1; j < markets.length; j++) {
+        const from = pairCoveredFrom(markets[i].firstCovered, markets[j].firstCovered);
+        pairs.push({
+          a: markets[i].market,
+          b: markets[j].market,
+          bothCovered: from !== null && from <= date,
+          bothCoveredFrom: from,
+        });
+      }
+    }
+    return pairs;
   }
 
   async marketSeries(marketId: string) {

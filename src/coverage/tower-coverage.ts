@@ -71,3 +71,10 @@ export function coverageSteps(reaching: TowerPoint[]): { date: string; towersInR
   });
   return steps;
 }
+
+// Aker (2010): a market pair is "both covered" from the later of the two first-covered dates.
+// Returns that date, or null while either market has never been covered.
+export function pairCoveredFrom(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return null;
+  return a > b ? a : b;
+}

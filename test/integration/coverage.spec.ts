@@ -198,6 +198,25 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
     });
     expect(m('kaesong')).toMatchObject({ covered: false, firstCovered: null, towersInRange: 0 });
     expect(res.body.towerSources).toEqual(['imagery-geo', 'imagery-test', 'ocid']);
+    const pairs = await http.get('/api/coverage/pairs?date=2010-06-30').expect(200);
+    const pair = (a: string, b: string) =>
+      (pairs.body.pairs as { a: string; b: string }[]).find((p) => p.a === a && p.b === b);
+    expect(pair('pyongyang', 'sinuiju')).toEqual({
+      a: 'pyongyang',
+      b: 'sinuiju',
+      bothCovered: true,
+      bothCoveredFrom: '2010-05-01',
+    });
+    expect(pair('hyesan', 'pyongyang')).toEqual({
+      a: 'hyesan',
+      b: 'pyongyang',
+      bothCovered: false,
+      bothCoveredFrom: '2012-01-01',
+    });
+    expect(pair('kaesong', 'pyongyang')).toMatchObject({
+      bothCovered: false,
+      bothCoveredFrom: null,
+    });
     const series = await http.get('/api/coverage/markets/chongjin/series').expect(200);
     expect(series.body).toMatchObject({
       firstCovered: '2010-02-01',
