@@ -1,0 +1,100 @@
+import { fUpper } from './distributions';
+
+// Structural breaks in the level of a series (y_t = μ_j in regime j): a Chow test at a given date
+// and Bai-Perron multiple breaks by dynamic programming, the number of breaks chosen by BIC.
+// Both as in R's strucchange (sctest(type = "Chow"), breakpoints(y ~ 1, h = 0.15)).
+
+function prefixSums(y: number[]): { s: Float64Array; s2: Float64Array } {
+  const s = new Float64Array(y.length + 1);
+  const s2 = new Float64Array(y.length + 1);
+  y.forEach((v, i) => {
+    s[i + 1] = s[i] + v;
+    s2[i + 1] = s2[i] + v * v;
+  });
+  return { s, s2 };
+}
+
+// RSS of the segment y[i..j] (inclusive) around its own mean.
+const segmentRss = (p: { s: Float64Array; s2: Float64Array }, i: number, j: number): number => {
+  const m = j - i + 1;
+  const sum = p.s[j + 1] - p.s[i];
+  return Math.max(0, p.s2[j + 1] - p.s2[i] - (sum * sum) / m);
+};
+
+export interface ChowResult {
+  point: number; // observations in the first segment
+  f: number;
+  df1: number;
+  df2: number;
+  p: number;
+}
+
+// Chow test for a level shift after the first `point` observations:
+// F = ((RSS - RSS1 - RSS2)/k) / ((RSS1 + RSS2)/(n - 2k)), k = 1 (the mean).
+export function chowTest(y: number[], point: number): ChowResult | null {
+  const n = y.length;
+  if (point < 2 || n - point < 2) return null;
+  const p = prefixSums(y);
+  const k = 1;
+  const rss = segmentRss(p, 0, n - 1);
+  const rssU = segmentRss(p, 0, point - 1) + segmentRss(p, point, n - 1);
+  const df2 = n - 2 * k;
+  const f = (rss - rssU) / k / (rssU / df2);
+  return { point, f, df1: k, df2, p: fUpper(f, k, df2) };
+}
+
+export interface BreaksResult {
+  n: number;
+  h: number; // minimum segment length, floor(trim · n)
+  breaks: number[]; // chosen by BIC: index of the last observation of each regime (1-based, as strucchange)
+  bic: { breaks: number; rss: number; bic: number }[];
+  means: number[];
+}
+
+// Bai and Perron (2003): for m = 0..M breaks the partition with the smallest total RSS and every
+// segment at least h = floor(0.15 n) long (dynamic programming over segment RSS); the m with the
+// smallest BIC = -2 logLik + log(n)·(k+1)(m+1), logLik = -n/2 (log RSS + 1 - log n + log 2π), k = 1.
+export function baiPerron(y: number[], trim = 0.15, maxBreaks?: number): BreaksResult | null {
+  const n = y.length;
+  const h = Math.floor(trim * n);
+  if (h < 2) return null;
+  const M = Math.min(maxBreaks ?? Infinity, Math.floor(n / h) - 1);
+  const p = prefixSums(y);
+  // best[m][j]: min RSS of y[0..j] split into m+1 segments; arg[m][j]: end of the m-th segment
+  const best: Float64Array[] = [];
+  const arg: Int32Array[] = [];
+  best[0] = new Float64Array(n).fill(Infinity);
+  arg[0] = new Int32Array(n).fill(-1);
+  for (let j = h - 1; j < n; j++) best[0][j] = segmentRss(p, 0, j);
+  for (let m = 1; m <= M; m++) {
+    best[m] = new Float64Array(n).fill(Infinity);
+    arg[m] = new Int32Array(n).fill(-1);
+    for (let j = (m + 1) * h - 1; j < n; j++) {
+      for (let b = m * h - 1; b <= j - h; b++) {
+        const v = best[m - 1][b] + segmentRss(p, b + 1, j);
+        if (v < best[m][j]) {
+          best[m][j] = v;
+          arg[m][j] = b;
+        }
+      }
+    }
+  }
+  const bic: BreaksResult['bic'] = [];
+  let chosen = 0;
+  for (let m = 0; m <= M; m++) {
+    const rss = best[m][n - 1];
+    if (!Number.isFinite(rss)) break;
+    const logLik = (-n / 2) * (Math.log(rss) + 1 - Math.log(n) + Math.log(2 * Math.PI));
+    const b = -2 * logLik + Math.log(n) * 2 * (m + 1);
+    bic.push({ breaks: m, rss, bic: b });
+    if (b < bic[chosen].bic) chosen = m;
+  }
+  const breaks: number[] = [];
+  for (let m = chosen, j = n - 1; m > 0; m--) {
+    j = arg[m][j];
+    breaks.unshift(j + 1);
+  }
+  const bounds = [0, ...breaks, n];
+  const means = bounds.slice(1).map((end, i) => (p.s[end] - p.s[bounds[i]]) / (end - bounds[i]));
+  return { n, h, breaks, bic, means };
+}
