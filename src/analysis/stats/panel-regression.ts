@@ -102,6 +102,7 @@ export function clusterVcov(
 // Driscoll-Kraay covariance (as plm::vcovSCC with its defaults): scores summed per period t,
 // h_t = Σ_i x_it e_it; S = Γ0 + Σ_{l=1..L} (1 - l/(L+1)) (Γ_l + Γ_l'), Γ_l = Σ_t h_t h_{t-l}',
 // L = floor(T^(1/4)) unless given; V = (X'X)^-1 S (X'X)^-1, no small-sample factor.
+// `time` groups must be numbered in chronological order (indexSortedGroups).
 export function driscollKraayVcov(
   cols: Column[],
   resid: Float64Array,
@@ -305,4 +306,17 @@ export function indexGroups(keys: ArrayLike<string | number>): {
     groups[i] = g;
   }
   return { groups, count: map.size, labels: [...map.keys()] };
+}
+
+// Group indices in sorted key order: for time periods, whose order matters (Driscoll-Kraay lags).
+export function indexSortedGroups(keys: ArrayLike<string>): {
+  groups: Int32Array;
+  count: number;
+  labels: string[];
+} {
+  const labels = [...new Set(Array.from(keys))].sort();
+  const at = new Map(labels.map((l, i) => [l, i]));
+  const groups = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) groups[i] = at.get(keys[i])!;
+  return { groups, count: labels.length, labels };
 }

@@ -1,0 +1,131 @@
+import { parse } from 'csv-parse/sync';
+import { readFixture } from '../../../test/helpers/markets';
+import {
+  absorbedDf,
+  fitWithin,
+  FixedEffect,
+  indexGroups,
+  indexSortedGroups,
+  wildClusterBootstrap,
+  withinTransform,
+} from './panel-regression';
+
+// Reference values: test/fixtures/analysis/panel/make_reference.R (R plm and sandwich).
+const rows = parse<Record<string, string>>(readFixture('analysis', 'panel', 'input.csv'), {
+  columns: true,
+});
+const ref = new Map(
+  parse<{ name: string; value: string }>(readFixture('analysis', 'panel', 'expected.csv'), {
+    columns: true,
+  }).map((r) => [r.name, Number(r.value)]),
+);
+const close = (actual: number, name: string, rel = 1e-6) => {
+  const want = ref.get(name);
+  if (want === undefined) throw new Error(`no reference value ${name}`);
+  expect(Math.abs(actual - want)).toBeLessThanOrEqual(rel * Math.abs(want));
+};
+
+function fe(name: string, keys: string[]): FixedEffect {
+  const { groups, count } = indexGroups(keys);
+  return { name, groups, count };
+}
+
+function design(sub: Record<string, string>[]) {
+  return {
+    y: Float64Array.from(sub.map((r) => Number(r.y))),
+    x: Float64Array.from(sub.map((r) => Number(r.x))),
+    xd: Float64Array.from(sub.map((r) => Number(r.xd))),
+    pair: fe(
+      'pair',
+      sub.map((r) => r.pair),
+    ),
+    month: fe(
+      'month',
+      sub.map((r) => r.month),
+    ),
+    date: { name: 'date', ...indexSortedGroups(sub.map((r) => r.date)) },
+  };
+}
+
+describe('market-pair panel regression (against plm and sandwich)', () => {
+  const d = design(rows);
+
+  it('uses an unbalanced panel: missing dates and unequal pairs', () => {
+    expect(rows.length).toBe(ref.get('N'));
+    const perPair = new Map<string, number>();
+    for (const r of rows) perPair.set(r.pair, (perPair.get(r.pair) ?? 0) + 1);
+    expect(new Set(perPair.values()).size).toBeGreaterThan(3);
+  });
+
+  it('pair fixed effects by the within transformation: coefficients, classical, clustered (sss) and Driscoll-Kraay errors', () => {
+    const fes = [d.pair];
+    const y = withinTransform(d.y, fes);
+    const cols = [withinTransform(d.x, fes), withinTransform(d.xd, fes)];
+    const df = absorbedDf(fes);
+    const classical = fitWithin(y, cols, df, { kind: 'classical' });
+    const cluster = fitWithin(y, cols, df, { kind: 'cluster', cluster: d.pair });
+    const dk = fitWithin(y, cols, df, { kind: 'driscoll-kraay', time: d.date });
+    ['x', 'xd'].forEach((nm, j) => {
+      close(classical.coef[j], `fe1.${nm}.coef`);
+      close(classical.se[j], `fe1.${nm}.seClassical`);
+      close(cluster.se[j], `fe1.${nm}.seCluster`);
+      close(dk.se[j], `fe1.${nm}.seDK`);
+    });
+    expect(cluster.clusters).toBe(6);
+  });
+
+  it('two fixed-effect dimensions (pair, month-of-year) by alternating projections equal the dummy regression', () => {
+    const fes = [d.pair, d.month];
+    const y = withinTransform(d.y, fes);
+    const cols = [withinTransform(d.x, fes), withinTransform(d.xd, fes)];
+    const df = absorbedDf(fes);
+    const classical = fitWithin(y, cols, df, { kind: 'classical' });
+    const cluster = fitWithin(y, cols, df, { kind: 'cluster', cluster: d.pair });
+    ['x', 'xd'].forEach((nm, j) => {
+      close(classical.coef[j], `fe2.${nm}.coef`);
+      close(classical.se[j], `fe2.${nm}.seClassical`);
+      close(cluster.se[j], `fe2.${nm}.seCluster`);
+    });
+  });
+
+  it('pair and date fixed effects on the unbalanced panel equal plm twoways', () => {
+    const fes = [d.pair, d.date];
+    const fit = fitWithin(
+      withinTransform(d.y, fes),
+      [withinTransform(d.x, fes), withinTransform(d.xd, fes)],
+      absorbedDf(fes),
+      { kind: 'classical' },
+    );
+    close(fit.coef[0], 'fe3.x.coef');
+    close(fit.coef[1], 'fe3.xd.coef');
+  });
+
+  it('wild cluster bootstrap with three clusters: Webb weights, all 216 weight vectors, the R enumeration p-value', () => {
+    const sub = rows.filter((r) => ['a-b', 'a-c', 'a-d'].includes(r.pair));
+    const s = design(sub);
+    const fes = [s.pair];
+    const r = wildClusterBootstrap(
+      withinTransform(s.y, fes),
+      [withinTransform(s.x, fes), withinTransform(s.xd, fes)],
+      0,
+      s.pair,
+      999,
+    );
+    expect(sub.length).toBe(ref.get('wcb.n'));
+    expect(r).toMatchObject({ weights: 'webb', enumerated: true, replications: 216 });
+    close(r.t, 'wcb.t');
+    expect(r.p).toBeCloseTo(ref.get('wcb.p')!, 12);
+  });
+
+  it('samples the bootstrap reproducibly from its seed when enumeration would exceed B', () => {
+    const fes = [d.pair];
+    const y = withinTransform(d.y, fes);
+    const cols = [withinTransform(d.x, fes), withinTransform(d.xd, fes)];
+    const a = wildClusterBootstrap(y, cols, 1, d.pair, 199, 7);
+    const b = wildClusterBootstrap(y, cols, 1, d.pair, 199, 7);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ enumerated: false, replications: 199, weights: 'webb' });
+    expect(a.p).toBeGreaterThan(0);
+    expect(a.p).toBeLessThanOrEqual(1);
+  });
+});
