@@ -1,6 +1,26 @@
 import { Module } from '@nestjs/common';
+import { CoverageModule } from '../coverage/coverage.module';
 import { PricesModule } from '../prices/prices.module';
+import { AnalysisCache } from './analysis-cache';
+import { ConvergenceReportService } from './convergence-report.service';
 import { DispersionService } from './dispersion.service';
+import { HalfLifeService } from './half-life.service';
+import { NetworkService } from './network.service';
+import { PairRegressionService } from './pair-regression.service';
+import { TrendService } from './trend.service';
 
-@Module({ imports: [PricesModule], providers: [DispersionService], exports: [DispersionService] })
+const services = [
+  DispersionService,
+  HalfLifeService,
+  TrendService,
+  PairRegressionService,
+  NetworkService,
+  ConvergenceReportService,
+];
+
+@Module({
+  imports: [PricesModule, CoverageModule],
+  providers: [AnalysisCache, ...services],
+  exports: services,
+})
 export class AnalysisModule {}

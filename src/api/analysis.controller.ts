@@ -1,6 +1,22 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ConvergenceReportService } from '../analysis/convergence-report.service';
 import { DispersionReport, DispersionService } from '../analysis/dispersion.service';
+import { HalfLifeService } from '../analysis/half-life.service';
+import { NetworkService } from '../analysis/network.service';
+import { BORDER_CLOSURE, PairRegressionService } from '../analysis/pair-regression.service';
+import { MIN_OBSERVATIONS } from '../analysis/pairs';
+import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
+import { isCalendarDate } from '../sources/shared/normalise';
+import {
+  BetaQueryDto,
+  ConvergenceQueryDto,
+  HalfLivesQueryDto,
+  NetworkQueryDto,
+  PairRegressionQueryDto,
+  parsePeriods,
+  TrendQueryDto,
+} from './dto/analysis-query.dto';
 import { PricesService } from '../prices/prices.service';
 import { DispersionQueryDto } from './dto/dispersion-query.dto';
 
@@ -10,7 +26,24 @@ export class AnalysisController {
   constructor(
     private readonly dispersion: DispersionService,
     private readonly prices: PricesService,
+    private readonly halfLives: HalfLifeService,
+    private readonly trends: TrendService,
+    private readonly regressions: PairRegressionService,
+    private readonly networks: NetworkService,
+    private readonly reports: ConvergenceReportService,
   ) {}
+
+  private async checkCommon(q: {
+    commodity: string;
+    from?: string;
+    to?: string;
+    markets?: string[];
+  }): Promise<void> {
+    if (q.from && q.to && q.from > q.to)
+      throw new BadRequestException('from: must not be after to');
+    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
+    await this.prices.assertKnown('markets', 'market', q.markets);
+  }
 
   @Get('dispersion')
   @ApiOperation({
@@ -43,5 +76,120 @@ export class AnalysisController {
       ...q,
       markets: q.markets ? [...new Set(q.markets)] : undefined,
     });
+  }
+
+  @Get('half-lives')
+  @ApiOperation({
+    summary: 'Law of one price: half-lives of price differentials for every market pair and period',
+    description: [
+      'For each pair (i, j) and period: q_t = ln p_it − ln p_jt on the dates where both were observed; AR(1) by OLS over consecutive observations, q_t = c + ρ q_{t−1} + e_t.',
+      'Reported: n (regression observations), c, ρ, its classical standard error, the half-life ln(0.5)/ln(ρ) in survey intervals (null when ρ is outside (0, 1): no mean reversion to speak of, or oscillation), the median interval between the dates in days, and the half-life in days (intervals × median days).',
+      `adf=true adds the augmented Dickey-Fuller τ of q with a drift, lags chosen by AIC up to 4 (as urca::ur.df), with MacKinnon (2010) critical values. A pair with fewer than ${MIN_OBSERVATIONS} common dates gets insufficientData with its count, never a number.`,
+    ].join('\n'),
+  })
+  async getHalfLives(@Query() q: HalfLivesQueryDto) {
+    await this.checkCommon(q);
+    const periods = q.periods
+      ? parsePeriods(q.periods)
+      : [{ from: '1900-01-01', to: '2999-12-31' }];
+    for (const p of periods) {
+      for (const d of [p.from, p.to]) {
+        const [y, m, dd] = d.split('-').map(Number);
+        if (!isCalendarDate(y, m, dd))
+          throw new BadRequestException(`periods: ${d} is not a calendar date`);
+      }
+      if (p.from > p.to)
+        throw new BadRequestException(`periods: ${p.from}..${p.to} ends before it starts`);
+    }
+    return this.halfLives.halfLives(q.commodity, periods, { markets: q.markets, adf: q.adf });
+  }
+
+  @Get('trend')
+  @ApiOperation({
+    summary: 'Sigma-convergence: the trend and breaks of a dispersion measure',
+    description: [
+      'The dispersion series of /api/analysis/dispersion (measure: cv by default).',
+      "mannKendall: S = Σ_{i<j} sign(x_j − x_i), Var(S) with the ties correction, multiplied by n/n* (Hamed and Rao 1998: the series detrended by Sen's slope, the lag-k autocorrelations of its ranks significant at 5 % enter n/n* = 1 + 2/(n(n−1)(n−2)) Σ (n−k)(n−k−1)(n−k−2) r_k); z = (S − sign S)/√Var*, two-sided normal p; Sen's slope = median of pairwise slopes, per survey step and per year.",
+      `chow: for each break date (default ${DEFAULT_BREAK_DATES.join(', ')}), F test of a shift in the mean at that date, F = ((RSS − RSS₁ − RSS₂)/1)/((RSS₁ + RSS₂)/(n − 2)).`,
+      'baiPerron: multiple level shifts by dynamic programming (minimum segment 15 % of the sample), the number of breaks by BIC (as strucchange::breakpoints), with the regimes and their means.',
+      `Fewer than ${MIN_OBSERVATIONS} dates: insufficientData.`,
+    ].join('\n'),
+  })
+  async getTrend(@Query() q: TrendQueryDto) {
+    await this.checkCommon(q);
+    for (const d of q.breaks ?? []) {
+      const [y, m, dd] = d.split('-').map(Number);
+      if (!isCalendarDate(y, m, dd))
+        throw new BadRequestException(`breaks: ${d} is not a calendar date`);
+    }
+    return this.trends.trend({
+      commodity: q.commodity,
+      measure: q.measure ?? 'cv',
+      from: q.from,
+      to: q.to,
+      markets: q.markets,
+      breakDates: q.breaks ?? DEFAULT_BREAK_DATES,
+      balanced: q.balanced,
+    });
+  }
+
+  @Get('beta')
+  @ApiOperation({
+    summary: 'Beta-convergence',
+    description: `On the dates where every market was observed, with p = ln price: Δp_{i,t+1} = α + β (p_it − mean_i p_it) + e, pooled OLS with classical standard errors; β < 0 means markets above the mean fall back towards it. Fewer than ${MIN_OBSERVATIONS} such dates: insufficientData.`,
+  })
+  async getBeta(@Query() q: BetaQueryDto) {
+    await this.checkCommon(q);
+    return this.trends.beta(q);
+  }
+
+  @Get('pair-regression')
+  @ApiOperation({
+    summary:
+      'Market-pair panel regression of price gaps on mobile coverage (Aker 2010, Jensen 2007)',
+    description: [
+      'y_ijt = |ln p_it − ln p_jt| for every pair of markets observed on the same date; regressors: coverage (national: ITU subscriptions per 100 at the date, interpolated; towers: 1 from the date both markets are within reach of a tower), optional border (1 from 2020-01-22 to 2023-08-31) and distance (great-circle km/100 × coverage).',
+      'Fixed effects: pair always, by the within transformation (group demeaning, no dummy columns); month (of year) and date by alternating projections. A regressor with no variation left within the fixed effects is dropped with the reason.',
+      'Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed.',
+      `Fewer than ${MIN_OBSERVATIONS} pair-dates or 2 pairs: insufficientData.`,
+    ].join('\n'),
+  })
+  async getPairRegression(@Query() q: PairRegressionQueryDto) {
+    await this.checkCommon(q);
+    const fe = q.fe ? [...new Set(['pair' as const, ...q.fe])] : ['pair' as const];
+    return this.regressions.regression({
+      commodity: q.commodity,
+      from: q.from,
+      to: q.to,
+      markets: q.markets,
+      coverage: q.coverage ?? 'national',
+      controls: q.controls ?? [],
+      fe,
+      se: q.se ?? 'cluster',
+      bootstrap: q.bootstrap ?? 999,
+      seed: q.seed ?? 20100101,
+      borderWindow: BORDER_CLOSURE,
+    });
+  }
+
+  @Get('network')
+  @ApiOperation({
+    summary: 'The trade network: integration and leadership between markets',
+    description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). leader: the market whose past changes predict the other's at 5 % while the reverse does not. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
+  })
+  async getNetwork(@Query() q: NetworkQueryDto) {
+    await this.checkCommon(q);
+    return this.networks.network(q);
+  }
+
+  @Get('convergence')
+  @ApiOperation({
+    summary: 'The whole convergence test in one report, with the USD placebo',
+    description:
+      'sigma- and beta-convergence, half-lives before and after 2013-05-01 and 2020-01-22, the pair regression on national and (when a registry is loaded) tower coverage with border and distance controls, pair fixed effects, clustered errors and the wild cluster bootstrap, each beside the same regression on the USD rate, and the trade network. summary: sentences written from the computed statistics only; caveats: what limits the reading (markets, clusters, trends, synthetic towers).',
+  })
+  async getConvergence(@Query() q: ConvergenceQueryDto) {
+    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
+    return this.reports.report(q.commodity, { bootstrap: q.bootstrap });
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +13,12 @@ import { readCsvRecords, REFERENCE_DIR } from '../prices/reference-data.service'
 import { createSources } from '../sources/source-registry';
 import { SourceError } from '../sources/source.error';
 import { StartupService } from '../startup.service';
+import {
+  ConvergenceReport,
+  ConvergenceReportService,
+} from '../analysis/convergence-report.service';
+import { reportMarkdown } from '../analysis/report-markdown';
+import { PricesService, UnknownIdError } from '../prices/prices.service';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../coverage/tower-file.parser';
 import { TowerImportReport, TowerImportService } from '../coverage/tower-import.service';
 
@@ -25,6 +31,8 @@ export const USAGE = `usage: npm run cli -- <command>
                                             dry run: print parsed observations as JSON lines, store nothing
   import towers <file> --format opencellid|csv|geojson --source NAME
                                             import a tower registry file (one transaction)
+  report <commodity> [--format md|json] [--out FILE] [--bootstrap B]
+                                            the convergence test as Markdown (default) or JSON
   sources                                   list the source ids
 
 Exit codes: 0 ok, 1 a run failed, 2 bad usage or the database is busy.`;
@@ -100,6 +108,8 @@ export async function runCli(
       url: { type: 'string' },
       'fetched-at': { type: 'string' },
       format: { type: 'string' },
+      out: { type: 'string' },
+      bootstrap: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -153,8 +163,28 @@ export async function runCli(
     return 0;
   }
 
-  if (!['migrate', 'ingest', 'runs', 'import'].includes(command))
+  if (!['migrate', 'ingest', 'runs', 'import', 'report'].includes(command))
     throw new UsageError(`unknown command "${command}"`);
+
+  let report: { commodity: string; format: 'md' | 'json'; bootstrap: number } | undefined;
+  if (command === 'report') {
+    const format = (values.format ?? 'md') as 'md' | 'json';
+    if (!args[0]) throw new UsageError('report needs a commodity id, e.g. report rice');
+    if (format !== 'md' && format !== 'json')
+      throw new UsageError(`--format: md or json, not ${values.format}`);
+    const bootstrap = values.bootstrap === undefined ? 999 : Number(values.bootstrap);
+    if (!Number.isInteger(bootstrap) || bootstrap < 0)
+      throw new UsageError(`--bootstrap: a whole number of at least 0, not ${values.bootstrap}`);
+    report = { commodity: args[0], format, bootstrap };
+  }
+  const emitReport = async (r: ConvergenceReport): Promise<number> => {
+    const text = report!.format === 'json' ? JSON.stringify(r, null, 2) : reportMarkdown(r);
+    if (values.out) {
+      await writeFile(values.out, text + '\n');
+      io.err(`wrote ${values.out}`);
+    } else io.out(text);
+    return 0;
+  };
 
   let towerFile:
     { body: string; format: TowerFileFormat; source: string; name: string } | undefined;
@@ -202,6 +232,15 @@ export async function runCli(
     io.err(
       `the embedded database is in use by the server on port ${lock.port} (pid ${lock.pid}): handing the work to it`,
     );
+    if (report) {
+      return emitReport(
+        (await viaServer(
+          lock,
+          'GET',
+          `/api/analysis/convergence?commodity=${encodeURIComponent(report.commodity)}&bootstrap=${report.bootstrap}`,
+        )) as ConvergenceReport,
+      );
+    }
     if (towerFile) {
       const report = (await viaServer(
         lock,
@@ -239,6 +278,14 @@ export async function runCli(
       io.out('database schema is current');
       return 0;
     }
+    if (report) {
+      await app.get(PricesService).assertKnown('commodity', 'commodity', [report.commodity]);
+      return emitReport(
+        await app
+          .get(ConvergenceReportService)
+          .report(report.commodity, { bootstrap: report.bootstrap }),
+      );
+    }
     if (towerFile) {
       const report = await app
         .get(TowerImportService)
@@ -270,6 +317,7 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
     err instanceof DataDirBusyError ||
     err instanceof UsageError ||
     err instanceof UnknownSourceError ||
+    err instanceof UnknownIdError ||
     err instanceof SourceError
   ) {
     io.err(`error: ${err.message}`);

@@ -103,6 +103,20 @@ export class CoverageService {
     return rows;
   }
 
+  // Changes whenever a tower or a national series value changes: part of analysis cache keys.
+  async version(): Promise<string> {
+    const v = await this.prisma.$queryRawUnsafe<{ t: number; tl: string | null; m: number }[]>(
+      'SELECT (SELECT count(*)::int FROM tower) AS t, (SELECT max(updated_at)::text FROM tower) AS tl, (SELECT count(*)::int FROM mobile_series_point) AS m',
+    );
+    return `${v[0].t}@${v[0].tl ?? ''}/${v[0].m}`;
+  }
+
+  // The first date each market was covered (null: never), from the tower registry.
+  async firstCoveredByMarket(): Promise<Map<string, string | null>> {
+    const by = await this.reachingByMarket();
+    return new Map([...by.entries()].map(([m, v]) => [m, v.reaching[0]?.firstSeen ?? null]));
+  }
+
   async towerSources(): Promise<string[]> {
     return [...new Set((await this.towers()).map((t) => t.source))].sort();
   }

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { CoverageService } from '../coverage/coverage.service';
+import { pairCoveredFrom } from '../coverage/tower-coverage';
+import { distanceKm } from '../coverage/tower-coverage';
+import { PricesService } from '../prices/prices.service';
+import { AnalysisCache } from './analysis-cache';
+import { PanelRow, pairRegression, PairRegressionSpec } from './pair-regression';
+import { pairSeries } from './pairs';
+
+export const BORDER_CLOSURE = { from: '2020-01-22', to: '2023-08-31' };
+export const PLACEBO_COMMODITY = 'usd';
+
+export interface PairRegressionQuery extends PairRegressionSpec {
+  commodity: string;
+  from?: string;
+  to?: string;
+  markets?: string[];
+}
+
+// Builds the market-pair panel (gaps, coverage, distance) from stored prices and coverage, and
+// runs the regression; the same specification on the USD rate is the placebo.
+@Injectable()
+export class PairRegressionService {
+  constructor(
+    private readonly prices: PricesService,
+    private readonly coverage: CoverageService,
+    private readonly cache: AnalysisCache,
+  ) {}
+
+  async panel(
+    q: PairRegressionQuery,
+  ): Promise<{ rows: PanelRow[]; droppedNoCoverage: number; towerSources: string[] }> {
+    const [points, markets, firstCovered, towerSources] = await Promise.all([
+      this.prices.series(q.commodity, { markets: q.markets }),
+      this.prices.listMarkets(),
+      q.coverage === 'towers'
+        ? this.coverage.firstCoveredByMarket()
+        : Promise.resolve(new Map<string, string | null>()),
+      q.coverage === 'towers' ? this.coverage.towerSources() : Promise.resolve([] as string[]),
+    ]);
+    const where = new Map(markets.map((m) => [m.id, m]));
+    const pairs = pairSeries(points, q.from, q.to);
+    const national =
+      q.coverage === 'national'
+        ? await this.coverage.nationalAt([...new Set(pairs.flatMap((p) => p.dates))])
+        : new Map<string, number | null>();
+    const rows: PanelRow[] = [];
+    let droppedNoCoverage = 0;
+    for (const p of pairs) {
+      const a = where.get(p.a);
+      const b = where.get(p.b);
+      const dist =
+        a &&
+        b &&
+        a.latitude !== null &&
+        a.longitude !== null &&
+        b.latitude !== null &&
+        b.longitude !== null
+          ? distanceKm(
+              { latitude: a.latitude, longitude: a.longitude },
+              { latitude: b.latitude, longitude: b.longitude },
+            )
+          : NaN;
+      const bothFrom = pairCoveredFrom(
+        firstCovered.get(p.a) ?? null,
+        firstCovered.get(p.b) ?? null,
+      );
+      p.dates.forEach((date, i) => {
+        const cov =
+          q.coverage === 'national'
+            ? (national.get(date) ?? null)
+            : bothFrom !== null && date >= bothFrom
+              ? 1
+              : 0;
+        if (cov === null) {
+          droppedNoCoverage++;
+          return;
+        }
+        rows.push({
+          pair: `${p.a}-${p.b}`,
+          date,
+          gap: Math.abs(p.q[i]),
+          coverage: cov,
+          distanceKm: dist,
+        });
+      });
+    }
+    return { rows, droppedNoCoverage, towerSources };
+  }
+
+  async regression(q: PairRegressionQuery) {
+    const versions = await Promise.all([
+      this.prices.dataVersion(q.commodity),
+      this.coverage.version(),
+    ]);
+    return this.cache.get(['pair-regression', versions, q], async () => {
+      const { rows, droppedNoCoverage, towerSources } = await this.panel(q);
+      return {
+        commodity: q.commodity,
+        specification: {
+          dependent: '|ln p_it - ln p_jt|',
+          coverage:
+            q.coverage === 'national'
+              ? 'national subscriptions per 100 at the survey date (ITU, interpolated)'
+              : 'both markets covered by a tower (1 from the later first-covered date of the pair)',
+          controls: q.controls,
+          fixedEffects: q.fe,
+          standardErrors:
+            q.se === 'cluster'
+              ? 'clustered by pair, small-sample factor G/(G-1)·(N-1)/(N-K), t with G-1 df'
+              : 'Driscoll-Kraay (Bartlett, floor(T^(1/4)) lags), t with T-1 df',
+          bootstrap:
+            q.bootstrap > 0
+              ? `wild cluster bootstrap-t, null imposed, ${q.bootstrap} replications, seed ${q.seed}`
+              : 'none',
+          borderWindow: q.controls.includes('border') ? q.borderWindow : undefined,
+        },
+        rowsWithoutCoverageValue: droppedNoCoverage,
+        towerSources: q.coverage === 'towers' ? towerSources : undefined,
+        result: pairRegression(rows, q),
+      };
+    });
+  }
+}
