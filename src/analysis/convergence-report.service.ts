@@ -96,9 +96,14 @@ export class ConvergenceReportService {
     ]);
 
     const summary: string[] = [];
-    summary.push(
-      `The test uses ${points.length} ${commodity} price observations in ${markets.length} markets (${markets.join(', ')}) on ${dates.length} survey dates from ${first ?? '-'} to ${last ?? '-'} (source: ${sources.join(', ') || 'none'}).`,
-    );
+    if (!points.length)
+      summary.push(
+        `No ${commodity} prices are stored: there is nothing to test, and every estimator below reports insufficient data.`,
+      );
+    else
+      summary.push(
+        `The test uses ${points.length} ${commodity} price observations in ${markets.length} markets (${markets.join(', ')}) on ${dates.length} survey dates from ${first ?? '-'} to ${last ?? '-'} (source: ${sources.join(', ') || 'none'}).`,
+      );
     if ('mannKendall' in sigma)
       summary.push(trendSentence('coefficient of variation', sigma.mannKendall));
     else summary.push(sigma.message);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
@@ -88,6 +89,23 @@ describe('command line on the embedded database', () => {
     });
     expect(lines.filter((l) => l.rejected)).toHaveLength(10);
     expect(res.stderr).toMatch(/5 observations, 10 rejected/);
+  });
+
+  it('writes the convergence report as JSON or Markdown, and names an unknown commodity', async () => {
+    const json = await cli(['report', 'rice', '--format', 'json', '--bootstrap', '0'], db.env);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as { commodity: string; summary: string[] };
+    expect(report.commodity).toBe('rice');
+    expect(report.summary[0]).toMatch(/^The test uses 492 rice price observations in 3 markets/);
+    const out = path.join(db.dataDir, 'report.md');
+    const md = await cli(['report', 'rice', '--out', out, '--bootstrap', '99'], db.env);
+    expect(md.stderr).toMatch(/wrote .*report\.md/);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# Did mobile phones even out rice prices\? Convergence report/);
+    expect(text).toMatch(/\| national \| usd \(placebo\) \| coverage \|/);
+    const bad = await cli(['report', 'caviar'], db.env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/commodity: unknown id caviar/);
   });
 
   it('imports a tower file, listing the refused rows with their reasons', async () => {

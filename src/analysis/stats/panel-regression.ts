@@ -54,7 +54,8 @@ export function withinTransform(
     sums: new Float64Array(fe.count),
     counts: new Float64Array(fe.count),
   }));
-  const scale = Math.max(1e-300, ...Array.from(v, Math.abs));
+  let scale = 1e-300; // a loop: spreading a million values into Math.max overflows the stack
+  for (const x of v) scale = Math.max(scale, Math.abs(x));
   for (let it = 0; it < (fes.length > 1 ? maxIter : 1); it++) {
     let shift = 0;
     fes.forEach(
