@@ -128,4 +128,14 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
     expect(a.p).toBeGreaterThan(0);
     expect(a.p).toBeLessThanOrEqual(1);
   });
+
+  it('demeans a column of a million rows (no argument-spreading limits)', () => {
+    const n = 1_000_000;
+    const groups = new Int32Array(n).map((_, i) => i % 1000);
+    const v = Float64Array.from({ length: n }, (_, i) => (i % 1000) + (i % 7));
+    const w = withinTransform(v, [{ name: 'g', groups, count: 1000 }]);
+    let sum = 0;
+    for (const x of w) sum += x;
+    expect(Math.abs(sum)).toBeLessThan(1e-6);
+  });
 });
