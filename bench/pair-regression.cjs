@@ -52,6 +52,10 @@ function jsRun(d, twoWay) {
   return { ms: ms(t0), coef: fit.coef[0], se: fit.se[0] };
 }
 
+const R_TWOWAY_MAX_ROWS = Number(process.env.BENCH_R_TWOWAY_MAX_ROWS || 200_000);
+
+// R plm on the same panel: each model in its own Rscript so that one failing (R's two-way
+// within on a million rows was killed for memory here) does not lose the other.
 function rRun(d) {
   try {
     execFileSync('Rscript', ['--version'], { stdio: 'ignore' });
@@ -63,9 +67,19 @@ function rRun(d) {
   const lines = ['pair,date,y,x,xd'];
   for (let i = 0; i < d.n; i++) lines.push(`${d.pair[i]},${d.date[i]},${d.y[i]},${d.x[i]},${d.xd[i]}`);
   writeFileSync(file, lines.join('\n'));
+  const one = (model) => {
+    try {
+      const out = execFileSync('Rscript', [path.join(__dirname, 'plm-bench.R'), file, model], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return JSON.parse(out.trim().split('\n').pop());
+    } catch (err) {
+      return { failed: err.signal ? `killed by ${err.signal}` : `exit ${err.status}` };
+    }
+  };
   try {
-    const out = execFileSync('Rscript', [path.join(__dirname, 'plm-bench.R'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
-    return JSON.parse(out.trim().split('\n').pop());
+    return {
+      oneWay: one('oneway'),
+      twoWay: d.n <= R_TWOWAY_MAX_ROWS ? one('twoways') : { skipped: `more than BENCH_R_TWOWAY_MAX_ROWS=${R_TWOWAY_MAX_ROWS} rows` },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,14 +98,15 @@ for (const n of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
       pairs: 500,
       jsOneWayMs: median(one.map((x) => x.ms)),
       jsTwoWayMs: median(two.map((x) => x.ms)),
-      rOneWayMs: r ? r.oneWaySeconds * 1000 : null,
-      rTwoWayMs: r ? r.twoWaySeconds * 1000 : null,
+      rOneWayMs: r?.oneWay.seconds !== undefined ? r.oneWay.seconds * 1000 : null,
+      rTwoWayMs: r?.twoWay.seconds !== undefined ? r.twoWay.seconds * 1000 : null,
+      rNote: r ? [r.oneWay.failed, r.twoWay.failed, r.twoWay.skipped].filter(Boolean).join('; ') || null : 'Rscript not installed',
       coefX: one[0].coef,
       seX: one[0].se,
-      rCoefX: r ? r.coefX : null,
-      rSeX: r ? r.seX : null,
+      rCoefX: r?.oneWay.coefX ?? null,
+      rSeX: r?.oneWay.seX ?? null,
       coefX2: two[0].coef,
-      rCoefX2: r ? r.coefX2 : null,
+      rCoefX2: r?.twoWay.coefX ?? null,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     }),
   );

@@ -88,6 +88,9 @@ async function main() {
     const coverage = childPhase('coverage.cjs', kind);
     results.byDatabase[kind] = { server, ingest, coverage };
   }
+  console.error('[bench] pair regression (and R plm where installed)');
+  const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
   mkdirSync(path.join(__dirname, 'out'), { recursive: true });
   writeFileSync(path.join(__dirname, 'out', 'results.json'), JSON.stringify(results, null, 2));
 
@@ -112,6 +115,14 @@ async function main() {
   row('coverage of every market at every survey date (load towers + distances + lookups)', (r) => `${f(r.coverage.allMarketsAllDatesMs, 0)} ms (${r.coverage.markets} markets × ${r.coverage.dates} dates)`);
   row('area share over time, Pyongyang 10 km circle', (r) => `${f(r.coverage.areaShareMs, 0)} ms (${r.coverage.areaShareSteps} steps)`);
   row('coverage process peak RSS', (r) => `${f(r.coverage.peakRssMiB, 0)} MiB`);
+  lines.push('');
+  lines.push('Pair regression, 500 pairs, unbalanced (about 9 % of pair-dates missing), two regressors; JS = this project (median of 3-5 runs, data in memory), R = plm within + vcovHC(type = "sss", cluster = "group") timed by system.time (excludes reading the CSV):');
+  lines.push('');
+  lines.push('| rows | JS pair FE + clustered SE | R plm, same | JS pair + date FE + clustered SE | R plm twoways, same | coefficient JS / R | note |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const r of results.pairRegression) {
+    lines.push(`| ${r.rows} | ${f(r.jsOneWayMs)} ms | ${r.rOneWayMs === null ? 'n/a' : f(r.rOneWayMs, 0) + ' ms'} | ${f(r.jsTwoWayMs)} ms | ${r.rTwoWayMs === null ? 'n/a' : f(r.rTwoWayMs, 0) + ' ms'} | ${r.coefX.toFixed(10)} / ${r.rCoefX === null ? 'n/a' : Number(r.rCoefX).toFixed(10)} | ${r.rNote ?? ''} |`);
+  }
   console.log(lines.join('\n'));
 }
 
