@@ -36,6 +36,8 @@ export class IngestionController {
       'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
   })
   async start(@Body() body: StartRunDto) {
-    return this.ingestion.run(body.source, 'api', body.mode ?? 'live');
+    return this.ingestion.run(body.source, 'api', body.mode ?? 'live', {
+      since: body.since ? new Date(`${body.since}T00:00:00Z`) : undefined,
+    });
   }
 }

@@ -37,7 +37,7 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'Price publishers and the state of their ingestion',
     description:
-      'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run.',
+      'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs.',
   })
   async sources() {
     const [sources, last, counts] = await Promise.all([
@@ -55,6 +55,8 @@ export class ReferenceController {
         observations: counts.find((c) => c.sourceId === s.id)?._count._all ?? 0,
         status: !l ? 'never-run' : l.last.status === 'failed' ? 'failing' : 'ok',
         failingSince: l?.failingSince ?? null,
+        // set when the last run parsed far fewer rows than recent runs did (a silent layout change?)
+        warning: l?.last.warning ?? null,
         lastSuccessAt: l?.lastSuccessAt ?? null,
         lastRun: l?.last ?? null,
       };

@@ -27,6 +27,7 @@ export const USAGE = `usage: npm run cli -- <command>
   migrate                                   apply pending database migrations
   ingest <source>|all [--archive]           run a source now (--archive: the snapshot shipped in data/archive)
   runs [--source S] [--limit N]             the run ledger, newest first
+  replay <source>|all [--since YYYY-MM-DD]  re-parse the stored snapshots with the current parsers
   parse <source> <file> --tab T [--url U] [--fetched-at ISO]
                                             dry run: print parsed observations as JSON lines, store nothing
   import towers <file> --format opencellid|csv|geojson --source NAME
@@ -109,6 +110,7 @@ export async function runCli(
       'fetched-at': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      since: { type: 'string' },
       bootstrap: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -163,7 +165,7 @@ export async function runCli(
     return 0;
   }
 
-  if (!['migrate', 'ingest', 'runs', 'import', 'report'].includes(command))
+  if (!['migrate', 'ingest', 'runs', 'import', 'report', 'replay'].includes(command))
     throw new UsageError(`unknown command "${command}"`);
 
   let report: { commodity: string; format: 'md' | 'json'; bootstrap: number } | undefined;
@@ -208,15 +210,22 @@ export async function runCli(
     };
   }
 
-  const targets = command === 'ingest' ? (args[0] === 'all' ? sourceIds : [args[0]]) : [];
-  if (command === 'ingest') {
-    if (!args[0]) throw new UsageError('ingest needs a source id or all');
+  const runsSources = command === 'ingest' || command === 'replay';
+  const targets = runsSources ? (args[0] === 'all' ? sourceIds : [args[0]]) : [];
+  if (runsSources) {
+    if (!args[0]) throw new UsageError(`${command} needs a source id or all`);
     for (const t of targets) if (!sourceIds.includes(t)) throw new UnknownSourceError(t, sourceIds);
   }
   const limit = values.limit === undefined ? 20 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit: a whole number of at least 1, not ${values.limit}`);
-  const mode: RunMode = values.archive ? 'archive' : 'live';
+  const mode: RunMode = command === 'replay' ? 'replay' : values.archive ? 'archive' : 'live';
+  let since: Date | undefined;
+  if (values.since !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.since) || Number.isNaN(Date.parse(values.since)))
+      throw new UsageError(`--since: a date YYYY-MM-DD, not ${values.since}`);
+    since = new Date(`${values.since}T00:00:00Z`);
+  }
 
   const lock = config.database.kind === 'pglite' ? readLiveLock(config.dataDir) : undefined;
   if (lock) {
@@ -266,6 +275,7 @@ export async function runCli(
       const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', {
         source: t,
         mode,
+        ...(values.since ? { since: values.since } : {}),
       })) as RunView;
       io.out(summary(run));
       failed ||= run.status === 'failed';
@@ -303,7 +313,7 @@ export async function runCli(
     }
     let failed = false;
     for (const t of targets) {
-      const run = await app.get(IngestionService).run(t, 'cli', mode);
+      const run = await app.get(IngestionService).run(t, 'cli', mode, { since });
       io.out(summary(run));
       failed ||= run.status === 'failed';
     }

@@ -84,6 +84,32 @@ export class EnvironmentVariables {
   HTTP_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  HTTP_MIN_INTERVAL_MS: number = 2000;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  HTTP_RETRIES: number = 3;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  HTTP_RETRY_BASE_MS: number = 1000;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  HTTP_RESPECT_ROBOTS: boolean = true;
+
+  @IsOptional()
   @IsString()
   CONTACT_URL: string = 'https://github.com/nk-market-tracker';
 
@@ -135,7 +161,15 @@ export interface AppConfig {
   dataDir: string;
   enableCron: boolean;
   loadArchiveOnEmpty: boolean;
-  http: { timeoutMs: number; maxBodyBytes: number; userAgent: string };
+  http: {
+    timeoutMs: number;
+    maxBodyBytes: number;
+    userAgent: string;
+    minIntervalMs: number;
+    retries: number;
+    retryBaseMs: number;
+    respectRobots: boolean;
+  };
   adminToken?: string;
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   sources: { 'dailynk-sheet': { urlTemplate: string; cron: string } };
@@ -192,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: vars.HTTP_TIMEOUT_MS,
       maxBodyBytes: vars.HTTP_MAX_BODY_BYTES,
       userAgent: `nk-market-tracker/0.1 (+${vars.CONTACT_URL})`,
+      minIntervalMs: vars.HTTP_MIN_INTERVAL_MS,
+      retries: vars.HTTP_RETRIES,
+      retryBaseMs: vars.HTTP_RETRY_BASE_MS,
+      respectRobots: vars.HTTP_RESPECT_ROBOTS,
     },
     adminToken: vars.ADMIN_TOKEN,
     logLevel: vars.LOG_LEVEL,

@@ -5,7 +5,9 @@ import { HttpFetcher } from './http-fetcher';
 import { IngestionScheduler } from './ingestion.scheduler';
 import { IngestionService } from './ingestion.service';
 import { RunLedgerService } from './run-ledger.service';
+import { HttpCacheService } from './http-cache.service';
 import { SnapshotStoreService } from './snapshot-store.service';
+import { SourceLeaseService } from './source-lease.service';
 
 @Module({
   imports: [SourcesModule, PricesModule],
@@ -15,6 +17,8 @@ import { SnapshotStoreService } from './snapshot-store.service';
     RunLedgerService,
     SnapshotStoreService,
     IngestionScheduler,
+    HttpCacheService,
+    SourceLeaseService,
   ],
   exports: [IngestionService, RunLedgerService, SnapshotStoreService],
 })

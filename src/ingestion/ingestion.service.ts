@@ -7,9 +7,10 @@ import { SourceError } from '../sources/source.error';
 import { FetchedDocument, PRICE_SOURCES, PriceSource } from '../sources/source.types';
 import { HttpFetcher } from './http-fetcher';
 import { RunLedgerService, RunView } from './run-ledger.service';
+import { HttpCacheService } from './http-cache.service';
 import { SnapshotStoreService } from './snapshot-store.service';
-
-export type RunMode = 'live' | 'archive';
+import { SourceLeaseService } from './source-lease.service';
+import { PrismaService } from '../database/prisma.service';
 
 export class UnknownSourceError extends Error {
   constructor(
@@ -21,10 +22,18 @@ export class UnknownSourceError extends Error {
 }
 
 export class RunInProgressError extends Error {
-  constructor(readonly sourceId: string) {
-    super(`an ingestion run of ${sourceId} is already in progress in this process`);
+  constructor(
+    readonly sourceId: string,
+    where = 'in this process',
+  ) {
+    super(`an ingestion run of ${sourceId} is already in progress ${where}`);
   }
 }
+
+export type RunMode = 'live' | 'archive' | 'replay';
+
+// A run whose parsed rows fall below this share of the median of recent runs is flagged.
+export const ROW_DROP_RATIO = 0.5;
 
 // Runs one source: fetch (or load the shipped archive), archive every body, parse all of it, and
 // only then write, in one transaction. A layout change or fetch failure fails the run and writes
@@ -42,6 +51,9 @@ export class IngestionService implements BeforeApplicationShutdown {
     private readonly writer: ObservationWriterService,
     private readonly prices: PricesService,
     private readonly reference: ReferenceDataService,
+    private readonly leases: SourceLeaseService,
+    private readonly httpCache: HttpCacheService,
+    private readonly prisma: PrismaService,
   ) {}
 
   sourceIds(): string[] {
@@ -67,25 +79,109 @@ export class IngestionService implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.inProgress.values()]);
   }
 
-  async run(sourceId: string, trigger: RunTrigger, mode: RunMode = 'live'): Promise<RunView> {
+  async run(
+    sourceId: string,
+    trigger: RunTrigger,
+    mode: RunMode = 'live',
+    opts: { since?: Date } = {},
+  ): Promise<RunView> {
     const source = this.source(sourceId);
     if (this.inProgress.has(sourceId)) throw new RunInProgressError(sourceId);
     if (mode === 'archive' && !source.loadArchive) {
       throw new SourceError('bad_input', `source ${sourceId} ships no archive`);
     }
-    const job = this.execute(source, trigger, mode).finally(() => this.inProgress.delete(sourceId));
+    const job = (async () => {
+      // Replicas sharing one database never run the same source at once.
+      if (!(await this.leases.acquire(sourceId))) {
+        const lease = await this.leases.current(sourceId);
+        throw new RunInProgressError(
+          sourceId,
+          `on another instance (${lease?.holder ?? 'unknown'})`,
+        );
+      }
+      try {
+        return await this.execute(source, trigger, mode, opts);
+      } finally {
+        await this.leases.release(sourceId);
+      }
+    })().finally(() => this.inProgress.delete(sourceId));
     this.inProgress.set(sourceId, job);
     return job;
   }
 
-  private async execute(source: PriceSource, trigger: RunTrigger, mode: RunMode): Promise<RunView> {
+  // The latest stored snapshot of each part of a source (since a date), to re-parse with the
+  // current parser.
+  private async storedDocuments(sourceId: string, since?: Date): Promise<FetchedDocument[]> {
+    const fetches = await this.prisma.runFetch.findMany({
+      where: {
+        run: { sourceId, mode: { in: ['live', 'archive'] } },
+        ...(since ? { fetchedAt: { gte: since } } : {}),
+      },
+      orderBy: [{ fetchedAt: 'desc' }, { id: 'desc' }],
+    });
+    const latest = new Map<string, (typeof fetches)[number]>();
+    // the label names the part of the source (a sheet tab, an article): the same part fetched from a
+    // mirror or the shipped archive is the same document, so the latest of each label is replayed
+    for (const f of fetches) if (!latest.has(f.label ?? f.url)) latest.set(f.label ?? f.url, f);
+    const docs: FetchedDocument[] = [];
+    for (const f of latest.values()) {
+      const body = await this.snapshots.body(f.snapshotSha256);
+      if (body)
+        docs.push({
+          url: f.url,
+          label: f.label ?? '',
+          body,
+          fetchedAt: f.fetchedAt,
+          httpStatus: f.httpStatus ?? undefined,
+          provenance: 'replay',
+        });
+    }
+    if (!docs.length)
+      throw new SourceError(
+        'bad_input',
+        `no stored snapshot of ${sourceId}${since ? ` since ${since.toISOString().slice(0, 10)}` : ''} to replay`,
+      );
+    return docs;
+  }
+
+  private async recentParsedMedian(sourceId: string, mode: RunMode): Promise<number | null> {
+    const recent = await this.prisma.ingestionRun.findMany({
+      where: { sourceId, mode, status: { in: ['succeeded', 'partial'] }, rowsParsed: { gt: 0 } },
+      orderBy: { id: 'desc' },
+      take: 5,
+      select: { rowsParsed: true },
+    });
+    if (recent.length < 3) return null;
+    const v = recent.map((r) => r.rowsParsed).sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)];
+  }
+
+  private async execute(
+    source: PriceSource,
+    trigger: RunTrigger,
+    mode: RunMode,
+    opts: { since?: Date },
+  ): Promise<RunView> {
     const id = source.meta.id;
     const runId = await this.ledger.start(id, trigger, mode);
     const counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
     try {
       const docs: FetchedDocument[] =
-        mode === 'archive' ? await source.loadArchive!() : await source.fetchLive(this.http);
-      for (const doc of docs) await this.snapshots.record(runId, doc);
+        mode === 'archive'
+          ? await source.loadArchive!()
+          : mode === 'replay'
+            ? await this.storedDocuments(id, opts.since)
+            : await source.fetchLive(this.http);
+      for (const doc of docs) {
+        const sha256 = await this.snapshots.record(runId, doc);
+        if (doc.provenance === 'live' && !doc.notModified && (doc.etag || doc.lastModified)) {
+          await this.httpCache.remember(doc.url, {
+            etag: doc.etag,
+            lastModified: doc.lastModified,
+            sha256,
+          });
+        }
+      }
 
       const markets = await this.prices.listMarkets();
       const rows: ObservationInput[] = [];
@@ -103,12 +199,24 @@ export class IngestionService implements BeforeApplicationShutdown {
           });
         }
       }
+      const median = await this.recentParsedMedian(id, mode);
       const written = await this.writer.write(id, runId, rows);
       counts.inserted = written.inserted;
       counts.updated = written.updated;
       counts.unchanged = written.unchanged;
       counts.rejected += written.duplicates;
-      return await this.ledger.finish(runId, counts.rejected > 0 ? 'partial' : 'succeeded', counts);
+      const warning =
+        median !== null && rows.length < ROW_DROP_RATIO * median
+          ? `row count dropped: ${rows.length} parsed, against a median of ${median} in recent ${mode} runs`
+          : undefined;
+      if (warning) this.logger.warn(`run ${runId} of ${id}: ${warning}`);
+      return await this.ledger.finish(
+        runId,
+        counts.rejected > 0 || warning ? 'partial' : 'succeeded',
+        counts,
+        undefined,
+        { rowsParsed: rows.length, warning },
+      );
     } catch (err) {
       const kind = err instanceof SourceError ? err.kind : 'internal';
       const message = (err as Error).message;

@@ -14,6 +14,8 @@ export interface RunView {
   rowsUpdated: number;
   rowsUnchanged: number;
   rowsRejected: number;
+  rowsParsed: number;
+  warning: string | null;
   errorKind: string | null;
   errorMessage: string | null;
 }
@@ -30,6 +32,8 @@ type RunRecord = {
   rowsUpdated: number;
   rowsUnchanged: number;
   rowsRejected: number;
+  rowsParsed: number;
+  warning: string | null;
   errorKind: string | null;
   errorMessage: string | null;
 };
@@ -46,6 +50,8 @@ export const toRunView = (r: RunRecord): RunView => ({
   rowsUpdated: r.rowsUpdated,
   rowsUnchanged: r.rowsUnchanged,
   rowsRejected: r.rowsRejected,
+  rowsParsed: r.rowsParsed,
+  warning: r.warning,
   errorKind: r.errorKind,
   errorMessage: r.errorMessage,
 });
@@ -65,6 +71,7 @@ export class RunLedgerService {
     status: RunStatus,
     counts: { inserted: number; updated: number; unchanged: number; rejected: number },
     error?: { kind: string; message: string },
+    extra: { rowsParsed?: number; warning?: string } = {},
   ): Promise<RunView> {
     const run = await this.prisma.ingestionRun.update({
       where: { id },
@@ -75,6 +82,8 @@ export class RunLedgerService {
         rowsUpdated: counts.updated,
         rowsUnchanged: counts.unchanged,
         rowsRejected: counts.rejected,
+        rowsParsed: extra.rowsParsed ?? 0,
+        warning: extra.warning ?? null,
         errorKind: error?.kind ?? null,
         errorMessage: error?.message.slice(0, 4000) ?? null,
       },

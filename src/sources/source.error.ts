@@ -1,6 +1,13 @@
 // Errors carry their kind: temporary ones are worth a retry, permanent ones are recorded and stop.
 export type SourceErrorKind =
-  'network' | 'timeout' | 'http_status' | 'body_too_large' | 'layout_changed' | 'bad_input';
+  | 'network'
+  | 'timeout'
+  | 'http_status'
+  | 'body_too_large'
+  | 'layout_changed'
+  | 'robots_disallowed'
+  | 'lease_held'
+  | 'bad_input';
 
 const TEMPORARY: ReadonlySet<SourceErrorKind> = new Set(['network', 'timeout']);
 

@@ -39,7 +39,10 @@ export interface FetchedDocument {
   fetchedAt: Date;
   httpStatus?: number;
   contentType?: string;
-  provenance: 'live' | 'archive';
+  provenance: 'live' | 'archive' | 'replay';
+  etag?: string;
+  lastModified?: string;
+  notModified?: boolean; // answered 304: the body is the stored snapshot of the last fetch
 }
 
 export interface SourceMeta {

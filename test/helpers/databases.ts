@@ -36,6 +36,8 @@ export async function freshDatabase(
     LOG_LEVEL: 'error',
     PORT: '0',
     HOST: '127.0.0.1',
+    HTTP_MIN_INTERVAL_MS: '0',
+    HTTP_RETRY_BASE_MS: '5',
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;

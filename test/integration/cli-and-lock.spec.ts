@@ -53,7 +53,7 @@ describe('command line on the embedded database', () => {
     const res = await cli(['ingest', 'all'], db.env);
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(
-      /dailynk-sheet: failed \(run 3, live, cli\).*\[network: GET http:\/\/127\.0\.0\.1:47391\/closed\?sheet=rice: ECONNREFUSED\]/,
+      /dailynk-sheet: failed \(run 3, live, cli\).*\[network: GET http:\/\/127\.0\.0\.1:47391\/robots\.txt: ECONNREFUSED\]/,
     );
     const runs = await cli(['runs', '--limit', '2'], db.env);
     expect(runs.stdout.split('\n')[0]).toMatch(/run 3, live, cli/);

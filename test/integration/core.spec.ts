@@ -4,7 +4,6 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
-import { HttpFetcher } from '../../src/ingestion/http-fetcher';
 import { IngestionService } from '../../src/ingestion/ingestion.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { FixtureServer } from '../helpers/http-fixture-server';
@@ -42,7 +41,6 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     http = request(app.getHttpServer());
     ingestion = app.get(IngestionService);
     prisma = app.get(PrismaService);
-    app.get(HttpFetcher).baseDelayMs = 5;
   });
 
   afterAll(async () => {

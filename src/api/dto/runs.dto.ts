@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, ToInt } from './validators';
+import { ID_PATTERN, IsIsoDay, ToInt } from './validators';
 
 export class RunsQueryDto {
   @ApiPropertyOptional({ description: 'Only runs of this source', example: 'dailynk-sheet' })
@@ -25,11 +25,18 @@ export class StartRunDto {
   source!: string;
 
   @ApiPropertyOptional({
-    enum: ['live', 'archive'],
+    enum: ['live', 'archive', 'replay'],
     description: 'live: fetch now; archive: load the snapshot shipped with the project',
     default: 'live',
   })
   @IsOptional()
-  @IsIn(['live', 'archive'])
-  mode?: 'live' | 'archive';
+  @IsIn(['live', 'archive', 'replay'])
+  mode?: 'live' | 'archive' | 'replay';
+
+  @ApiPropertyOptional({
+    description: 'With mode replay: only snapshots fetched on or after this date, YYYY-MM-DD',
+  })
+  @IsOptional()
+  @IsIsoDay()
+  since?: string;
 }

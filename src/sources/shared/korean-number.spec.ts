@@ -19,12 +19,19 @@ describe('Korean price notation', () => {
   });
 
   it('marks an "about" value as approximate', () => {
-    expect(readKoreanNumber('약1,010원')).toEqual({ kind: 'value', value: 1010, approximate: true });
+    expect(readKoreanNumber('약1,010원')).toEqual({
+      kind: 'value',
+      value: 1010,
+      approximate: true,
+    });
   });
 
-  it.each(['', '원', '1만2만원', 'abc', '1,1150원', '만만', '12천원', '2천5000원', '1만12000원'])('refuses %j', (text) => {
-    expect(readKoreanNumber(text).kind).toBe('malformed');
-  });
+  it.each(['', '원', '1만2만원', 'abc', '1,1150원', '만만', '12천원', '2천5000원', '1만12000원'])(
+    'refuses %j',
+    (text) => {
+      expect(readKoreanNumber(text).kind).toBe('malformed');
+    },
+  );
 
   it('reads back any whole number written in myriad notation (property)', () => {
     fc.assert(

@@ -3,8 +3,7 @@
 // "1만 2천 5백원" = 12,500). The unit word 원 (won) and an "about" prefix 약 are allowed.
 
 export type KoreanNumberReading =
-  | { kind: 'value'; value: number; approximate: boolean }
-  | { kind: 'malformed'; reason: string };
+  { kind: 'value'; value: number; approximate: boolean } | { kind: 'malformed'; reason: string };
 
 const SMALL_UNITS: Record<string, number> = { 천: 1000, 백: 100, 십: 10 };
 const DIGITS = /^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
@@ -60,7 +59,8 @@ export function readKoreanNumber(input: string): KoreanNumberReading {
   } else {
     value = belowMyriad(parts[0]);
   }
-  if (value === null || !Number.isFinite(value)) return { kind: 'malformed', reason: `not a number: "${input}"` };
+  if (value === null || !Number.isFinite(value))
+    return { kind: 'malformed', reason: `not a number: "${input}"` };
   return { kind: 'value', value, approximate };
 }
 

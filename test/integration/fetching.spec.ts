@@ -1,0 +1,283 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app.factory';
+import { PrismaService } from '../../src/database/prisma.service';
+import { HttpFetcher, retryAfterMs } from '../../src/ingestion/http-fetcher';
+import { IngestionService } from '../../src/ingestion/ingestion.service';
+import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
+
+const archive = (tab: string) =>
+  readFileSync(
+    path.join(__dirname, '..', '..', 'data', 'archive', 'dailynk-sheet', `${tab}.csv`),
+    'utf8',
+  );
+
+type Route = (
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+) => void;
+
+// A publisher that misbehaves on demand.
+class Publisher {
+  server?: Server;
+  base = '';
+  routes = new Map<string, Route>();
+  log: { path: string; at: number; headers: import('node:http').IncomingHttpHeaders }[] = [];
+  async start() {
+    this.server = createServer((req, res) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      this.log.push({ path: `${u.pathname}${u.search}`, at: Date.now(), headers: req.headers });
+      const route =
+        this.routes.get(`${u.pathname}?${u.searchParams.get('sheet') ?? ''}`) ??
+        this.routes.get(u.pathname);
+      if (route) route(req, res);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  hits(p: string) {
+    return this.log.filter((l) => l.path.includes(p));
+  }
+  async stop() {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
+  }
+}
+
+const csv =
+  (body: string, extra: Record<string, string> = {}): Route =>
+  (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/csv', ...extra }).end(body);
+
+describe('reading Retry-After', () => {
+  it('takes seconds or an HTTP date', () => {
+    expect(retryAfterMs('3')).toBe(3000);
+    expect(retryAfterMs('Wed, 25 Nov 2026 10:00:10 GMT', Date.parse('2026-11-25T10:00:00Z'))).toBe(
+      10_000,
+    );
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs('soon')).toBeUndefined();
+  });
+});
+
+describe.each(TEST_DATABASES)('fetching like a good citizen on %s', (kind) => {
+  let db: TestDb;
+  let app: INestApplication;
+  let ingestion: IngestionService;
+  let prisma: PrismaService;
+  const pub = new Publisher();
+
+  beforeAll(async () => {
+    await pub.start();
+    db = await freshDatabase(kind, {
+      DAILYNK_SHEET_URL: `${pub.base}/sheet?sheet={tab}`,
+      HTTP_TIMEOUT_MS: '500',
+      HTTP_MIN_INTERVAL_MS: '150',
+      HTTP_MAX_BODY_BYTES: '200000',
+      CONTACT_URL: 'https://example.org/contact',
+    });
+    app = await createApp(db.config, { listen: false });
+    ingestion = app.get(IngestionService);
+    prisma = app.get(PrismaService);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pub.stop();
+    await db?.cleanup();
+  });
+  beforeEach(() => {
+    pub.routes.clear();
+    pub.routes.set('/sheet?rice', csv(archive('rice'), { etag: '"rice-v1"' }));
+    pub.routes.set(
+      '/sheet?rate',
+      csv(archive('rate'), { 'last-modified': 'Tue, 24 Nov 2026 10:00:00 GMT' }),
+    );
+    pub.log = [];
+  });
+
+  it('names the project in the User-Agent and spaces requests to one host', async () => {
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run.status).toBe('succeeded');
+    const sheetHits = pub.log.filter((l) => l.path.startsWith('/sheet'));
+    expect(sheetHits[0].headers['user-agent']).toBe(
+      'nk-market-tracker/0.1 (+https://example.org/contact)',
+    );
+    // measured on arrival at the server: opening a connection can delay one arrival a little
+    const times = pub.log.map((l) => l.at);
+    for (let i = 1; i < times.length; i++)
+      expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(100);
+  });
+
+  it('sends the validators back and replays the stored page on 304 Not Modified', async () => {
+    pub.routes.set('/sheet?rice', (req, res) => {
+      if (req.headers['if-none-match'] === '"rice-v1"') res.writeHead(304).end();
+      else res.writeHead(200).end(archive('rice'));
+    });
+    pub.routes.set('/sheet?rate', (req, res) => {
+      if (req.headers['if-modified-since'] === 'Tue, 24 Nov 2026 10:00:00 GMT')
+        res.writeHead(304).end();
+      else res.writeHead(200).end(archive('rate'));
+    });
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run).toMatchObject({ status: 'succeeded', rowsInserted: 0, rowsUnchanged: 981 });
+    const fetches = await prisma.runFetch.findMany({ where: { runId: run.id } });
+    expect(fetches.map((f) => f.httpStatus)).toEqual([304, 304]);
+  });
+
+  it('honours Retry-After on 429 and then succeeds', async () => {
+    let n = 0;
+    pub.routes.set('/sheet?rice', (_req, res) => {
+      if (n++ === 0) res.writeHead(429, { 'retry-after': '1' }).end('slow down');
+      else res.writeHead(200).end(archive('rice'));
+    });
+    const t0 = Date.now();
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run.status).toBe('succeeded');
+    const rice = pub.hits('sheet=rice');
+    expect(rice).toHaveLength(2);
+    expect(rice[1].at - rice[0].at).toBeGreaterThanOrEqual(990);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(990);
+  });
+
+  it('does not retry a permanent failure (404)', async () => {
+    pub.routes.set('/sheet?rice', (_req, res) => res.writeHead(404).end());
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run).toMatchObject({ status: 'failed', errorKind: 'http_status' });
+    expect(pub.hits('sheet=rice')).toHaveLength(1);
+  });
+
+  it('retries a truncated body and a timeout, then fails with the kind', async () => {
+    pub.routes.set('/sheet?rice', (_req, res) => {
+      res.writeHead(200, { 'content-length': '5000' });
+      res.write('"","평양","신의주","혜산"\n');
+      res.destroy();
+    });
+    const cut = await ingestion.run('dailynk-sheet', 'cli');
+    expect(cut).toMatchObject({ status: 'failed', errorKind: 'network' });
+    expect(cut.errorMessage).toMatch(/body cut off|UND_ERR_SOCKET/);
+    expect(pub.hits('sheet=rice').length).toBe(4); // first try + HTTP_RETRIES (3)
+    pub.log = [];
+    pub.routes.set('/sheet?rice', () => undefined); // never answers
+    const slow = await ingestion.run('dailynk-sheet', 'cli');
+    expect(slow).toMatchObject({ status: 'failed', errorKind: 'timeout' });
+  });
+
+  it('refuses a body over the size limit without retrying', async () => {
+    pub.routes.set('/sheet?rice', csv('x'.repeat(300_000)));
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run).toMatchObject({ status: 'failed', errorKind: 'body_too_large' });
+    expect(pub.hits('sheet=rice')).toHaveLength(1);
+  });
+
+  it('honours robots.txt', async () => {
+    pub.routes.set('/robots.txt', (_req, res) =>
+      res.writeHead(200).end('User-agent: nk-market-tracker\nDisallow: /sheet\n'),
+    );
+    const fetcher = new HttpFetcher(
+      { ...db.config, http: { ...db.config.http, minIntervalMs: 0 } },
+      app.get(HttpFetcher)['cache'],
+    );
+    await expect(fetcher.get(`${pub.base}/sheet?sheet=rice`, 'rice')).rejects.toThrow(
+      /disallowed by .*robots\.txt/,
+    );
+    pub.routes.set('/robots.txt', (_req, res) =>
+      res.writeHead(200).end('User-agent: *\nDisallow: /private\n'),
+    );
+    const other = new HttpFetcher(
+      { ...db.config, http: { ...db.config.http, minIntervalMs: 0 } },
+      app.get(HttpFetcher)['cache'],
+    );
+    await expect(other.get(`${pub.base}/sheet?sheet=rice`, 'rice')).resolves.toMatchObject({
+      httpStatus: 200,
+    });
+  });
+
+  it('replays stored snapshots with the current parser, through the same idempotent write', async () => {
+    const run = await ingestion.run('dailynk-sheet', 'cli', 'replay');
+    expect(run).toMatchObject({
+      mode: 'replay',
+      status: 'succeeded',
+      rowsInserted: 0,
+      rowsUnchanged: 981,
+    });
+    await prisma.observation.deleteMany({ where: { commodityId: 'usd' } });
+    const again = await ingestion.run('dailynk-sheet', 'cli', 'replay', {
+      since: new Date('2000-01-01'),
+    });
+    expect(again).toMatchObject({ rowsInserted: 489, rowsUnchanged: 492 });
+  });
+});
+
+describe.each(TEST_DATABASES.filter((k) => k === 'postgres'))(
+  'two replicas on one %s database',
+  (kind) => {
+    const pub = new Publisher();
+    let db: TestDb;
+    beforeAll(async () => {
+      await pub.start();
+      // a slow publisher, so that the two runs overlap
+      const slow =
+        (tab: string): Route =>
+        (_req, res) =>
+          setTimeout(() => res.writeHead(200).end(archive(tab)), 400);
+      pub.routes.set('/sheet?rice', slow('rice'));
+      pub.routes.set('/sheet?rate', slow('rate'));
+      db = await freshDatabase(kind, {
+        DAILYNK_SHEET_URL: `${pub.base}/sheet?sheet={tab}`,
+        LOAD_ARCHIVE_ON_EMPTY: 'false',
+      });
+    });
+    afterAll(async () => {
+      await pub.stop();
+      await db.cleanup();
+    });
+
+    it('never run the same source at the same moment: one run, no duplicate rows', async () => {
+      const a = await createApp(db.config, { listen: false });
+      const b = await createApp(db.config, { listen: false });
+      try {
+        const results = await Promise.allSettled([
+          a.get(IngestionService).run('dailynk-sheet', 'cron'),
+          b.get(IngestionService).run('dailynk-sheet', 'cron'),
+        ]);
+        const ok = results.filter((r) => r.status === 'fulfilled');
+        const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(ok).toHaveLength(1);
+        expect(refused).toHaveLength(1);
+        expect(String(refused[0].reason)).toMatch(/already in progress on another instance/);
+        const prisma = a.get(PrismaService);
+        expect(await prisma.ingestionRun.count()).toBe(1);
+        expect(await prisma.observation.count()).toBe(981);
+        expect(await prisma.sourceLease.count()).toBe(0); // released
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
+    it('lets a running ingest finish when the app shuts down', async () => {
+      const app = await createApp(db.config, { listen: false });
+      const prisma = app.get(PrismaService);
+      const before = await prisma.ingestionRun.count();
+      const running = app.get(IngestionService).run('dailynk-sheet', 'cli');
+      await new Promise((r) => setTimeout(r, 100));
+      await app.close();
+      const run = await running;
+      expect(run.status).toBe('succeeded');
+      const check = await createApp(db.config, { listen: false });
+      try {
+        const runs = await check
+          .get(PrismaService)
+          .ingestionRun.findMany({ orderBy: { id: 'asc' } });
+        expect(runs).toHaveLength(before + 1);
+        expect(runs[runs.length - 1]).toMatchObject({ status: 'succeeded', rowsUnchanged: 981 });
+      } finally {
+        await check.close();
+      }
+    });
+  },
+);
