@@ -66,6 +66,31 @@ export class EnvironmentVariables {
   DAILYNK_SHEET_CRON: string = '0 */6 * * *';
 
   @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'DAILYNK_KO_URL must be an http(s) URL' })
+  DAILYNK_KO_URL: string = 'http://www.dailynk.com/korean/market.php';
+
+  @IsOptional()
+  @IsString()
+  DAILYNK_KO_CRON: string = '15 */6 * * *';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'ASIAPRESS_KO_URL must be an http(s) URL' })
+  ASIAPRESS_KO_URL: string = 'https://www.asiapress.org/korean/2017/03/ete/5815';
+
+  @IsOptional()
+  @IsString()
+  ASIAPRESS_KO_CRON: string = '30 */6 * * *';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'ASIAPRESS_EN_URL must be an http(s) URL' })
+  ASIAPRESS_EN_URL: string =
+    'https://www.asiapress.org/rimjin-gang/wp-json/wp/v2/posts?per_page=20&search=price';
+
+  @IsOptional()
+  @IsString()
+  ASIAPRESS_EN_CRON: string = '45 */6 * * *';
+
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean()
   LOAD_ARCHIVE_ON_EMPTY: boolean = true;
@@ -172,7 +197,12 @@ export interface AppConfig {
   };
   adminToken?: string;
   logLevel: EnvironmentVariables['LOG_LEVEL'];
-  sources: { 'dailynk-sheet': { urlTemplate: string; cron: string } };
+  sources: {
+    'dailynk-sheet': { urlTemplate: string; cron: string };
+    'dailynk-ko': { url: string; cron: string };
+    'asiapress-ko': { url: string; cron: string };
+    'asiapress-en': { url: string; cron: string };
+  };
   coverage: {
     radiusKm: number;
     radiusByRadio: Record<string, number>;
@@ -203,7 +233,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
   );
-  for (const [key, value] of [['DAILYNK_SHEET_CRON', vars.DAILYNK_SHEET_CRON]] as const) {
+  for (const [key, value] of [
+    ['DAILYNK_SHEET_CRON', vars.DAILYNK_SHEET_CRON],
+    ['DAILYNK_KO_CRON', vars.DAILYNK_KO_CRON],
+    ['ASIAPRESS_KO_CRON', vars.ASIAPRESS_KO_CRON],
+    ['ASIAPRESS_EN_CRON', vars.ASIAPRESS_EN_CRON],
+  ] as const) {
     try {
       new CronTime(value);
     } catch (err) {
@@ -235,6 +270,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     sources: {
       'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
+      'dailynk-ko': { url: vars.DAILYNK_KO_URL, cron: vars.DAILYNK_KO_CRON },
+      'asiapress-ko': { url: vars.ASIAPRESS_KO_URL, cron: vars.ASIAPRESS_KO_CRON },
+      'asiapress-en': { url: vars.ASIAPRESS_EN_URL, cron: vars.ASIAPRESS_EN_CRON },
     },
     coverage: {
       radiusKm: vars.COVERAGE_RADIUS_KM,

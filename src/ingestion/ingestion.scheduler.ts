@@ -21,7 +21,9 @@ export class IngestionScheduler implements OnApplicationBootstrap {
       this.logger.log('cron disabled (ENABLE_CRON=false)');
       return;
     }
+    const registered = new Set(this.ingestion.sourceIds());
     for (const [sourceId, { cron }] of Object.entries(this.config.sources)) {
+      if (!registered.has(sourceId)) continue;
       const job = CronJob.from({
         cronTime: cron,
         onTick: () => this.tick(sourceId),

@@ -37,7 +37,15 @@ export interface SeriesPoint {
 
 // Sources in order of preference when two publish the same market, item and date. The analysis
 // uses the first one that has the value; the raw observations of every source stay queryable.
-export const SOURCE_PREFERENCE = ['dailynk-sheet'];
+// The sheet is Daily NK's own curated series; its Korean table and English reports repeat or
+// precede it; Asia Press surveys other places (regional averages) and comes last.
+export const SOURCE_PREFERENCE = [
+  'dailynk-sheet',
+  'dailynk-ko',
+  'dailynk-en',
+  'asiapress-ko',
+  'asiapress-en',
+];
 
 export class UnknownIdError extends Error {
   constructor(
@@ -160,7 +168,8 @@ export class PricesService {
   }
 
   // One value per (market, date) for a commodity: the given source's, or else the most preferred
-  // source's (SOURCE_PREFERENCE; sources not listed come after, by id).
+  // source's (SOURCE_PREFERENCE; sources not listed come after, by id). Without a market list,
+  // only markets of kind city.
   async series(
     commodity: string,
     opts: { markets?: string[]; from?: string; to?: string; source?: string },
@@ -177,10 +186,14 @@ export class PricesService {
       params,
     );
     params.push(SOURCE_PREFERENCE);
+    // without a market list, cities only: a regional average is not a market to pair with a city
+    const cities = opts.markets?.length
+      ? ''
+      : ` AND market_id IN (SELECT id FROM market WHERE kind = 'city')`;
     return this.prisma.$queryRawUnsafe<SeriesPoint[]>(
       `SELECT DISTINCT ON (survey_date, market_id)
               to_char(survey_date, 'YYYY-MM-DD') AS date, market_id AS market, value, source_id AS source
-       FROM observation WHERE ${where}
+       FROM observation WHERE ${where}${cities}
        ORDER BY survey_date, market_id,
                 coalesce(array_position($${params.length}::text[], source_id), 2147483647), source_id`,
       ...params,

@@ -32,6 +32,7 @@ export class ReferenceDataService {
     dir = REFERENCE_DIR,
   ): Promise<{ markets: number; commodities: number }> {
     const cities = await readCsvRecords(path.join(dir, 'nk-cities.csv'));
+    const regions = await readCsvRecords(path.join(dir, 'regions.csv'));
     const commodities = await readCsvRecords(path.join(dir, 'commodities.csv'));
     await this.prisma.$transaction([
       ...cities.map((c) => {
@@ -49,6 +50,21 @@ export class ReferenceDataService {
           update: data,
         });
       }),
+      ...regions.map((r) => {
+        const data = {
+          name: r.name,
+          nameKo: r.name_ko || null,
+          province: r.province || null,
+          latitude: null,
+          longitude: null,
+          kind: 'region' as const,
+        };
+        return this.prisma.market.upsert({
+          where: { id: r.id },
+          create: { id: r.id, ...data },
+          update: data,
+        });
+      }),
       ...commodities.map((c) => {
         const data = {
           name: c.name,
@@ -63,7 +79,7 @@ export class ReferenceDataService {
         });
       }),
     ]);
-    return { markets: cities.length, commodities: commodities.length };
+    return { markets: cities.length + regions.length, commodities: commodities.length };
   }
 
   async registerSources(sources: SourceRow[]): Promise<void> {
