@@ -93,23 +93,21 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
     const runId = (
       await prisma.ingestionRun.findFirstOrThrow({ where: { sourceId: 'dailynk-ko' } })
     ).id;
-    await app
-      .get(ObservationWriterService)
-      .write('dailynk-sheet', runId, [
-        {
-          marketId: 'pyongyang',
-          commodityId: 'usd',
-          surveyDate: '2015-03-05',
-          value: 7910,
-          unit: 'KPW/USD',
-          currency: 'KPW',
-          rawValue: '7,910',
-          flag: 'observed',
-          sourceUrl: 'test://sheet',
-          fetchedAt: new Date(),
-          parserVersion: 'test',
-        },
-      ]);
+    await app.get(ObservationWriterService).write('dailynk-sheet', runId, [
+      {
+        marketId: 'pyongyang',
+        commodityId: 'usd',
+        surveyDate: '2015-03-05',
+        value: 7910,
+        unit: 'KPW/USD',
+        currency: 'KPW',
+        rawValue: '7,910',
+        flag: 'observed',
+        sourceUrl: 'test://sheet',
+        fetchedAt: new Date(),
+        parserVersion: 'test',
+      },
+    ]);
     const both = await prisma.observation.findMany({
       where: {
         marketId: 'pyongyang',
