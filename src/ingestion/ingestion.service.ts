@@ -193,7 +193,7 @@ export class IngestionService implements BeforeApplicationShutdown {
         for (const o of result.observations) {
           rows.push({
             ...o,
-            sourceUrl: doc.url,
+            sourceUrl: o.sourceUrl ?? doc.url,
             fetchedAt: doc.fetchedAt,
             parserVersion: source.parserVersion,
           });

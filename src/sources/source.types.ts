@@ -15,6 +15,7 @@ export interface ParsedObservation {
   rawValue: string; // the text as published
   flag: ObservationFlag;
   qualityNotes?: string;
+  sourceUrl?: string; // the page it came from, when not the fetched URL itself (a post in an API listing)
 }
 
 // A value the parser refused, with the reason (kept in the run's count, never stored as a price).

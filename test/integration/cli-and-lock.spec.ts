@@ -147,7 +147,7 @@ describe('command line on the embedded database', () => {
 
   it('names the problem for bad usage, an unknown source and a layout change', async () => {
     expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
-      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, asiapress-ko\)/,
+      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, asiapress-ko, asiapress-en\)/,
     );
     expect((await cli(['frobnicate'], db.env)).code).toBe(2);
     const layout = await cli(

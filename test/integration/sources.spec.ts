@@ -31,7 +31,14 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
       200,
       { 'content-type': 'text/html; charset=utf-8' },
     );
+    pub.serve(
+      '/rimjin-gang/wp-json/wp/v2/posts',
+      readFixture('sources', 'asiapress-en', 'posts.json'),
+      200,
+      { 'content-type': 'application/json' },
+    );
     db = await freshDatabase(kind, {
+      ASIAPRESS_EN_URL: `${base}/rimjin-gang/wp-json/wp/v2/posts?per_page=20`,
       DAILYNK_KO_URL: `${base}/korean/market.php`,
       ASIAPRESS_KO_URL: `${base}/korean/2017/03/ete/5815`,
       LOAD_ARCHIVE_ON_EMPTY: 'false',
@@ -86,6 +93,23 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
     expect(markets.body.find((m: { id: string }) => m.id === 'northern-border')).toMatchObject({
       kind: 'region',
       latitude: null,
+    });
+  });
+
+  it('stores the Asia Press English chains with the post as the page of each value', async () => {
+    const run = await ingestion.run('asiapress-en', 'cli');
+    expect(run).toMatchObject({ status: 'partial', rowsInserted: 12, rowsRejected: 3 });
+    const o = await prisma.observation.findFirst({
+      where: {
+        sourceId: 'asiapress-en',
+        commodityId: 'usd',
+        surveyDate: new Date('2022-12-19T00:00:00Z'),
+      },
+    });
+    expect(o).toMatchObject({
+      value: 8100,
+      marketId: 'northern-border',
+      sourceUrl: 'https://www.asiapress.org/rimjin-gang/2023/01/prices-new-year/',
     });
   });
 
