@@ -74,6 +74,21 @@ export class EnvironmentVariables {
   DAILYNK_KO_CRON: string = '15 */6 * * *';
 
   @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'DAILYNK_EN_URL must be an http(s) URL' })
+  DAILYNK_EN_URL: string = 'https://www.dailynk.com/english/category/market-indicators/';
+
+  @IsOptional()
+  @IsString()
+  DAILYNK_EN_CRON: string = '5 */6 * * *';
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DAILYNK_EN_MAX_ARTICLES: number = 10;
+
+  @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'ASIAPRESS_KO_URL must be an http(s) URL' })
   ASIAPRESS_KO_URL: string = 'https://www.asiapress.org/korean/2017/03/ete/5815';
 
@@ -200,6 +215,7 @@ export interface AppConfig {
   sources: {
     'dailynk-sheet': { urlTemplate: string; cron: string };
     'dailynk-ko': { url: string; cron: string };
+    'dailynk-en': { url: string; cron: string; maxArticles: number };
     'asiapress-ko': { url: string; cron: string };
     'asiapress-en': { url: string; cron: string };
   };
@@ -236,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const [key, value] of [
     ['DAILYNK_SHEET_CRON', vars.DAILYNK_SHEET_CRON],
     ['DAILYNK_KO_CRON', vars.DAILYNK_KO_CRON],
+    ['DAILYNK_EN_CRON', vars.DAILYNK_EN_CRON],
     ['ASIAPRESS_KO_CRON', vars.ASIAPRESS_KO_CRON],
     ['ASIAPRESS_EN_CRON', vars.ASIAPRESS_EN_CRON],
   ] as const) {
@@ -271,6 +288,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sources: {
       'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
       'dailynk-ko': { url: vars.DAILYNK_KO_URL, cron: vars.DAILYNK_KO_CRON },
+      'dailynk-en': {
+        url: vars.DAILYNK_EN_URL,
+        cron: vars.DAILYNK_EN_CRON,
+        maxArticles: vars.DAILYNK_EN_MAX_ARTICLES,
+      },
       'asiapress-ko': { url: vars.ASIAPRESS_KO_URL, cron: vars.ASIAPRESS_KO_CRON },
       'asiapress-en': { url: vars.ASIAPRESS_EN_URL, cron: vars.ASIAPRESS_EN_CRON },
     },

@@ -3,7 +3,7 @@ import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
 import { PricesService } from '../prices/prices.service';
 import { ReferenceDataService } from '../prices/reference-data.service';
-import { SourceError } from '../sources/source.error';
+import { LayoutChangedError, SourceError } from '../sources/source.error';
 import { FetchedDocument, PRICE_SOURCES, PriceSource } from '../sources/source.types';
 import { HttpFetcher } from './http-fetcher';
 import { RunLedgerService, RunView } from './run-ledger.service';
@@ -198,6 +198,11 @@ export class IngestionService implements BeforeApplicationShutdown {
             parserVersion: source.parserVersion,
           });
         }
+      }
+      if (rows.length === 0) {
+        throw new LayoutChangedError(
+          `${docs.length} document${docs.length === 1 ? '' : 's'} fetched but no observation parsed from any`,
+        );
       }
       const median = await this.recentParsedMedian(id, mode);
       const written = await this.writer.write(id, runId, rows);

@@ -1,6 +1,7 @@
 import { AppConfig } from '../config/app-config';
 import { AsiaPressEnSource } from './asiapress-en/asiapress-en.source';
 import { AsiaPressKoSource } from './asiapress-ko/asiapress-ko.source';
+import { DailyNkEnSource } from './dailynk-en/dailynk-en.source';
 import { DailyNkKoSource } from './dailynk-ko/dailynk-ko.source';
 import { DailyNkSheetSource } from './dailynk-sheet/dailynk-sheet.source';
 import { PriceSource } from './source.types';
@@ -9,6 +10,7 @@ import { PriceSource } from './source.types';
 export const SOURCE_CLASSES = [
   DailyNkSheetSource,
   DailyNkKoSource,
+  DailyNkEnSource,
   AsiaPressKoSource,
   AsiaPressEnSource,
 ] as const;

@@ -57,7 +57,7 @@ describe('command line on the embedded database', () => {
     );
     // the other sources' live fetches fail the same way (no network here)
     expect(res.stdout).toMatch(/dailynk-ko: failed \(run 4, live, cli\)/);
-    expect(res.stdout).toMatch(/asiapress-ko: failed \(run 5, live, cli\)/);
+    expect(res.stdout).toMatch(/asiapress-ko: failed \(run 6, live, cli\)/);
     const runs = await cli(['runs', '--source', 'dailynk-sheet', '--limit', '2'], db.env);
     expect(runs.stdout.split('\n')[0]).toMatch(/run 3, live, cli/);
   });
@@ -147,7 +147,7 @@ describe('command line on the embedded database', () => {
 
   it('names the problem for bad usage, an unknown source and a layout change', async () => {
     expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
-      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, asiapress-ko, asiapress-en\)/,
+      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, dailynk-en, asiapress-ko, asiapress-en\)/,
     );
     expect((await cli(['frobnicate'], db.env)).code).toBe(2);
     const layout = await cli(

@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       observations: 981,
       markets: 19,
       commodities: 10,
-      sources: 4,
+      sources: 5,
       mobileSeriesPoints: 33,
     });
     expect(res.body.lastRuns['dailynk-sheet']).toMatchObject({

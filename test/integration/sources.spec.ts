@@ -37,7 +37,35 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
       200,
       { 'content-type': 'application/json' },
     );
+    pub.serve(
+      '/english/category/market-indicators/',
+      readFixture('sources', 'dailynk-en', 'listing.html').replace(
+        /https:\/\/www\.dailynk\.com/g,
+        base,
+      ),
+      200,
+      { 'content-type': 'text/html' },
+    );
+    pub.serve(
+      '/english/rice-prices-edge-up-in-spring-markets/',
+      readFixture('sources', 'dailynk-en', 'article-prose.html'),
+      200,
+      { 'content-type': 'text/html' },
+    );
+    pub.serve(
+      '/english/dollar-steady-as-yuan-slips/',
+      '<html><head><meta property="article:published_time" content="2021-03-20T00:00:00Z"></head><body><article><p>No prices in this one.</p></article></body></html>',
+      200,
+      { 'content-type': 'text/html' },
+    );
+    pub.serve(
+      '/english/read.php',
+      readFixture('sources', 'dailynk-en', 'article-table.html'),
+      200,
+      { 'content-type': 'text/html' },
+    );
     db = await freshDatabase(kind, {
+      DAILYNK_EN_URL: `${base}/english/category/market-indicators/`,
       ASIAPRESS_EN_URL: `${base}/rimjin-gang/wp-json/wp/v2/posts?per_page=20`,
       DAILYNK_KO_URL: `${base}/korean/market.php`,
       ASIAPRESS_KO_URL: `${base}/korean/2017/03/ete/5815`,
@@ -111,6 +139,30 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
       marketId: 'northern-border',
       sourceUrl: 'https://www.asiapress.org/rimjin-gang/2023/01/prices-new-year/',
     });
+  });
+
+  it('follows the English listing to its articles, prose and table alike', async () => {
+    const run = await ingestion.run('dailynk-en', 'cli');
+    expect(run).toMatchObject({ status: 'partial', rowsInserted: 13, rowsRejected: 2 });
+    const fetches = await prisma.runFetch.findMany({
+      where: { runId: run.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(fetches.map((f) => f.label)).toEqual([
+      'listing',
+      'article:/english/rice-prices-edge-up-in-spring-markets/',
+      'article:/english/dollar-steady-as-yuan-slips/',
+      'article:/english/read.php?num=9876&cataId=nk01500',
+    ]);
+    const prev = await prisma.observation.findFirst({
+      where: { sourceId: 'dailynk-en', surveyDate: new Date('2021-02-28T00:00:00Z') },
+    });
+    expect(prev).toMatchObject({
+      value: 6050,
+      marketId: 'pyongyang',
+      qualityNotes: 'previous survey value, at its own date',
+    });
+    expect(prev!.sourceUrl).toMatch(/\/english\/rice-prices-edge-up-in-spring-markets\/$/);
   });
 
   it('keeps the same market and date from two sources as two observations', async () => {
