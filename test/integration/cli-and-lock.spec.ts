@@ -145,6 +145,32 @@ describe('command line on the embedded database', () => {
     expect(usage.stderr).toMatch(/--format: one of opencellid, csv, geojson, not kml/);
   });
 
+  it('parses a saved page of any adapter as a dry run', async () => {
+    const res = await cli(
+      [
+        'parse',
+        'dailynk-ko',
+        fixture('sources', 'dailynk-ko', 'market-table.html'),
+        '--url',
+        'http://www.dailynk.com/korean/market.php',
+      ],
+      db.env,
+    );
+    expect(res.code).toBe(0);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => !l.rejected)).toHaveLength(18);
+    expect(lines.find((l) => l.commodityId === 'cny')).toMatchObject({
+      source: 'dailynk-ko',
+      marketId: 'hyesan',
+      value: 1320,
+      periodEnd: '2015-03-11',
+    });
+    expect(lines.filter((l) => l.rejected)).toHaveLength(8);
+  });
+
   it('names the problem for bad usage, an unknown source and a layout change', async () => {
     expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
       /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, dailynk-en, asiapress-ko, asiapress-en\)/,

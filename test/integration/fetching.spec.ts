@@ -210,6 +210,18 @@ describe.each(TEST_DATABASES)('fetching like a good citizen on %s', (kind) => {
     });
     expect(again).toMatchObject({ rowsInserted: 489, rowsUnchanged: 492 });
   });
+
+  it('flags a run whose row count falls far below the recent runs', async () => {
+    const head = (tab: string) => archive(tab).split('\n').slice(0, 6).join('\n') + '\n';
+    pub.routes.set('/sheet?rice', csv(head('rice')));
+    pub.routes.set('/sheet?rate', csv(head('rate')));
+    const run = await ingestion.run('dailynk-sheet', 'cli');
+    expect(run.status).toBe('partial');
+    expect(run.rowsParsed).toBe(30);
+    expect(run.warning).toMatch(
+      /row count dropped: 30 parsed, against a median of 981 in recent live runs/,
+    );
+  });
 });
 
 describe.each(TEST_DATABASES.filter((k) => k === 'postgres'))(
