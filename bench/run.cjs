@@ -91,6 +91,8 @@ async function main() {
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
+  console.error('[bench] parse throughput');
+  results.parse = execFileSync(process.execPath, [path.join(__dirname, 'parse.cjs')], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
   mkdirSync(path.join(__dirname, 'out'), { recursive: true });
   writeFileSync(path.join(__dirname, 'out', 'results.json'), JSON.stringify(results, null, 2));
 
@@ -123,6 +125,8 @@ async function main() {
   for (const r of results.pairRegression) {
     lines.push(`| ${r.rows} | ${f(r.jsOneWayMs)} ms | ${r.rOneWayMs === null ? 'n/a' : f(r.rOneWayMs, 0) + ' ms'} | ${f(r.jsTwoWayMs)} ms | ${r.rTwoWayMs === null ? 'n/a' : f(r.rTwoWayMs, 0) + ' ms'} | ${r.coefX.toFixed(10)} / ${r.rCoefX === null ? 'n/a' : Number(r.rCoefX).toFixed(10)} | ${r.rNote ?? ''} |`);
   }
+  lines.push('', '| adapter | pages/s | MB/s | bytes/page | rows/page |', '|---|---|---|---|---|');
+  for (const p of results.parse) lines.push(`| ${p.source} | ${f(p.pagesPerSecond, 0)} | ${f(p.mbPerSecond, 1)} | ${p.bytesPerPage} | ${f(p.rowsPerPage, 1)} |`);
   console.log(lines.join('\n'));
 }
 
