@@ -4,7 +4,11 @@ import { ConvergenceReportService } from '../analysis/convergence-report.service
 import { DispersionReport, DispersionService } from '../analysis/dispersion.service';
 import { HalfLifeService } from '../analysis/half-life.service';
 import { NetworkService } from '../analysis/network.service';
-import { BORDER_CLOSURE, PairRegressionService } from '../analysis/pair-regression.service';
+import {
+  BORDER_CLOSURE,
+  PairRegressionService,
+  PLACEBO_COMMODITY,
+} from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
 import { isCalendarDate } from '../sources/shared/normalise';
@@ -152,13 +156,13 @@ export class AnalysisController {
       'Fixed effects: pair always, by the within transformation (group demeaning, no dummy columns); month (of year) and date by alternating projections. A regressor with no variation left within the fixed effects is dropped with the reason.',
       'Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed.',
       `Fewer than ${MIN_OBSERVATIONS} pair-dates or 2 pairs: insufficientData.`,
+      'placebo: the same specification on the USD exchange rate (markets, dates, coverage, controls, effects, errors), which costs nothing to ship: an effect there means the coverage measure picks up something common to all prices.',
     ].join('\n'),
   })
   async getPairRegression(@Query() q: PairRegressionQueryDto) {
     await this.checkCommon(q);
     const fe = q.fe ? [...new Set(['pair' as const, ...q.fe])] : ['pair' as const];
-    return this.regressions.regression({
-      commodity: q.commodity,
+    const spec = {
       from: q.from,
       to: q.to,
       markets: q.markets,
@@ -169,7 +173,14 @@ export class AnalysisController {
       bootstrap: q.bootstrap ?? 999,
       seed: q.seed ?? 20100101,
       borderWindow: BORDER_CLOSURE,
-    });
+    };
+    const main = await this.regressions.regression({ commodity: q.commodity, ...spec });
+    // the same specification on the dollar rate, a good that costs nothing to ship
+    const placebo =
+      q.commodity === PLACEBO_COMMODITY
+        ? null
+        : await this.regressions.regression({ commodity: PLACEBO_COMMODITY, ...spec });
+    return { ...main, placebo };
   }
 
   @Get('network')

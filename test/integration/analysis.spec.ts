@@ -97,6 +97,7 @@ describe.each(TEST_DATABASES)('convergence analysis over HTTP on %s', (kind) => 
       null: 'coverage = 0',
     });
     expect(res.body.specification.standardErrors).toMatch(/G\/\(G-1\)/);
+    expect(res.body.placebo).toMatchObject({ commodity: 'usd', result: { n: 489, pairs: 3 } });
     const dk = await http
       .get(
         '/api/analysis/pair-regression?commodity=rice&fe=pair,month&se=driscoll-kraay&bootstrap=0',
