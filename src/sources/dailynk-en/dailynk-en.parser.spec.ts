@@ -5,6 +5,16 @@ import { articleLinks, parseDailyNkArticle, parseDailyNkListing } from './dailyn
 
 const ctx = { markets: gazetteerMarkets() };
 const page = (name: string) => readFixture('sources', 'dailynk-en', name);
+type Expected = {
+  observations: [string, string, string, number, string][];
+  rejected: [string, string, string][];
+};
+const expected = (name: string) => JSON.parse(page(name)) as Expected;
+const located = (r: { location: string; rawValue: string; reason: string }, url: string) => [
+  r.location.replace(`${url} `, ''),
+  r.rawValue,
+  r.reason,
+];
 
 describe('dates in Daily NK English reports', () => {
   it.each([
@@ -36,17 +46,12 @@ describe('Daily NK English article parser: prose', () => {
     o.unit,
   ]);
 
-  it('reads each price with its city, item, unit and date', () => {
-    expect(rows).toEqual([
-      ['rice', 'pyongyang', '2021-03-14', 6300, 'KPW/kg'],
-      ['rice', 'pyongyang', '2021-02-28', 6050, 'KPW/kg'],
-      ['rice', 'sinuiju', '2021-03-14', 6350, 'KPW/kg'],
-      ['rice', 'hyesan', '2021-03-14', 6500, 'KPW/kg'],
-      ['corn', 'pyongyang', '2021-03-14', 2900, 'KPW/kg'],
-      ['usd', 'sinuiju', '2021-03-14', 8150, 'KPW/USD'],
-      ['cny', 'pyongyang', '2021-03-10', 1130, 'KPW/CNY'],
-      ['gasoline', 'pyongyang', '2021-02-27', 16200, 'KPW/l'],
-    ]);
+  it('reads each price with its city, item, unit and date (expected rows beside the fixture)', () => {
+    const want = expected('article-prose.expected.json');
+    expect(rows).toEqual(want.observations);
+    expect(
+      r.rejected.map((x) => located(x, 'https://www.dailynk.com/english/rice-prices/')),
+    ).toEqual(want.rejected);
   });
 
   it('stores the previous-survey value as its own observation at its own date', () => {
@@ -83,16 +88,13 @@ describe('Daily NK English article parser: the small table', () => {
   );
 
   it('reads the rows by label and the columns by city, dated by the text, unit from the caption', () => {
+    const want = expected('article-table.expected.json');
     expect(
       r.observations.map((o) => [o.commodityId, o.marketId, o.surveyDate, o.value, o.unit]),
-    ).toEqual([
-      ['usd', 'pyongyang', '2014-06-15', 8040, 'KPW/USD'],
-      ['usd', 'sinuiju', '2014-06-15', 8060, 'KPW/USD'],
-      ['usd', 'hyesan', '2014-06-15', 8070, 'KPW/USD'],
-      ['rice', 'pyongyang', '2014-06-15', 5120, 'KPW/kg'],
-      ['rice', 'sinuiju', '2014-06-15', 5150, 'KPW/kg'],
-    ]);
-    expect(r.rejected.map((x) => x.rawValue)).toEqual(['5,2300']);
+    ).toEqual(want.observations);
+    expect(
+      r.rejected.map((x) => located(x, 'https://www.dailynk.com/english/read.php?num=9876')),
+    ).toEqual(want.rejected);
   });
 
   it('does not read the prose that repeats the table twice', () => {
