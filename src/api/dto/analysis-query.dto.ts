@@ -15,7 +15,7 @@ import { DISPERSION_MEASURES } from '../../analysis/dispersion';
 
 const PERIOD = /^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/;
 
-class CommodityRangeDto {
+export class CommodityRangeDto {
   @ApiProperty({ description: 'Commodity id (see /api/commodities)', example: 'rice' })
   @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
   commodity!: string;

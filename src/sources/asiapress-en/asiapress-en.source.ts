@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import {
-  FetchedDocument,
-  HttpGetter,
-  ParseContext,
-  ParseResult,
-  PriceSource,
-  SourceMeta,
-} from '../source.types';
+import { SinglePageSource } from '../single-page.source';
+import { ParseResult, SourceMeta } from '../source.types';
 import { ASIAPRESS_EN_PARSER_VERSION, parseAsiaPressPosts } from './asiapress-en.parser';
 
 @Injectable()
-export class AsiaPressEnSource implements PriceSource {
+export class AsiaPressEnSource extends SinglePageSource {
   readonly meta: SourceMeta = {
     id: 'asiapress-en',
     name: 'Asia Press (Rimjin-gang) English price posts',
@@ -21,13 +15,11 @@ export class AsiaPressEnSource implements PriceSource {
   };
   readonly parserVersion = ASIAPRESS_EN_PARSER_VERSION;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    return [await http.get(this.config.sources['asiapress-en'].url, 'posts')];
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super(config, 'asiapress-en', 'posts');
   }
 
-  parse(doc: FetchedDocument, _ctx: ParseContext): ParseResult {
-    return parseAsiaPressPosts(doc.body.toString('utf8'));
+  protected parseBody(body: string): ParseResult {
+    return parseAsiaPressPosts(body);
   }
 }

@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import {
-  FetchedDocument,
-  HttpGetter,
-  ParseContext,
-  ParseResult,
-  PriceSource,
-  SourceMeta,
-} from '../source.types';
+import { SinglePageSource } from '../single-page.source';
+import { ParseResult, SourceMeta } from '../source.types';
 import { ASIAPRESS_KO_PARSER_VERSION, parseAsiaPressKoreanTable } from './asiapress-ko.parser';
 
 @Injectable()
-export class AsiaPressKoSource implements PriceSource {
+export class AsiaPressKoSource extends SinglePageSource {
   readonly meta: SourceMeta = {
     id: 'asiapress-ko',
     name: 'Asia Press (Rimjin-gang) Korean price table',
@@ -21,13 +15,11 @@ export class AsiaPressKoSource implements PriceSource {
   };
   readonly parserVersion = ASIAPRESS_KO_PARSER_VERSION;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    return [await http.get(this.config.sources['asiapress-ko'].url, 'price-table')];
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super(config, 'asiapress-ko', 'price-table');
   }
 
-  parse(doc: FetchedDocument, _ctx: ParseContext): ParseResult {
-    return parseAsiaPressKoreanTable(doc.body.toString('utf8'));
+  protected parseBody(body: string): ParseResult {
+    return parseAsiaPressKoreanTable(body);
   }
 }

@@ -1,17 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import {
-  FetchedDocument,
-  HttpGetter,
-  ParseContext,
-  ParseResult,
-  PriceSource,
-  SourceMeta,
-} from '../source.types';
+import { SinglePageSource } from '../single-page.source';
+import { ParseResult, SourceMeta } from '../source.types';
 import { DAILYNK_KO_PARSER_VERSION, parseDailyNkKoreanTable } from './dailynk-ko.parser';
 
 @Injectable()
-export class DailyNkKoSource implements PriceSource {
+export class DailyNkKoSource extends SinglePageSource {
   readonly meta: SourceMeta = {
     id: 'dailynk-ko',
     name: 'Daily NK Korean market table (legacy)',
@@ -20,13 +14,11 @@ export class DailyNkKoSource implements PriceSource {
   };
   readonly parserVersion = DAILYNK_KO_PARSER_VERSION;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    return [await http.get(this.config.sources['dailynk-ko'].url, 'market-table')];
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super(config, 'dailynk-ko', 'market-table');
   }
 
-  parse(doc: FetchedDocument, _ctx: ParseContext): ParseResult {
-    return parseDailyNkKoreanTable(doc.body.toString('utf8'));
+  protected parseBody(body: string): ParseResult {
+    return parseDailyNkKoreanTable(body);
   }
 }
