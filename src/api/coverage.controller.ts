@@ -16,6 +16,7 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.service';
 import { TowerImportService } from '../coverage/tower-import.service';
+import { PricesService } from '../prices/prices.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import {
   AreaQueryDto,
@@ -37,10 +38,21 @@ const today = () => new Date().toISOString().slice(0, 10);
 @Controller('coverage')
 export class CoverageController {
   constructor(
+    private readonly prices: PricesService,
     private readonly coverage: CoverageService,
     private readonly imports: TowerImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  // Why a market has no coverage of its own: unknown, or a region without a point.
+  private async notAPoint(id: string): Promise<NotFoundException> {
+    const market = (await this.prices.listMarkets()).find((m) => m.id === id);
+    return new NotFoundException(
+      market
+        ? `market: ${id} is a ${market.kind} without coordinates; tower coverage is computed at a point (POST /api/coverage/area-share takes a polygon)`
+        : `market: unknown id ${id}`,
+    );
+  }
 
   @Get('national')
   @ApiOperation({
@@ -92,7 +104,7 @@ export class CoverageController {
   })
   async marketSeries(@Param('id') id: string) {
     const s = await this.coverage.marketSeries(id);
-    if (!s) throw new NotFoundException(`market: unknown id ${id}`);
+    if (!s) throw await this.notAPoint(id);
     return {
       ...s,
       radiusKm: this.config.coverage.radiusKm,
@@ -109,7 +121,7 @@ export class CoverageController {
   async marketArea(@Param('id') id: string, @Query() q: AreaQueryDto) {
     const radiusKm = q.radiusKm ?? this.config.coverage.areaRadiusKm;
     const steps = await this.coverage.marketAreaShare(id, radiusKm);
-    if (!steps) throw new NotFoundException(`market: unknown id ${id}`);
+    if (!steps) throw await this.notAPoint(id);
     return { market: id, radiusKm, towerSources: await this.coverage.towerSources(), steps };
   }
 

@@ -223,6 +223,8 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
       steps: [{ date: '2010-02-01', towersInRange: 1 }],
     });
     await http.get('/api/coverage/markets/atlantis/series').expect(404);
+    const region = await http.get('/api/coverage/markets/northern-border/series').expect(404);
+    expect(region.body.message).toMatch(/northern-border is a region without coordinates/);
     await http.get('/api/coverage/markets?date=2010-02-30').expect(400);
   });
 
