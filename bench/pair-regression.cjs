@@ -9,20 +9,10 @@ const path = require('node:path');
 const { ROOT } = require('./common.cjs');
 const pr = require(path.join(ROOT, 'dist', 'analysis', 'stats', 'panel-regression.js'));
 
-function rand(seed) {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function panel(n) {
   const pairs = 500;
   const dates = Math.ceil((n / pairs) * 1.1);
-  const r = rand(n);
+  const r = pr.seededRandom(n);
   const pair = new Int32Array(n), date = new Int32Array(n), x = new Float64Array(n), xd = new Float64Array(n), y = new Float64Array(n);
   let i = 0;
   for (let d = 0; d < dates && i < n; d++) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import type { IngestionRun } from '../generated/prisma/client';
 import { RunStatus, RunTrigger } from '../generated/prisma/enums';
 
 export interface RunView {
@@ -20,25 +21,7 @@ export interface RunView {
   errorMessage: string | null;
 }
 
-type RunRecord = {
-  id: number;
-  sourceId: string;
-  trigger: RunTrigger;
-  mode: string;
-  status: RunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsUnchanged: number;
-  rowsRejected: number;
-  rowsParsed: number;
-  warning: string | null;
-  errorKind: string | null;
-  errorMessage: string | null;
-};
-
-export const toRunView = (r: RunRecord): RunView => ({
+export const toRunView = (r: IngestionRun): RunView => ({
   id: r.id,
   source: r.sourceId,
   trigger: r.trigger,
