@@ -31,7 +31,8 @@ export class CommodityRangeDto {
   to?: string;
 
   @ApiPropertyOptional({
-    description: 'Comma-separated market ids (default: every market with data)',
+    description:
+      'Comma-separated market ids (default: every city with data; regional averages only when named)',
   })
   @IsOptional()
   @CommaList()
@@ -61,7 +62,8 @@ export class HalfLivesQueryDto {
   periods?: string[];
 
   @ApiPropertyOptional({
-    description: 'Comma-separated market ids (default: every market with data)',
+    description:
+      'Comma-separated market ids (default: every city with data; regional averages only when named)',
   })
   @IsOptional()
   @CommaList()
