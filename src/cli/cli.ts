@@ -7,7 +7,12 @@ import { AppModule } from '../app.module';
 import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { DataDirBusyError, LockInfo, readLiveLock } from '../database/data-dir-lock';
 import { PrismaService } from '../database/prisma.service';
-import { IngestionService, RunMode, UnknownSourceError } from '../ingestion/ingestion.service';
+import {
+  IngestionService,
+  RunInProgressError,
+  RunMode,
+  UnknownSourceError,
+} from '../ingestion/ingestion.service';
 import { RunLedgerService, RunView } from '../ingestion/run-ledger.service';
 import { readCsvRecords, REFERENCE_DIR } from '../prices/reference-data.service';
 import { createSources } from '../sources/source-registry';
@@ -337,6 +342,11 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
       );
     if (err instanceof UsageError) io.err(USAGE);
     return 2;
+  }
+  if (err instanceof RunInProgressError) {
+    // another process is running the source right now: not an error in the setup, but this run did not happen
+    io.err(`skipped: ${err.message}`);
+    return 1;
   }
   if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     io.err(`error: ${(err as Error).message}\n${USAGE}`);
