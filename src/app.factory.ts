@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +9,8 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
 import { StartupService } from './startup.service';
+
+export const WEB_DIR = path.resolve(__dirname, '..', 'web');
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 export const logLevels = (level: AppConfig['logLevel']): LogLevel[] =>
@@ -51,6 +54,8 @@ export async function createApp(
     throw err;
   }
   app.setGlobalPrefix('api');
+  // the dashboard: static files over the public API
+  app.useStaticAssets(WEB_DIR, { index: 'index.html' });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
