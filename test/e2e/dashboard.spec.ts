@@ -76,21 +76,13 @@ suite('dashboard in Chromium', () => {
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     await page.selectOption('#commodity', 'usd');
-    await page.waitForFunction(
-      () =>
-        document.querySelector('#dispersion-chart polyline.cv')?.getAttribute('data-points') ===
-        '163',
-      undefined,
-      { timeout: 30_000 },
-    );
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('#summary li')
-          ?.textContent?.startsWith('The test uses 489 usd price observations'),
-      undefined,
-      { timeout: 30_000 },
-    );
+    // expressions as strings: they run in the page, where document exists (the test's types have no DOM)
+    const cvPoints =
+      "document.querySelector('#dispersion-chart polyline.cv')?.getAttribute('data-points') === '163'";
+    await page.waitForFunction(cvPoints, undefined, { timeout: 30_000 });
+    const summary =
+      "document.querySelector('#summary li')?.textContent?.startsWith('The test uses 489 usd price observations')";
+    await page.waitForFunction(summary, undefined, { timeout: 30_000 });
     await page.close();
   });
 });

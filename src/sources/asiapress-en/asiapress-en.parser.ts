@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import * as cheerio from 'cheerio/slim';
 import { LayoutChangedError } from '../source.error';
 import { ParseResult, ParsedObservation, RejectedValue } from '../source.types';
 import { isCalendarDate, isoDate, readPublishedNumber, toCurrentWon } from '../shared/normalise';
