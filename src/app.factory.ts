@@ -66,7 +66,10 @@ export async function createApp(
   );
   app.useGlobalFilters(new DomainErrorsFilter());
   app.enableShutdownHooks();
-  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  // a factory: the document is built on the first request for it, not on every start
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {
+    jsonDocumentUrl: 'api/docs-json',
+  });
   if (opts.listen !== false) {
     await app.listen(config.port, config.host);
     const address = app.getHttpServer().address() as AddressInfo;
