@@ -35,6 +35,12 @@ export interface MarketCoverage {
 @Injectable()
 export class CoverageService {
   private towersCache?: { version: string; towers: TowerRecord[] };
+  // the distance work is done once per tower set and market list, not on every request
+  private reachingCache?: {
+    towers: TowerRecord[];
+    marketsKey: string;
+    value: Map<string, { name: string; reaching: TowerPoint[] }>;
+  };
 
   constructor(
     private readonly prisma: PrismaService,
@@ -124,6 +130,9 @@ export class CoverageService {
   // For every market with coordinates: the towers reaching it, sorted by first-seen date.
   async reachingByMarket(): Promise<Map<string, { name: string; reaching: TowerPoint[] }>> {
     const [markets, towers] = await Promise.all([this.prices.listMarkets(), this.towers()]);
+    const marketsKey = markets.map((m) => `${m.id}:${m.latitude}:${m.longitude}`).join('|');
+    const hit = this.reachingCache;
+    if (hit && hit.towers === towers && hit.marketsKey === marketsKey) return hit.value;
     const out = new Map<string, { name: string; reaching: TowerPoint[] }>();
     for (const m of markets) {
       if (m.latitude === null || m.longitude === null) continue;
@@ -136,6 +145,7 @@ export class CoverageService {
         ),
       });
     }
+    this.reachingCache = { towers, marketsKey, value: out };
     return out;
   }
 

@@ -15,21 +15,13 @@ import { DISPERSION_MEASURES } from '../../analysis/dispersion';
 
 const PERIOD = /^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/;
 
-export class CommodityRangeDto {
+export class CommodityDto {
   @ApiProperty({ description: 'Commodity id (see /api/commodities)', example: 'rice' })
   @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
   commodity!: string;
+}
 
-  @ApiPropertyOptional({ description: 'First survey date included, YYYY-MM-DD' })
-  @IsOptional()
-  @IsIsoDay()
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Last survey date included, YYYY-MM-DD' })
-  @IsOptional()
-  @IsIsoDay()
-  to?: string;
-
+export class CommodityMarketsDto extends CommodityDto {
   @ApiPropertyOptional({
     description:
       'Comma-separated market ids (default: every city with data; regional averages only when named)',
@@ -42,11 +34,19 @@ export class CommodityRangeDto {
   markets?: string[];
 }
 
-export class HalfLivesQueryDto {
-  @ApiProperty({ description: 'Commodity id', example: 'rice' })
-  @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
-  commodity!: string;
+export class CommodityRangeDto extends CommodityMarketsDto {
+  @ApiPropertyOptional({ description: 'First survey date included, YYYY-MM-DD' })
+  @IsOptional()
+  @IsIsoDay()
+  from?: string;
 
+  @ApiPropertyOptional({ description: 'Last survey date included, YYYY-MM-DD' })
+  @IsOptional()
+  @IsIsoDay()
+  to?: string;
+}
+
+export class HalfLivesQueryDto extends CommodityMarketsDto {
   @ApiPropertyOptional({
     description:
       'Comma-separated periods FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the whole history',
@@ -60,16 +60,6 @@ export class HalfLivesQueryDto {
     message: 'periods must be FROM..TO date pairs such as 2010-01-01..2019-12-31',
   })
   periods?: string[];
-
-  @ApiPropertyOptional({
-    description:
-      'Comma-separated market ids (default: every city with data; regional averages only when named)',
-  })
-  @IsOptional()
-  @CommaList()
-  @ArrayMinSize(2, { message: 'markets must name at least two markets' })
-  @Matches(ID_PATTERN, { each: true, message: 'markets must be market ids such as pyongyang' })
-  markets?: string[];
 
   @ApiPropertyOptional({
     description: 'Add the ADF test (drift, lags by AIC up to 4) of each pair differential',
@@ -168,11 +158,7 @@ export class PairRegressionQueryDto extends CommodityRangeDto {
   seed?: number;
 }
 
-export class ConvergenceQueryDto {
-  @ApiProperty({ description: 'Commodity id', example: 'rice' })
-  @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
-  commodity!: string;
-
+export class ConvergenceQueryDto extends CommodityDto {
   @ApiPropertyOptional({ description: 'Wild cluster bootstrap replications (default 999)' })
   @IsOptional()
   @ToInt()
