@@ -48,6 +48,7 @@ export async function createApp(
     await app.get(StartupService).prepare({
       loadArchiveIfEmpty: config.loadArchiveOnEmpty,
       loadSampleTowersIfEmpty: config.coverage.loadSampleTowersOnEmpty,
+      retryInBackground: true,
     });
   } catch (err) {
     await app.close();

@@ -9,7 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { DatabaseHolder } from './database/prisma.service';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { PricesModule } from './prices/prices.module';
-import { StartupService } from './startup.service';
+import { StartupModule } from './startup.module';
 
 @Module({})
 export class AppModule {
@@ -28,9 +28,9 @@ export class AppModule {
         CoverageModule,
         IngestionModule,
         AnalysisModule,
+        StartupModule,
         ...(opts.withApi ? [ApiModule] : []),
       ],
-      providers: [StartupService],
     };
   }
 }

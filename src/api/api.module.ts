@@ -10,10 +10,11 @@ import { HealthController } from './health.controller';
 import { IngestionController } from './ingestion.controller';
 import { ObservationsController } from './observations.controller';
 import { ReferenceController } from './reference.controller';
+import { StartupModule } from '../startup.module';
 
 // Controllers and DTOs only: the one contract for economists and the dashboard.
 @Module({
-  imports: [PricesModule, IngestionModule, AnalysisModule, CoverageModule],
+  imports: [PricesModule, IngestionModule, AnalysisModule, CoverageModule, StartupModule],
   controllers: [
     HealthController,
     ReferenceController,

@@ -4,6 +4,7 @@ import { MobileSeriesService } from '../coverage/mobile-series.service';
 import { PrismaService } from '../database/prisma.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PricesService } from '../prices/prices.service';
+import { StartupService } from '../startup.service';
 
 @ApiTags('health')
 @Controller('health')
@@ -13,13 +14,14 @@ export class HealthController {
     private readonly prices: PricesService,
     private readonly ledger: RunLedgerService,
     private readonly mobile: MobileSeriesService,
+    private readonly startup: StartupService,
   ) {}
 
   @Get()
   @ApiOperation({
     summary: 'Service health',
     description:
-      'status, database kind (pglite: embedded; postgres: server), row counts, and the last finished run of each source.',
+      'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
   })
   async health() {
     const [counts, mobileSeriesPoints, last] = await Promise.all([
@@ -27,11 +29,13 @@ export class HealthController {
       this.mobile.count(),
       this.ledger.lastBySource(),
     ]);
+    const startupSteps = this.startup.status();
     return {
-      status: 'ok',
+      status: startupSteps.some((s) => s.status === 'failed') ? 'degraded' : 'ok',
       database: this.prisma.kind,
       uptimeSeconds: Math.round(process.uptime()),
       counts: { ...counts, mobileSeriesPoints },
+      startup: { steps: startupSteps, recovered: this.startup.recovery },
       lastRuns: Object.fromEntries([...last.entries()].map(([id, v]) => [id, v.last])),
     };
   }

@@ -190,6 +190,26 @@ export class EnvironmentVariables {
   LOAD_SAMPLE_TOWERS_ON_EMPTY: boolean = true;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  LEASE_TTL_MS: number = 60_000;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'INSTANCE_HOST must be 1-64 letters, digits, dots, dashes or underscores',
+  })
+  INSTANCE_HOST?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  STARTUP_RETRY_MS: number = 30_000;
+
+  @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -212,6 +232,9 @@ export interface AppConfig {
   };
   adminToken?: string;
   logLevel: EnvironmentVariables['LOG_LEVEL'];
+  leaseTtlMs: number;
+  instanceHost?: string;
+  startupRetryMs: number;
   sources: {
     'dailynk-sheet': { urlTemplate: string; cron: string };
     'dailynk-ko': { url: string; cron: string };
@@ -245,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.DATABASE_URL) raw.DATABASE_URL = env.DATABASE_URL;
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
   if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
+  if (env.INSTANCE_HOST) raw.INSTANCE_HOST = env.INSTANCE_HOST;
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
@@ -285,6 +309,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     adminToken: vars.ADMIN_TOKEN,
     logLevel: vars.LOG_LEVEL,
+    leaseTtlMs: vars.LEASE_TTL_MS,
+    instanceHost: vars.INSTANCE_HOST,
+    startupRetryMs: vars.STARTUP_RETRY_MS,
     sources: {
       'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
       'dailynk-ko': { url: vars.DAILYNK_KO_URL, cron: vars.DAILYNK_KO_CRON },

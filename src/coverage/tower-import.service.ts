@@ -1,4 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { failpoint } from '../common/failpoint';
+import { isDeadLocalHolder, newHolder } from '../common/process-holder';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import {
@@ -34,11 +37,40 @@ export class TowerImportInputError extends Error {}
 @Injectable()
 export class TowerImportService {
   private readonly logger = new Logger('TowerImport');
+  private readonly host: string;
+  private readonly holder: string;
 
   constructor(
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.host = config.instanceHost ?? hostname();
+    this.holder = newHolder(this.host);
+  }
+
+  // Imports left 'running' by a process that died (their one transaction never committed): on the
+  // embedded database every one (the data-folder lock proves no other process runs), on a server
+  // those of dead processes on this host.
+  async abandonOrphans(): Promise<number> {
+    const running = await this.prisma.towerImport.findMany({
+      where: { status: 'running' },
+      select: { id: true, holder: true },
+    });
+    const dead = running.filter(
+      (r) => this.prisma.kind === 'pglite' || isDeadLocalHolder(r.holder, this.host),
+    );
+    if (!dead.length) return 0;
+    const { count } = await this.prisma.towerImport.updateMany({
+      where: { id: { in: dead.map((r) => r.id) }, status: 'running' },
+      data: {
+        status: 'abandoned',
+        finishedAt: new Date(),
+        errorMessage:
+          'the process running it stopped before it finished (killed, crashed or lost power); nothing of it was written',
+      },
+    });
+    return count;
+  }
 
   async import(
     body: string,
@@ -52,7 +84,7 @@ export class TowerImportService {
       );
     }
     const ledger = await this.prisma.towerImport.create({
-      data: { source, format, fileName: fileName ?? null },
+      data: { source, format, fileName: fileName ?? null, holder: this.holder },
     });
     const report: TowerImportReport = {
       id: ledger.id,
@@ -127,6 +159,7 @@ export class TowerImportService {
             ledger.id,
           );
           report.unchanged = parsed.towers.length - report.inserted - report.updated;
+          await failpoint('towers:before-commit');
         },
         { timeout: 10 * 60_000, maxWait: 60_000 },
       );

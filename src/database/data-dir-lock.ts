@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../common/process-holder';
 
 // PGlite is one process: the data folder carries a lock file naming its holder, so a command
 // line and a running server never open the same database at once.
@@ -28,15 +37,6 @@ export class DataDirBusyError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export function lockFilePath(dataDir: string): string {
   return path.join(dataDir, 'app.lock');
 }
@@ -45,7 +45,7 @@ export function lockFilePath(dataDir: string): string {
 export function readLiveLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(lockFilePath(dataDir), 'utf8')) as LockInfo;
-    return isAlive(info.pid) ? info : undefined;
+    return isProcessAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -106,4 +106,23 @@ export class DataDirLock {
     }
     this.info = undefined;
   }
+}
+
+// PGlite creates its cluster (initdb) on the first open of an empty folder. A process killed while
+// it does leaves a half-made cluster that will not open again. A marker beside the folder, written
+// before the creation and removed once the cluster is ready (before any migration or data), tells
+// a restart that the folder holds nothing but an unfinished creation, safe to discard.
+const creationMarker = (pgDir: string): string => `${pgDir}.creating`;
+
+export function discardUnfinishedCluster(pgDir: string): void {
+  const marker = creationMarker(pgDir);
+  if (existsSync(marker)) rmSync(pgDir, { recursive: true, force: true });
+  if (!existsSync(pgDir)) {
+    mkdirSync(path.dirname(pgDir), { recursive: true });
+    writeFileSync(marker, new Date().toISOString());
+  }
+}
+
+export function clusterCreated(pgDir: string): void {
+  rmSync(creationMarker(pgDir), { force: true });
 }

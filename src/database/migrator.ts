@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { failpoint } from '../common/failpoint';
 
 // Applies prisma/migrations/*/migration.sql in order, recording each in Prisma's own
 // `_prisma_migrations` table (same columns, SHA-256 of the file as checksum).
@@ -77,6 +78,7 @@ export async function migrate(
     await conn.exec('BEGIN');
     try {
       await conn.exec(m.sql);
+      await failpoint('migrations:before-commit');
       await conn.query(
         `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
          VALUES ($1, $2, $3, now(), now(), 1)`,

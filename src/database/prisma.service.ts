@@ -5,7 +5,8 @@ import { PGliteAdapterFactory } from './pglite-adapter';
 import { Client } from 'pg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
-import { DataDirLock } from './data-dir-lock';
+import { failpoint } from '../common/failpoint';
+import { clusterCreated, DataDirLock, discardUnfinishedCluster } from './data-dir-lock';
 import { migrate, MigrationReport, SqlConnection } from './migrator';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -38,6 +39,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     if (db.kind === 'pglite') {
       lock = new DataDirLock(config.dataDir);
       lock.acquire(holder); // before PGlite opens the folder
+      discardUnfinishedCluster(db.dataDir);
       pglite = new PGlite(db.dataDir);
       adapter = new PGliteAdapterFactory(pglite);
     } else {
@@ -61,6 +63,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private async runMigrations(): Promise<MigrationReport> {
     if (this.pglite) {
       const pg = this.pglite;
+      await pg.waitReady;
+      clusterCreated((this.config.database as { dataDir: string }).dataDir);
+      await failpoint('pglite:cluster-created');
       const conn: SqlConnection = {
         exec: async (sql) => void (await pg.exec(sql)),
         query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,

@@ -20,6 +20,6 @@ import { SourceLeaseService } from './source-lease.service';
     HttpCacheService,
     SourceLeaseService,
   ],
-  exports: [IngestionService, RunLedgerService, SnapshotStoreService],
+  exports: [IngestionService, RunLedgerService, SnapshotStoreService, SourceLeaseService],
 })
 export class IngestionModule {}

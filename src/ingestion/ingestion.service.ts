@@ -11,6 +11,7 @@ import { HttpCacheService } from './http-cache.service';
 import { SnapshotStoreService } from './snapshot-store.service';
 import { SourceLeaseService } from './source-lease.service';
 import { PrismaService } from '../database/prisma.service';
+import { failpoint } from '../common/failpoint';
 
 export class UnknownSourceError extends Error {
   constructor(
@@ -100,6 +101,8 @@ export class IngestionService implements BeforeApplicationShutdown {
         );
       }
       try {
+        // a run of this source left 'running' by a dead holder (whose lease this one replaced)
+        await this.ledger.abandonOrphans(sourceId);
         return await this.execute(source, trigger, mode, opts);
       } finally {
         await this.leases.release(sourceId);
@@ -163,7 +166,8 @@ export class IngestionService implements BeforeApplicationShutdown {
     opts: { since?: Date },
   ): Promise<RunView> {
     const id = source.meta.id;
-    const runId = await this.ledger.start(id, trigger, mode);
+    const runId = await this.ledger.start(id, trigger, mode, this.leases.holder);
+    await failpoint('ingestion:run-started');
     const counts = { inserted: 0, updated: 0, unchanged: 0, rejected: 0 };
     try {
       const docs: FetchedDocument[] =
@@ -205,7 +209,8 @@ export class IngestionService implements BeforeApplicationShutdown {
         );
       }
       const median = await this.recentParsedMedian(id, mode);
-      const written = await this.writer.write(id, runId, rows);
+      // the fence: the write commits only while this process still holds the source's lease
+      const written = await this.writer.write(id, runId, rows, (tx) => this.leases.fence(tx, id));
       counts.inserted = written.inserted;
       counts.updated = written.updated;
       counts.unchanged = written.unchanged;

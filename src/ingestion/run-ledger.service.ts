@@ -44,9 +44,31 @@ export const toRunView = (r: IngestionRun): RunView => ({
 export class RunLedgerService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async start(sourceId: string, trigger: RunTrigger, mode: string): Promise<number> {
-    const run = await this.prisma.ingestionRun.create({ data: { sourceId, trigger, mode } });
+  async start(
+    sourceId: string,
+    trigger: RunTrigger,
+    mode: string,
+    holder?: string,
+  ): Promise<number> {
+    const run = await this.prisma.ingestionRun.create({
+      data: { sourceId, trigger, mode, holder: holder ?? null },
+    });
     return run.id;
+  }
+
+  // Runs left 'running' by a process that died: a run is alive only while its holder holds its
+  // source's lease (taken before the run starts, renewed while it runs, released after it ends), so
+  // a running run without that live lease is abandoned. Its write was one transaction that never
+  // committed, so it wrote nothing.
+  async abandonOrphans(sourceId?: string): Promise<number> {
+    return this.prisma.$executeRawUnsafe(
+      `UPDATE ingestion_run r SET status = 'abandoned', finished_at = now(), error_kind = 'abandoned',
+         error_message = 'the process running it (' || coalesce(r.holder, 'unknown') || ') stopped before it finished (killed, crashed or lost power); nothing of it was written'
+       WHERE r.status = 'running' AND ($1::text IS NULL OR r.source_id = $1)
+         AND NOT EXISTS (SELECT 1 FROM source_lease l
+                         WHERE l.source_id = r.source_id AND l.holder = r.holder AND l.expires_at > now())`,
+      sourceId ?? null,
+    );
   }
 
   async finish(

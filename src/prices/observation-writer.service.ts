@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { failpoint } from '../common/failpoint';
+import type { Prisma } from '../generated/prisma/client';
 import { ObservationFlag } from '../generated/prisma/enums';
 
 // An observation ready to store: what the parser read plus where and when it was fetched.
@@ -42,7 +44,14 @@ const CHANGED = `(o.value <> s.value OR o.flag::text <> s.flag)`;
 export class ObservationWriterService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async write(sourceId: string, runId: number, rows: ObservationInput[]): Promise<WriteCounts> {
+  // `fence` runs last inside the transaction: a check that may refuse the commit (the caller's
+  // source lease), so a run that lost its right to write rolls back whole.
+  async write(
+    sourceId: string,
+    runId: number,
+    rows: ObservationInput[],
+    fence?: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<WriteCounts> {
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     // Within one batch the last value for a key wins; the earlier ones count as duplicates.
     const byKey = new Map<string, ObservationInput>();
@@ -120,6 +129,9 @@ export class ObservationWriterService {
           runId,
         );
         counts.unchanged = batch.length - counts.inserted - counts.updated;
+        await failpoint('observations:staged');
+        await fence?.(tx);
+        await failpoint('observations:before-commit');
       },
       { timeout: 10 * 60_000, maxWait: 60_000 },
     );
