@@ -5,6 +5,7 @@ import { failpoint } from './common/failpoint';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { MobileSeriesService } from './coverage/mobile-series.service';
 import { TowerImportService } from './coverage/tower-import.service';
+import { SYNTHETIC_TOWER_SOURCE } from './coverage/tower-coverage';
 import { PrismaService } from './database/prisma.service';
 import { IngestionService } from './ingestion/ingestion.service';
 import { RunLedgerService, RunView } from './ingestion/run-ledger.service';
@@ -13,7 +14,7 @@ import { PricesService } from './prices/prices.service';
 import { REFERENCE_DIR, ReferenceDataService } from './prices/reference-data.service';
 
 export const SAMPLE_TOWERS_FILE = path.join(REFERENCE_DIR, 'towers-SYNTHETIC-sample.csv');
-export const SAMPLE_TOWERS_SOURCE = 'synthetic-sample';
+export const SAMPLE_TOWERS_SOURCE = SYNTHETIC_TOWER_SOURCE;
 
 export type StartupStepName = 'sample-towers' | 'archive';
 

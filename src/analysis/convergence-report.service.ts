@@ -12,15 +12,20 @@ import {
 import { Insufficient } from './pairs';
 import { PairRegressionResult } from './pair-regression';
 import {
+  BETA_CAVEAT,
   breaksSentence,
   chowSentence,
   halfLifeSentence,
+  halfLifeTrendSentence,
   networkSentence,
+  PairHalfLife,
   pIs,
+  PLACEBO_PREMISE_CAVEAT,
   placeboSentence,
   regressionSentence,
   trendSentence,
 } from './report-text';
+import { SYNTHETIC_TOWER_SOURCE } from '../coverage/tower-coverage';
 import { DEFAULT_BREAK_DATES, TrendService } from './trend.service';
 
 const isResult = (r: PairRegressionResult | Insufficient): r is PairRegressionResult =>
@@ -107,26 +112,30 @@ export class ConvergenceReportService {
     if ('mannKendall' in sigma)
       summary.push(trendSentence('coefficient of variation', sigma.mannKendall));
     else summary.push(sigma.message);
+    const autocorrelated = 'mannKendall' in sigma && sigma.mannKendall.nOverNStar > 1;
     if ('baiPerron' in sigma)
-      summary.push(breaksSentence('coefficient of variation', sigma.baiPerron));
-    if ('chow' in sigma) for (const c of sigma.chow) if ('f' in c) summary.push(chowSentence(c));
+      summary.push(
+        breaksSentence('coefficient of variation', sigma.baiPerron) +
+          (autocorrelated && sigma.baiPerron?.breakDates.length
+            ? ' (BIC counts breaks as if the errors were independent; with autocorrelation it tends to find too many.)'
+            : ''),
+      );
+    if ('chow' in sigma)
+      for (const c of sigma.chow) if ('f' in c) summary.push(chowSentence(c, sigma.mannKendall));
     if ('beta' in beta) {
       summary.push(
-        `Beta-convergence: a market ${beta.beta < 0 ? 'above' : 'below'} the cross-market mean log price moves ${beta.beta < 0 ? 'back towards' : 'away from'} it by the next survey (β = ${beta.beta.toFixed(3)}, standard error ${beta.betaSe.toFixed(3)}, ${pIs(beta.betaP)}).`,
+        `Beta-convergence: a market ${beta.beta < 0 ? 'above' : 'below'} the cross-market mean log price moves ${beta.beta < 0 ? 'back towards' : 'away from'} it by the next survey (β = ${beta.beta.toFixed(3)}, standard error ${beta.betaSe.toFixed(3)}, ${pIs(beta.betaP)}); measurement error alone produces this (see the caveats).`,
       );
     } else summary.push(beta.message);
-    for (const p of lives.periods) {
-      const ok = p.pairs.filter(
-        (
-          x,
-        ): x is typeof x & {
-          halfLifeIntervals: number | null;
-          halfLifeDays: number | null;
-          rho: number;
-        } => 'rho' in x,
-      );
-      summary.push(halfLifeSentence(p, ok, p.pairs.length - ok.length));
-    }
+    const periodLives = lives.periods.map((p) => ({
+      from: p.from,
+      to: p.to,
+      lives: p.pairs.filter((x): x is typeof x & PairHalfLife => 'rho' in x),
+      insufficient: p.pairs.filter((x) => !('rho' in x)).length,
+    }));
+    for (const p of periodLives) summary.push(halfLifeSentence(p, p.lives, p.insufficient));
+    const lifeTrend = halfLifeTrendSentence(periodLives);
+    if (lifeTrend) summary.push(lifeTrend);
     const regressionText = (label: string, r: typeof national, words: string) =>
       isResult(r.result)
         ? regressionSentence(label, r.result, words)
@@ -134,8 +143,11 @@ export class ConvergenceReportService {
     summary.push(
       regressionText('National coverage', national, 'one more mobile subscription per 100 people'),
     );
-    if (isResult(nationalPlacebo.result)) summary.push(placeboSentence(nationalPlacebo.result));
-    if (towers) {
+    if (isResult(national.result) && isResult(nationalPlacebo.result))
+      summary.push(placeboSentence(commodity, national.result, nationalPlacebo.result));
+    // synthetic towers are a demonstration, never a finding
+    const syntheticTowers = towerSources.includes(SYNTHETIC_TOWER_SOURCE);
+    if (towers && !syntheticTowers) {
       summary.push(
         regressionText(
           `Tower coverage (${towerSources.join(', ')})`,
@@ -143,18 +155,21 @@ export class ConvergenceReportService {
           'both markets being within reach of a tower',
         ),
       );
-      if (towersPlacebo && isResult(towersPlacebo.result))
-        summary.push(placeboSentence(towersPlacebo.result));
+      if (isResult(towers.result) && towersPlacebo && isResult(towersPlacebo.result))
+        summary.push(placeboSentence(commodity, towers.result, towersPlacebo.result));
     }
-    summary.push(networkSentence(network.nodes, network.edges));
+    const testsAdjusted = network.edges.filter((e) => 'aToB' in e.granger).length * 2;
+    summary.push(networkSentence(network.nodes, network.edges, testsAdjusted));
 
     const pairsCount = (markets.length * (markets.length - 1)) / 2;
     const caveats = [
       `Only ${markets.length} markets and ${pairsCount} market pairs: clustered standard errors with ${pairsCount} clusters are unreliable, so the wild cluster bootstrap p-value (Webb weights) is the one to read, and even it has little power.`,
       'National coverage rises smoothly over time, so it moves with everything else that trends (the aftermath of the 2009 currency reform, market policy, sanctions); with pair fixed effects only, the coverage coefficient also carries any common trend in price gaps. The USD placebo is there to show whether it does.',
+      PLACEBO_PREMISE_CAVEAT,
+      BETA_CAVEAT,
       `The border closure (${BORDER_CLOSURE.from} to ${BORDER_CLOSURE.to}) is a control; where the data do not reach it, it has no variation and is dropped.`,
-      towerSources.includes('synthetic-sample')
-        ? 'Tower coverage here comes from the SYNTHETIC sample tower file (made-up data for demonstration): import a real registry before reading the tower results.'
+      syntheticTowers
+        ? 'The tower-coverage regression is not reported as a finding: the towers loaded include the SYNTHETIC sample (made-up sites for demonstration). Import a real registry and remove the sample to test tower coverage.'
         : towerSources.length
           ? `Tower coverage comes from ${towerSources.join(', ')}; OpenCelliD dates are when records were made, not when towers went up.`
           : 'No tower registry is loaded: only national coverage is used.',
@@ -169,8 +184,10 @@ export class ConvergenceReportService {
         from: first ?? null,
         to: last ?? null,
       },
+      settings: `pair regressions with controls border and distance × coverage, pair fixed effects, errors clustered by pair, a wild cluster bootstrap of ${opts.bootstrap ?? 999} replications (seed 20100101); half-lives per period split at ${DEFAULT_BREAK_DATES.join(' and ')}, with ADF; Chow tests at the same dates; Granger lags by BIC up to 4, Holm-adjusted.`,
       summary,
       caveats,
+      syntheticTowers,
       sigmaConvergence: { cv: sigma, meanAbsLogDiff: sigmaLog },
       betaConvergence: beta,
       halfLives: lives,

@@ -9,6 +9,7 @@ import {
   WildBootstrapResult,
   withinTransform,
 } from './stats/panel-regression';
+import { tTwoSided } from './stats/distributions';
 
 // Market-pair panel regression in the style of Aker (2010) and Jensen (2007):
 //   |ln p_it - ln p_jt| = β·coverage_ijt [+ γ·border_t + δ·(distance_ij/100 km)·coverage_ijt] + FE + e
@@ -46,6 +47,22 @@ export interface Coefficient {
   p: number;
 }
 
+// With distance × coverage in the model the coverage coefficient is the effect at zero distance;
+// the effect at distance d is β + δ·d/100 with variance V_ββ + (d/100)² V_δδ + 2 (d/100) V_βδ
+// from the same (clustered or Driscoll-Kraay) covariance, and a t test with the same df.
+export interface CoverageEffectAt {
+  distanceKm: number;
+  estimate: number;
+  se: number;
+  t: number;
+  p: number;
+}
+
+export interface CoverageEffectByDistance {
+  atMeanDistance: CoverageEffectAt; // the mean over pairs of their distances
+  byPair: (CoverageEffectAt & { pair: string })[];
+}
+
 export interface PairRegressionResult {
   n: number;
   pairs: number;
@@ -56,6 +73,7 @@ export interface PairRegressionResult {
   coefficients: Coefficient[];
   dropped: { name: string; reason: string }[];
   bootstrap: (WildBootstrapResult & { null: string }) | null;
+  coverageEffectByDistance: CoverageEffectByDistance | null;
 }
 
 export const MIN_PAIRS = 2;
@@ -140,13 +158,33 @@ export function pairRegression(
           null: 'coverage = 0',
         }
       : null;
+  const dfForTests = spec.se === 'cluster' ? pairIdx.count - 1 : timeIdx.count - 1;
+  const ix = kept.findIndex((k) => k.name === 'distance_x_coverage');
+  let coverageEffectByDistance: CoverageEffectByDistance | null = null;
+  if (ix > 0) {
+    const effectAt = (distanceKm: number): CoverageEffectAt => {
+      const d = distanceKm / 100;
+      const estimate = fit.coef[0] + d * fit.coef[ix];
+      const se = Math.sqrt(fit.vcov[0][0] + d * d * fit.vcov[ix][ix] + 2 * d * fit.vcov[0][ix]);
+      const t = estimate / se;
+      return { distanceKm, estimate, se, t, p: tTwoSided(t, dfForTests) };
+    };
+    const distances = new Map(rows.map((r) => [r.pair, r.distanceKm]));
+    const pairDistances = [...distances.values()];
+    coverageEffectByDistance = {
+      atMeanDistance: effectAt(pairDistances.reduce((a, b) => a + b, 0) / pairDistances.length),
+      byPair: [...distances.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([pair, km]) => ({ pair, ...effectAt(km) })),
+    };
+  }
   return {
     n: rows.length,
     pairs: pairIdx.count,
     dates: timeIdx.count,
     fe: spec.fe,
     se: spec.se,
-    dfForTests: spec.se === 'cluster' ? pairIdx.count - 1 : timeIdx.count - 1,
+    dfForTests,
     coefficients: kept.map((k, i) => ({
       name: k.name,
       estimate: fit.coef[i],
@@ -156,5 +194,6 @@ export function pairRegression(
     })),
     dropped,
     bootstrap,
+    coverageEffectByDistance,
   };
 }

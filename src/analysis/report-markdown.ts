@@ -8,24 +8,26 @@ export function reportMarkdown(r: ConvergenceReport): string {
   out.push(
     `Data: ${r.data.observations} observations, ${r.data.markets.length} markets, ${r.data.dates} survey dates, ${r.data.from} to ${r.data.to}; source: ${r.data.sources.join(', ')}. Credit Daily NK for its market survey.`,
     '',
+    `Settings: ${r.settings}`,
+    '',
   );
   out.push('## Findings', '', ...r.summary.map((s) => `- ${s}`), '');
   out.push('## Caveats', '', ...r.caveats.map((s) => `- ${s}`), '');
   out.push(
     '## Half-lives of deviations from the law of one price',
     '',
-    '| period | pair | n | ρ | s.e. | half-life (surveys) | half-life (days) | ADF τ (lags) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| period | pair | n | ρ | s.e. | half-life (surveys) | half-life (days) | ADF τ (lags) | mean reversion (ADF, 5 %) |',
+    '|---|---|---|---|---|---|---|---|---|',
   );
   for (const p of r.halfLives.periods) {
     for (const x of p.pairs) {
       if ('rho' in x) {
         out.push(
-          `| ${p.from} – ${p.to} | ${x.a}–${x.b} | ${x.n} | ${fmt(x.rho)} | ${fmt(x.rhoSe)} | ${x.halfLifeIntervals === null ? '–' : fmt(x.halfLifeIntervals, 2)} | ${x.halfLifeDays === null ? '–' : fmt(x.halfLifeDays, 0)} | ${x.adf ? `${fmt(x.adf.tau, 2)} (${x.adf.lags})` : '–'} |`,
+          `| ${p.from} – ${p.to} | ${x.a}–${x.b} | ${x.n} | ${fmt(x.rho)} | ${fmt(x.rhoSe)} | ${x.underOneInterval ? 'under 1' : x.halfLifeIntervals === null ? '–' : fmt(x.halfLifeIntervals, 2)} | ${x.underOneInterval ? 'under 1 interval' : x.halfLifeDays === null ? '–' : fmt(x.halfLifeDays, 0)} | ${x.adf ? `${fmt(x.adf.tau, 2)} (${x.adf.lags})` : '–'} | ${x.adf ? (x.adf.tau < x.adf.criticalValues['5pct'] ? 'yes' : 'no (unit root not rejected)') : '–'} |`,
         );
       } else
         out.push(
-          `| ${p.from} – ${p.to} | ${x.a}–${x.b} | ${x.observations} | insufficient data | | | | |`,
+          `| ${p.from} – ${p.to} | ${x.a}–${x.b} | ${x.observations} | insufficient data | | | | | |`,
         );
     }
   }
@@ -54,6 +56,11 @@ export function reportMarkdown(r: ConvergenceReport): string {
         `| ${cov} | ${com} | ${c.name} | ${fmt(c.estimate, 5)} | ${fmt(c.se, 5)} | ${fmtP(c.p)} | ${i === 0 && res.bootstrap ? fmtP(res.bootstrap.p) : '–'} | ${res.n} | ${res.pairs} |`,
       ),
     );
+    const e = res.coverageEffectByDistance;
+    if (e)
+      out.push(
+        `| ${cov} | ${com} | coverage at the mean pair distance (${fmt(e.atMeanDistance.distanceKm, 0)} km) | ${fmt(e.atMeanDistance.estimate, 5)} | ${fmt(e.atMeanDistance.se, 5)} | ${fmtP(e.atMeanDistance.p)} | – | ${res.n} | ${res.pairs} |`,
+      );
     for (const d of res.dropped)
       out.push(`| ${cov} | ${com} | ${d.name} | dropped: ${d.reason} | | | | | |`);
   }
@@ -61,13 +68,13 @@ export function reportMarkdown(r: ConvergenceReport): string {
     '',
     '## Trade network',
     '',
-    '| pair | n | distance (km) | corr(Δ ln p) | Granger a→b p | Granger b→a p | leader |',
+    '| pair | n | distance (km) | corr(Δ ln p) | Granger a→b p (Holm) | Granger b→a p (Holm) | precedes (Granger) |',
     '|---|---|---|---|---|---|---|',
   );
   for (const e of r.network.edges) {
     const g = 'aToB' in e.granger ? e.granger : null;
     out.push(
-      `| ${e.a}–${e.b} | ${e.observations} | ${e.distanceKm === null ? '–' : fmt(e.distanceKm, 0)} | ${e.correlation === null ? '–' : fmt(e.correlation)} | ${g ? fmtP(g.aToB.p) : '–'} | ${g ? fmtP(g.bToA.p) : '–'} | ${e.leader ?? '–'} |`,
+      `| ${e.a}–${e.b} | ${e.observations} | ${e.distanceKm === null ? '–' : fmt(e.distanceKm, 0)} | ${e.correlation === null ? '–' : fmt(e.correlation)} | ${g ? `${fmtP(g.aToB.p)} (${fmtP(g.aToB.pHolm)})` : '–'} | ${g ? `${fmtP(g.bToA.p)} (${fmtP(g.bToA.pHolm)})` : '–'} | ${e.leader ?? '–'} |`,
     );
   }
   out.push('');

@@ -5,7 +5,7 @@ import { DispersionMeasure } from './dispersion';
 import { DispersionService } from './dispersion.service';
 import { balancedLogPanel, dayOf, insufficient, MIN_OBSERVATIONS } from './pairs';
 import { betaConvergence } from './stats/beta-convergence';
-import { baiPerron, chowTest } from './stats/breaks';
+import { baiPerron, chowTest, chowTestHac } from './stats/breaks';
 import { mannKendall } from './stats/trend';
 
 // Default break candidates: subscribers passed 2 million; the border closure.
@@ -58,8 +58,9 @@ export class TrendService {
       const chow = q.breakDates.map((date) => {
         const point = dates.filter((d) => d < date).length;
         const r = chowTest(y, point);
+        // the classical F assumes independent errors; the HAC version does not
         return r
-          ? { date, ...r }
+          ? { date, ...r, hac: chowTestHac(y, point)! }
           : {
               date,
               ...insufficient(

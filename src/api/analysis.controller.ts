@@ -87,7 +87,7 @@ export class AnalysisController {
     summary: 'Law of one price: half-lives of price differentials for every market pair and period',
     description: [
       'For each pair (i, j) and period: q_t = ln p_it − ln p_jt on the dates where both were observed; AR(1) by OLS over consecutive observations, q_t = c + ρ q_{t−1} + e_t.',
-      'Reported: n (regression observations), c, ρ, its classical standard error, the half-life ln(0.5)/ln(ρ) in survey intervals (null when ρ is outside (0, 1): no mean reversion to speak of, or oscillation), the median interval between the dates in days, and the half-life in days (intervals × median days).',
+      'Reported: n (regression observations), c, ρ, its classical standard error, the half-life ln(0.5)/ln(ρ) in survey intervals (null when ρ is outside (0, 1): no mean reversion to speak of, or oscillation), the median interval between the dates in days, the half-life in days (intervals × median days; null when under one survey interval, which the surveys cannot resolve), and underOneInterval (ρ < 0.5).',
       `adf=true adds the augmented Dickey-Fuller τ of q with a drift, lags chosen by AIC up to 4 (as urca::ur.df), with MacKinnon (2010) critical values. A pair with fewer than ${MIN_OBSERVATIONS} common dates gets insufficientData with its count, never a number.`,
     ].join('\n'),
   })
@@ -114,7 +114,7 @@ export class AnalysisController {
     description: [
       'The dispersion series of /api/analysis/dispersion (measure: cv by default).',
       "mannKendall: S = Σ_{i<j} sign(x_j − x_i), Var(S) with the ties correction, multiplied by n/n* (Hamed and Rao 1998: the series detrended by Sen's slope, the lag-k autocorrelations of its ranks significant at 5 % enter n/n* = 1 + 2/(n(n−1)(n−2)) Σ (n−k)(n−k−1)(n−k−2) r_k); z = (S − sign S)/√Var*, two-sided normal p; Sen's slope = median of pairwise slopes, per survey step and per year.",
-      `chow: for each break date (default ${DEFAULT_BREAK_DATES.join(', ')}), F test of a shift in the mean at that date, F = ((RSS − RSS₁ − RSS₂)/1)/((RSS₁ + RSS₂)/(n − 2)).`,
+      `chow: for each break date (default ${DEFAULT_BREAK_DATES.join(', ')}), F test of a shift in the mean at that date, F = ((RSS − RSS₁ − RSS₂)/1)/((RSS₁ + RSS₂)/(n − 2)), which assumes independent errors; hac: the same shift with Newey-West (HAC, Bartlett, lag floor(4 (n/100)^(2/9))) standard errors, t with n − 2 df (read it when mannKendall.nOverNStar > 1, i.e. the series is autocorrelated).`,
       'baiPerron: multiple level shifts by dynamic programming (minimum segment 15 % of the sample), the number of breaks by BIC (as strucchange::breakpoints), with the regimes and their means.',
       `Fewer than ${MIN_OBSERVATIONS} dates: insufficientData.`,
     ].join('\n'),
@@ -155,6 +155,7 @@ export class AnalysisController {
       'y_ijt = |ln p_it − ln p_jt| for every pair of markets observed on the same date; regressors: coverage (national: ITU subscriptions per 100 at the date, interpolated; towers: 1 from the date both markets are within reach of a tower), optional border (1 from 2020-01-22 to 2023-08-31) and distance (great-circle km/100 × coverage).',
       'Fixed effects: pair always, by the within transformation (group demeaning, no dummy columns); month (of year) and date by alternating projections. A regressor with no variation left within the fixed effects is dropped with the reason.',
       'Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed.',
+      "With distance in the controls the coverage coefficient is the effect at zero distance; coverageEffectByDistance gives β + δ·d/100 with its standard error and p (same covariance and df) at the mean pair distance and at each pair's distance.",
       `Fewer than ${MIN_OBSERVATIONS} pair-dates or 2 pairs: insufficientData.`,
       'placebo: the same specification on the USD exchange rate (markets, dates, coverage, controls, effects, errors), which costs nothing to ship: an effect there means the coverage measure picks up something common to all prices.',
     ].join('\n'),
@@ -186,7 +187,7 @@ export class AnalysisController {
   @Get('network')
   @ApiOperation({
     summary: 'The trade network: integration and leadership between markets',
-    description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). leader: the market whose past changes predict the other's at 5 % while the reverse does not. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
+    description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). granger.*.pHolm: the p-value Holm-adjusted over every pair and direction of the network. leader: the market whose past changes predict the other's (Holm-adjusted p < 0.05) while the reverse does not: its changes precede the other's, which is prediction, not cause. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
   })
   async getNetwork(@Query() q: NetworkQueryDto) {
     await this.checkCommon(q);

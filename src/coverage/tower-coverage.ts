@@ -78,3 +78,6 @@ export function pairCoveredFrom(a: string | null, b: string | null): string | nu
   if (a === null || b === null) return null;
   return a > b ? a : b;
 }
+
+// The source name of the shipped SYNTHETIC sample towers: never real data, never a finding.
+export const SYNTHETIC_TOWER_SOURCE = 'synthetic-sample';

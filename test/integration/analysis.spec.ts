@@ -118,15 +118,22 @@ describe.each(TEST_DATABASES)('convergence analysis over HTTP on %s', (kind) => 
     expect(one.body.result).toMatchObject({ insufficientData: true });
   });
 
-  it('maps the trade network: Granger both ways, leaders, distances', async () => {
+  it('maps the trade network: Granger both ways, Holm-adjusted, leaders, distances', async () => {
     const res = await http.get('/api/analysis/network?commodity=rice').expect(200);
     const e = res.body.edges.find(
       (x: { a: string; b: string }) => x.a === 'hyesan' && x.b === 'pyongyang',
     );
     expect(e.distanceKm).toBeCloseTo(333.2, 1);
     expect(e.leader).toBe('hyesan');
+    // hyesan -> sinuiju has p = 0.040 alone, 0.161 after Holm over the 6 tests: no leader there
+    const hs = res.body.edges.find(
+      (x: { a: string; b: string }) => x.a === 'hyesan' && x.b === 'sinuiju',
+    );
+    expect(hs.granger.aToB.p).toBeCloseTo(0.0404, 3);
+    expect(hs.granger.aToB.pHolm).toBeCloseTo(0.1615, 3);
+    expect(hs.leader).toBeNull();
     expect(res.body.nodes.find((n: { market: string }) => n.market === 'hyesan')).toMatchObject({
-      leads: 2,
+      leads: 1,
       ledBy: 0,
     });
   });
@@ -141,10 +148,34 @@ describe.each(TEST_DATABASES)('convergence analysis over HTTP on %s', (kind) => 
     expect(res.body.summary.join('\n')).toMatch(
       /wild cluster bootstrap p = 0\.139 \(all 216 weight vectors\).*not significant at the 5 % level/,
     );
-    expect(res.body.summary.join('\n')).toMatch(
-      /Placebo: the same regression on the dollar exchange rate/,
+    const summary = res.body.summary.join('\n');
+    // the archive's placebo moves like rice: same sign, larger, clustered p = 0.016
+    expect(summary).toMatch(
+      /coverage coefficient of -0\.00398 \(clustered p = 0\.016; wild cluster bootstrap p = 0\.472\), against -0\.00361 for rice \(clustered p < 0\.001; wild cluster bootstrap p = 0\.139\)/,
     );
-    expect(res.body.caveats.join('\n')).toMatch(/SYNTHETIC sample tower file/);
+    expect(summary).toMatch(/likely picking up a common trend/);
+    expect(summary).not.toMatch(/as it should/);
+    // the interaction: the effect at the mean pair distance, not only at zero distance
+    expect(summary).toMatch(/is the effect at zero distance.*At the mean pair distance \(283 km\)/);
+    // half-lives: under one survey interval, never in days; pyongyang-sinuiju not mean-reverting before 2013
+    expect(summary).toMatch(/halve in under one survey interval/);
+    expect(summary).toMatch(/the gap between pyongyang and sinuiju shows no mean reversion/);
+    expect(summary).toMatch(
+      /Half-lives lengthened as mobile coverage grew.*runs against the hypothesis/,
+    );
+    expect(summary).toMatch(/so that p-value is overstated; with Newey-West errors/);
+    expect(summary).toMatch(/Holm-adjusted over 6 tests/);
+    expect(summary).not.toMatch(/\bleads?\b/);
+    // synthetic towers: a caveat, never a finding
+    expect(summary).not.toMatch(/Tower coverage/);
+    expect(res.body.syntheticTowers).toBe(true);
+    expect(res.body.caveats.join('\n')).toMatch(
+      /tower-coverage regression is not reported as a finding: the towers loaded include the SYNTHETIC sample/,
+    );
+    expect(res.body.caveats.join('\n')).toMatch(/regression to the mean/);
+    expect(res.body.caveats.join('\n')).toMatch(
+      /phones lower search costs for currency traders too/,
+    );
     expect(res.body.pairRegression.placebo.national.commodity).toBe('usd');
   });
 

@@ -1,4 +1,4 @@
-import { fUpper } from './distributions';
+import { fUpper, tTwoSided } from './distributions';
 
 // Structural breaks in the level of a series (y_t = μ_j in regime j): a Chow test at a given date
 // and Bai-Perron multiple breaks by dynamic programming, the number of breaks chosen by BIC.
@@ -41,6 +41,64 @@ export function chowTest(y: number[], point: number): ChowResult | null {
   const df2 = n - 2 * k;
   const f = (rss - rssU) / k / (rssU / df2);
   return { point, f, df1: k, df2, p: fUpper(f, k, df2) };
+}
+
+export interface HacChowResult {
+  point: number;
+  shift: number; // mean after minus mean before
+  se: number; // Newey-West (Bartlett kernel, no prewhitening, no small-sample adjustment)
+  t: number;
+  lag: number;
+  p: number; // two-sided, t with n - 2 df (as lmtest::coeftest on an lm)
+}
+
+// The usual Newey-West lag rule, floor(4 (n/100)^(2/9)).
+export const neweyWestLag = (n: number): number => Math.floor(4 * (n / 100) ** (2 / 9));
+
+// The Chow level-shift test made robust to autocorrelation: y_t = a + b·1[t > point] + e_t with
+// b's variance from the Newey-West (HAC) estimator, (X'X)^-1 S (X'X)^-1 where
+// S = Σ_t x_t x_t' e_t² + Σ_{l=1..L} (1 - l/(L+1)) Σ_t (x_t x_{t-l}' + x_{t-l} x_t') e_t e_{t-l}.
+// As R: coeftest(lm(y ~ D), vcov. = NeweyWest(m, lag = L, prewhite = FALSE, adjust = FALSE)).
+export function chowTestHac(
+  y: number[],
+  point: number,
+  lag = neweyWestLag(y.length),
+): HacChowResult | null {
+  const n = y.length;
+  if (point < 2 || n - point < 2) return null;
+  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const m0 = mean(y.slice(0, point));
+  const m1 = mean(y.slice(point));
+  const d = (t: number) => (t >= point ? 1 : 0);
+  const e = y.map((v, t) => v - (d(t) ? m1 : m0));
+  // S as a 2x2 matrix over x_t = (1, d_t)
+  const s = [
+    [0, 0],
+    [0, 0],
+  ];
+  const add = (t: number, u: number, w: number) => {
+    const xt = [1, d(t)];
+    const xu = [1, d(u)];
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        s[i][j] += w * e[t] * e[u] * (xt[i] * xu[j] + (t === u ? 0 : xu[i] * xt[j]));
+  };
+  for (let t = 0; t < n; t++) add(t, t, 1);
+  for (let l = 1; l <= lag; l++) for (let t = l; t < n; t++) add(t, t - l, 1 - l / (lag + 1));
+  // (X'X)^-1 for X = [1, D] with n1 = n - point ones in D
+  const n1 = n - point;
+  const det = n * n1 - n1 * n1;
+  const inv = [
+    [n1 / det, -n1 / det],
+    [-n1 / det, n / det],
+  ];
+  const mul = (a: number[][], b: number[][]) =>
+    a.map((row) => b[0].map((_, j) => row.reduce((acc, v, k) => acc + v * b[k][j], 0)));
+  const v = mul(mul(inv, s), inv);
+  const shift = m1 - m0;
+  const se = Math.sqrt(v[1][1]);
+  const t = shift / se;
+  return { point, shift, se, t, lag, p: tTwoSided(t, n - 2) };
 }
 
 export interface BreaksResult {

@@ -9,6 +9,7 @@ import {
   wildClusterBootstrap,
   withinTransform,
 } from './panel-regression';
+import { PanelRow, pairRegression, PairRegressionResult } from '../pair-regression';
 
 // Reference values: test/fixtures/analysis/panel/make_reference.R (R plm and sandwich).
 const rows = parse<Record<string, string>>(readFixture('analysis', 'panel', 'input.csv'), {
@@ -137,5 +138,38 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
     let sum = 0;
     for (const x of w) sum += x;
     expect(Math.abs(sum)).toBeLessThan(1e-6);
+  });
+});
+
+describe('the coverage effect at observed pair distances (against R: plm, vcovHC arellano sss)', () => {
+  it('gives β + δ·d/100 with its clustered standard error at the mean distance and per pair', () => {
+    const panel: PanelRow[] = rows.map((r) => ({
+      pair: r.pair,
+      date: r.date,
+      gap: Number(r.y),
+      coverage: Number(r.x),
+      distanceKm: Number(r.dist),
+    }));
+    const result = pairRegression(panel, {
+      coverage: 'national',
+      controls: ['distance'],
+      fe: ['pair'],
+      se: 'cluster',
+      bootstrap: 0,
+      seed: 1,
+      borderWindow: { from: '2020-01-22', to: '2023-08-31' },
+    }) as PairRegressionResult;
+    const e = result.coverageEffectByDistance!;
+    close(e.atMeanDistance.distanceKm, 'effect.mean.km');
+    close(e.atMeanDistance.estimate, 'effect.mean.est');
+    close(e.atMeanDistance.se, 'effect.mean.se');
+    close(e.atMeanDistance.p, 'effect.mean.p');
+    for (const pair of ['a-b', 'a-d']) {
+      const at = e.byPair.find((x) => x.pair === pair)!;
+      close(at.distanceKm, `effect.${pair}.km`);
+      close(at.estimate, `effect.${pair}.est`);
+      close(at.se, `effect.${pair}.se`);
+      close(at.p, `effect.${pair}.p`);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../../test/helpers/markets';
 import { betaConvergence } from './beta-convergence';
-import { baiPerron, chowTest } from './breaks';
+import { baiPerron, chowTest, chowTestHac } from './breaks';
+import { holmAdjust } from './multiple-testing';
 import { adf, granger, grangerLagsByBic, halfLife } from './time-series';
 import { mannKendall } from './trend';
 
@@ -52,7 +53,13 @@ describe('law of one price: AR(1) half-lives (against R lm)', () => {
     expect(h.n).toBe(R(`${key}.n`));
     expect(h.medianIntervalDays).toBe(R(`${key}.medianDays`));
     expect(h.halfLifeIntervals).toBeCloseTo(Math.log(0.5) / Math.log(R(`${key}.rho`)), 9);
-    expect(h.halfLifeDays).toBeCloseTo((h.halfLifeIntervals as number) * R(`${key}.medianDays`), 9);
+    if ((h.halfLifeIntervals as number) >= 1)
+      expect(h.halfLifeDays).toBeCloseTo(
+        (h.halfLifeIntervals as number) * R(`${key}.medianDays`),
+        9,
+      );
+    else expect(h.halfLifeDays).toBeNull(); // under one survey interval: never in days
+    expect(h.underOneInterval).toBe((h.halfLifeIntervals as number) < 1);
   });
 
   it('has no half-life when rho is outside (0, 1)', () => {
@@ -108,6 +115,16 @@ describe('trend and breaks in the dispersion series (against R and strucchange)'
     close(r.p, 'chow.cv.p');
   });
 
+  it('Chow level shift with Newey-West (HAC) errors, against sandwich::NeweyWest and coeftest', () => {
+    const r = chowTestHac(cv, R('chow.cv.point'))!;
+    expect(r.lag).toBe(R('chowHac.cv.lag'));
+    close(r.shift, 'chowHac.cv.shift');
+    close(r.se, 'chowHac.cv.se');
+    close(r.t, 'chowHac.cv.t');
+    close(r.p, 'chowHac.cv.p');
+    expect(chowTestHac(cv, 1)).toBeNull();
+  });
+
   it('Bai-Perron breaks with h = 0.15, the number chosen by BIC', () => {
     const r = baiPerron(cv)!;
     r.bic.forEach((b) => close(b.bic, `bp.cv.bic.${b.breaks}`));
@@ -137,5 +154,27 @@ describe('beta-convergence (against R lm)', () => {
     close(r.alpha, 'beta.alpha');
     close(r.beta, 'beta.beta');
     close(r.betaSe, 'beta.betaSe');
+  });
+});
+
+describe("Holm's adjustment (against R p.adjust)", () => {
+  it('adjusts the six Granger p-values of three pairs, in their input order', () => {
+    const raw = [1, 2, 3, 4, 5, 6].map((i) => R(`holm.raw.${i}`));
+    holmAdjust(raw).forEach((p, i) => close(p, `holm.adj.${i + 1}`));
+    expect(holmAdjust([])).toEqual([]);
+  });
+
+  it('reproduces the Granger p-values it adjusts (order 1, each pair both ways)', () => {
+    const pairs = [
+      ['pyongyang', 'sinuiju'],
+      ['pyongyang', 'hyesan'],
+      ['sinuiju', 'hyesan'],
+    ];
+    const diff = (v: number[]) => v.slice(1).map((x, i) => x - v[i]);
+    const ps = pairs.flatMap(([a, b]) => [
+      granger(diff(logP(a)), diff(logP(b)), 1).p,
+      granger(diff(logP(b)), diff(logP(a)), 1).p,
+    ]);
+    ps.forEach((p, i) => close(p, `holm.raw.${i + 1}`));
   });
 });

@@ -10,11 +10,14 @@ export interface HalfLife {
   rhoSe: number;
   halfLifeIntervals: number | null; // ln(0.5)/ln(rho), none when rho is outside (0, 1)
   medianIntervalDays: number | null;
+  // in days only when at least one survey interval: a shorter half-life is not seen in the data
   halfLifeDays: number | null;
+  underOneInterval: boolean; // the gap halves within one survey interval (0 < ρ < 0.5, or ρ <= 0)
 }
 
 // AR(1) by OLS over consecutive observations: q_t = c + ρ q_{t-1} + e_t; half-life ln(0.5)/ln(ρ)
-// in survey intervals, and in days using the median spacing of the dates.
+// in survey intervals, and in days using the median spacing of the dates (only when it is at least
+// one interval: a half-life shorter than the spacing of the surveys is below what they can resolve).
 export function halfLife(q: number[], days?: number[]): HalfLife {
   const n = q.length - 1;
   const y = Float64Array.from(q.slice(1));
@@ -38,7 +41,9 @@ export function halfLife(q: number[], days?: number[]): HalfLife {
     rhoSe: fit.se[1],
     halfLifeIntervals: hl,
     medianIntervalDays,
-    halfLifeDays: hl !== null && medianIntervalDays !== null ? hl * medianIntervalDays : null,
+    halfLifeDays:
+      hl !== null && hl >= 1 && medianIntervalDays !== null ? hl * medianIntervalDays : null,
+    underOneInterval: rho < 0.5,
   };
 }
 
