@@ -4,6 +4,8 @@ import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { acceptedTokens } from './api/admin-token.guard';
+import { bodyGate } from './api/body-gate';
 import { DomainErrorsFilter } from './api/domain-errors.filter';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -40,9 +42,27 @@ export async function createApp(
     abortOnError: false,
     bodyParser: false,
   });
-  // JSON and GeoJSON bodies, and text bodies (CSV tower files), up to 200 MB for registry imports.
-  app.useBodyParser('json', { limit: '200mb', type: ['application/json', 'application/geo+json'] });
-  app.useBodyParser('text', { limit: '200mb', type: ['text/*', 'application/csv'] });
+  // No global body parser: each endpoint that takes a body reads it after its token check and
+  // within its own cap (body-gate.ts).
+  const tokens = () => acceptedTokens(config, app.get(PrismaService));
+  const json = ['application/json', 'application/geo+json'];
+  app.use(
+    '/api/ingestion/runs',
+    bodyGate({ name: 'a run request', tokens, maxBytes: 16 * 1024, types: { json } }),
+  );
+  app.use(
+    '/api/coverage/towers/import',
+    bodyGate({
+      name: 'a tower file',
+      tokens,
+      maxBytes: config.maxImportBytes,
+      types: { json, text: ['text/*', 'application/csv'] },
+    }),
+  );
+  app.use(
+    '/api/coverage/area-share',
+    bodyGate({ name: 'an area polygon', maxBytes: config.maxPolygonBytes, types: { json } }),
+  );
   try {
     await app.get(PrismaService).open();
     await app.get(StartupService).prepare({

@@ -4,10 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
-import { DataDirBusyError } from './database/data-dir-lock';
+import { DataDirBusyError, lockFilePath, readLiveLock } from './database/data-dir-lock';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  // a second server on a busy data folder: one clear line, before Nest logs a stack trace
+  const live = config.database.kind === 'pglite' ? readLiveLock(config.dataDir) : undefined;
+  if (live) throw new DataDirBusyError(lockFilePath(config.dataDir), live);
   const app = await createApp(config);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   new Logger('Main').log(

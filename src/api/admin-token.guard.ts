@@ -6,13 +6,10 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { checkBearer, TOKEN_MESSAGES } from './body-gate';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
-
-const same = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 // Endpoints that change data take a bearer token: ADMIN_TOKEN, or the per-process token the server
 // writes into its lock file in the data folder (readable only by its user), which is how the
@@ -24,16 +21,21 @@ export class AdminTokenGuard implements CanActivate {
     private readonly prisma: PrismaService,
   ) {}
 
+  // The body gate (body-gate.ts) has checked the token before reading the body; this guard keeps
+  // the endpoint closed should a route ever be reached without it.
   canActivate(ctx: ExecutionContext): boolean {
-    const accepted = [this.config.adminToken, this.prisma.lock?.token].filter(
-      (t): t is string => !!t,
+    const check = checkBearer(
+      ctx.switchToHttp().getRequest<Request>().headers.authorization,
+      acceptedTokens(this.config, this.prisma),
     );
-    if (!accepted.length)
-      throw new ForbiddenException('this endpoint is disabled: set ADMIN_TOKEN to enable it');
-    const header = ctx.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !accepted.some((t) => same(t, token)))
-      throw new UnauthorizedException('authorization: a valid Bearer token is required');
-    return true;
+    if (check === 'ok') return true;
+    const { message } = TOKEN_MESSAGES[check];
+    throw check === 'missing'
+      ? new UnauthorizedException(message)
+      : new ForbiddenException(message);
   }
 }
+
+// ADMIN_TOKEN and, on the embedded database, the server's own lock-file token (the CLI hand-off).
+export const acceptedTokens = (config: AppConfig, prisma: PrismaService): string[] =>
+  [config.adminToken, prisma.lock?.token].filter((t): t is string => !!t);

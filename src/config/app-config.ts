@@ -192,6 +192,18 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
+  @Min(1024)
+  MAX_IMPORT_BYTES: number = 200 * 1024 * 1024;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_POLYGON_BYTES: number = 1024 * 1024;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   @Min(1000)
   @Max(3_600_000)
   LEASE_TTL_MS: number = 60_000;
@@ -234,6 +246,8 @@ export interface AppConfig {
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   leaseTtlMs: number;
   instanceHost?: string;
+  maxImportBytes: number;
+  maxPolygonBytes: number;
   startupRetryMs: number;
   sources: {
     'dailynk-sheet': { urlTemplate: string; cron: string };
@@ -310,6 +324,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     adminToken: vars.ADMIN_TOKEN,
     logLevel: vars.LOG_LEVEL,
     leaseTtlMs: vars.LEASE_TTL_MS,
+    maxImportBytes: vars.MAX_IMPORT_BYTES,
+    maxPolygonBytes: vars.MAX_POLYGON_BYTES,
     instanceHost: vars.INSTANCE_HOST,
     startupRetryMs: vars.STARTUP_RETRY_MS,
     sources: {

@@ -24,15 +24,20 @@ export interface LockInfo {
 }
 
 export class DataDirBusyError extends Error {
+  readonly info: Omit<LockInfo, 'token'>; // never the token: errors get logged
+
   constructor(
     readonly lockFile: string,
-    readonly info: LockInfo,
+    info: LockInfo,
   ) {
     super(
       info.holder === 'server'
         ? `the embedded database in ${path.dirname(lockFile)} is in use by a running server (pid ${info.pid}${info.port ? `, port ${info.port}` : ', still starting'})`
         : `the embedded database in ${path.dirname(lockFile)} is in use by another command (pid ${info.pid}); wait for it to finish`,
     );
+    const { token: _secret, ...visible } = info;
+    void _secret;
+    this.info = visible;
     this.name = 'DataDirBusyError';
   }
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app.factory';
 import { DataDirBusyError } from '../../src/database/data-dir-lock';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { fixture } from '../helpers/markets';
+import { SERVER, spawnNode } from '../helpers/processes';
 
 const run = promisify(execFile);
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -242,6 +243,26 @@ describe('command line beside a running server on the same embedded database', (
     await expect(createApp(db.config)).rejects.toThrow(
       /in use by a running server \(pid \d+, port \d+\)/,
     );
+  });
+
+  it("a second npm start says why in one line, without the running server's token or a stack trace", async () => {
+    const token = (
+      JSON.parse(readFileSync(path.join(db.dataDir, 'app.lock'), 'utf8')) as {
+        token: string;
+      }
+    ).token;
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    const second = spawnNode(SERVER, [], { ...db.env, LOG_LEVEL: 'verbose' });
+    const end = await second.exited;
+    expect(end.code).toBe(1);
+    expect(second.output().trim()).toMatch(
+      /^the embedded database in .* is in use by a running server \(pid \d+, port \d+\)$/,
+    );
+    expect(second.output()).not.toContain(token);
+    // and the error object itself, should anything log it, carries no token
+    const err = await createApp(db.config).catch((e: DataDirBusyError) => e);
+    expect(JSON.stringify(err)).not.toContain(token);
+    expect(JSON.stringify((err as DataDirBusyError).info)).not.toContain('token');
   });
 });
 

@@ -315,7 +315,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       .post('/api/ingestion/runs')
       .set('authorization', 'Bearer wrong')
       .send({ source: 'dailynk-sheet' })
-      .expect(401);
+      .expect(403); // a token was given but is not valid: 403; none at all: 401
     const bad = await http
       .post('/api/ingestion/runs')
       .set('authorization', 'Bearer secret-token')
