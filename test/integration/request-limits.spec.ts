@@ -108,7 +108,7 @@ describe('request bodies: the token first, then a cap per endpoint', () => {
       // a stream: sent chunked, with no Content-Length to refuse early
       body: new Blob([big]).stream(),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { message: string }).message).toBe(
       'body: an area polygon takes at most 4096 bytes',
