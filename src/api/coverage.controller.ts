@@ -18,6 +18,7 @@ import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.serv
 import { TowerImportService } from '../coverage/tower-import.service';
 import { PricesService } from '../prices/prices.service';
 import { AdminTokenGuard } from './admin-token.guard';
+import { NoQueryDto } from './dto/validators';
 import {
   AreaQueryDto,
   MarketsCoverageQueryDto,
@@ -102,7 +103,7 @@ export class CoverageController {
     summary: "One market's coverage over time",
     description: `${COVERAGE_DEFINITION} steps: each date on which towersInRange changes, with the count from that date on; towers: the towers reaching the market.`,
   })
-  async marketSeries(@Param('id') id: string) {
+  async marketSeries(@Param('id') id: string, @Query() _query: NoQueryDto) {
     const s = await this.coverage.marketSeries(id);
     if (!s) throw await this.notAPoint(id);
     return {
@@ -136,7 +137,7 @@ export class CoverageController {
     description:
       'As markets/:id/area, for a polygon given as GeoJSON (Content-Type application/json or application/geo+json).',
   })
-  async areaShare(@Body() body: unknown) {
+  async areaShare(@Body() body: unknown, @Query() _query: NoQueryDto) {
     const f = body as Feature<Polygon | MultiPolygon>;
     const type = f?.geometry?.type;
     if (f?.type !== 'Feature' || (type !== 'Polygon' && type !== 'MultiPolygon')) {
@@ -160,7 +161,14 @@ export class CoverageController {
     description:
       'Point features with source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.',
   })
-  towers(@Query() q: TowersQueryDto) {
+  async towers(@Query() q: TowersQueryDto) {
+    if (q.source) {
+      const known = await this.coverage.towerSources();
+      if (!known.includes(q.source))
+        throw new BadRequestException(
+          `source: no tower source "${q.source}" (loaded: ${known.join(', ') || 'none'})`,
+        );
+    }
     return this.coverage.towersGeoJson(q.source);
   }
 
@@ -193,7 +201,7 @@ export class CoverageController {
 
   @Get('tower-imports')
   @ApiOperation({ summary: 'The tower import ledger, newest first' })
-  importsList() {
+  importsList(@Query() _query: NoQueryDto) {
     return this.imports.list();
   }
 }

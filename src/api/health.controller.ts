@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { NoQueryDto } from './dto/validators';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MobileSeriesService } from '../coverage/mobile-series.service';
 import { PrismaService } from '../database/prisma.service';
@@ -23,7 +24,7 @@ export class HealthController {
     description:
       'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
   })
-  async health() {
+  async health(@Query() _query: NoQueryDto) {
     const [counts, mobileSeriesPoints, last] = await Promise.all([
       this.prices.counts(),
       this.mobile.count(),

@@ -5,6 +5,7 @@ import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PricesService } from '../prices/prices.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { RunsQueryDto, StartRunDto } from './dto/runs.dto';
+import { NoQueryDto } from './dto/validators';
 
 @ApiTags('ingestion')
 @Controller('ingestion')
@@ -35,7 +36,7 @@ export class IngestionController {
     description:
       'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
   })
-  async start(@Body() body: StartRunDto) {
+  async start(@Body() body: StartRunDto, @Query() _query: NoQueryDto) {
     return this.ingestion.run(body.source, 'api', body.mode ?? 'live', {
       since: body.since ? new Date(`${body.since}T00:00:00Z`) : undefined,
     });

@@ -1,7 +1,16 @@
-import { BadRequestException, Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotAcceptableException,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'csv-stringify';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { PrismaService } from '../database/prisma.service';
 import { ObservationFilter, PricesService } from '../prices/prices.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
@@ -25,7 +34,10 @@ const CSV_COLUMNS = [
 @ApiTags('prices')
 @Controller('observations')
 export class ObservationsController {
-  constructor(private readonly prices: PricesService) {}
+  constructor(
+    private readonly prices: PricesService,
+    private readonly prisma: PrismaService,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -33,14 +45,14 @@ export class ObservationsController {
     description:
       'One row per published value: date (survey date, or period start), periodEnd (for weekly periods), market, commodity, value (current North Korean won; values before 2009-12-01 divided by 100), unit (e.g. KPW/kg, KPW/USD), currency, source, flag (observed, aggregated, imputed). ' +
       'Ordered by (date, market, commodity, source). JSON pages carry nextCursor (null on the last page); pass it as cursor. ' +
-      `Page size: default ${DEFAULT_PAGE_SIZE}, hard maximum ${MAX_PAGE_SIZE}. format=csv (or Accept: text/csv) streams every matching row as CSV with a header row. ` +
+      `Page size: default ${DEFAULT_PAGE_SIZE}, hard maximum ${MAX_PAGE_SIZE}. format=csv (or an Accept header preferring text/csv, q-values honoured; nothing acceptable: 406) streams every matching row as CSV with a header row and a last column credit: the publisher's credit line, to keep with the numbers. ` +
       'Credit Daily NK for its survey data.',
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: '{ data: rows[], nextCursor: string | null, limit }' })
   async list(
     @Query() q: ObservationsQueryDto,
-    @Headers('accept') accept: string | undefined,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     if (q.from && q.to && q.from > q.to)
@@ -55,7 +67,13 @@ export class ObservationsController {
       from: q.from,
       to: q.to,
     };
-    const csv = q.format === 'csv' || (!q.format && (accept ?? '').includes('text/csv'));
+    // content negotiation with q-values (text/csv;q=0 means "not CSV"), JSON first on a tie
+    const wanted = q.format ? null : req.accepts(['application/json', 'text/csv']);
+    if (wanted === false)
+      throw new NotAcceptableException(
+        'accept: this endpoint answers application/json or text/csv (or pass format=csv)',
+      );
+    const csv = q.format === 'csv' || wanted === 'text/csv';
 
     if (!csv) {
       if (q.limit !== undefined && q.limit > MAX_PAGE_SIZE) {
@@ -75,12 +93,20 @@ export class ObservationsController {
 
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', 'attachment; filename="observations.csv"');
-    const out = stringify({ header: true, columns: [...CSV_COLUMNS] });
+    // the credit line travels with every row: a column any CSV reader keeps, not a comment
+    const credits = new Map(
+      (await this.prisma.source.findMany({ select: { id: true, credit: true } })).map((x) => [
+        x.id,
+        x.credit,
+      ]),
+    );
+    const out = stringify({ header: true, columns: [...CSV_COLUMNS, 'credit'] });
     out.pipe(res);
     try {
       for await (const rows of this.prices.iterate(filter, MAX_PAGE_SIZE, q.limit ?? Infinity)) {
         for (const r of rows) {
-          if (!out.write(r)) await new Promise((resolve) => out.once('drain', resolve));
+          const row = { ...r, credit: credits.get(r.source) ?? '' };
+          if (!out.write(row)) await new Promise((resolve) => out.once('drain', resolve));
         }
       }
     } finally {

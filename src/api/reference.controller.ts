@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
+import { NoQueryDto } from './dto/validators';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
@@ -19,7 +20,7 @@ export class ReferenceController {
     description:
       'id, name, nameKo (Korean), province, latitude and longitude (WGS84 city centre, about 1 km precision), kind (city or region).',
   })
-  markets() {
+  markets(@Query() _query: NoQueryDto) {
     return this.prices.listMarkets();
   }
 
@@ -29,7 +30,7 @@ export class ReferenceController {
     description:
       'id, name, category (food, fuel, currency), defaultUnit (each observation states its own unit and currency), defaultCurrency.',
   })
-  commodities() {
+  commodities(@Query() _query: NoQueryDto) {
     return this.prices.listCommodities();
   }
 
@@ -39,7 +40,7 @@ export class ReferenceController {
     description:
       'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs.',
   })
-  async sources() {
+  async sources(@Query() _query: NoQueryDto) {
     const [sources, last, counts] = await Promise.all([
       this.prisma.source.findMany({ orderBy: { id: 'asc' } }),
       this.ledger.lastBySource(),

@@ -215,8 +215,14 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       .expect(200);
     expect(a.headers['content-type']).toMatch(/text\/csv/);
     const lines = a.text.trim().split('\n');
-    expect(lines[0]).toBe('date,periodEnd,market,commodity,value,unit,currency,source,flag');
-    expect(lines[1]).toBe('2009-08-15,,hyesan,rice,23.5,KPW/kg,KPW,dailynk-sheet,observed');
+    expect(lines[0]).toBe('date,periodEnd,market,commodity,value,unit,currency,source,flag,credit');
+    // every row carries its publisher's credit line
+    const credit = (await prisma.source.findUniqueOrThrow({ where: { id: 'dailynk-sheet' } }))
+      .credit;
+    expect(credit).toMatch(/Daily NK/);
+    expect(lines[1]).toBe(
+      `2009-08-15,,hyesan,rice,23.5,KPW/kg,KPW,dailynk-sheet,observed,${credit.includes(',') ? `"${credit}"` : credit}`,
+    );
     expect(lines).toHaveLength(
       1 + (await prisma.observation.count({ where: { commodityId: 'rice', marketId: 'hyesan' } })),
     );
@@ -225,6 +231,43 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       .set('accept', 'text/csv')
       .expect(200);
     expect(b.text.trim().split('\n')).toHaveLength(4);
+    // q-values are honoured: CSV refused with q=0 means JSON, not CSV
+    const c = await http
+      .get('/api/observations?commodity=rice&limit=3')
+      .set('accept', 'text/csv;q=0, application/json')
+      .expect(200);
+    expect(c.headers['content-type']).toMatch(/application\/json/);
+    const d = await http
+      .get('/api/observations?commodity=rice&limit=3')
+      .set('accept', 'text/csv;q=0.5, application/json;q=0.1')
+      .expect(200);
+    expect(d.headers['content-type']).toMatch(/text\/csv/);
+    const none = await http
+      .get('/api/observations?commodity=rice&limit=3')
+      .set('accept', 'text/csv;q=0')
+      .expect(406);
+    expect(none.body.message).toMatch(/^accept: /);
+  });
+
+  it.each([
+    '/api/health?verbose=1',
+    '/api/markets?x=1',
+    '/api/commodities?x=1',
+    '/api/sources?x=1',
+    '/api/coverage/tower-imports?limit=5',
+    '/api/coverage/markets/pyongyang/series?from=2010-01-01',
+  ])('refuses unknown query parameters on %s with a 400 naming them', async (url) => {
+    const res = await http.get(url).expect(400);
+    expect(JSON.stringify(res.body.message)).toMatch(/property \w+ should not exist/);
+  });
+
+  it('refuses an unknown tower source instead of answering nothing', async () => {
+    const res = await http.get('/api/coverage/towers?source=no-such-registry').expect(400);
+    expect(res.body.message).toBe(
+      'source: no tower source "no-such-registry" (loaded: synthetic-sample)',
+    );
+    const ok = await http.get('/api/coverage/towers?source=synthetic-sample').expect(200);
+    expect(ok.body.features.length).toBe(71);
   });
 
   it.each([

@@ -43,3 +43,7 @@ export const ToInt = () =>
   );
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+
+// For endpoints that take no query parameters: with the global ValidationPipe's
+// forbidNonWhitelisted, any parameter sent is a 400 naming it rather than silently ignored.
+export class NoQueryDto {}
