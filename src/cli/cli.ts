@@ -41,9 +41,26 @@ export const USAGE = `usage: npm run cli -- <command>
                                             the convergence test as Markdown (default) or JSON
   sources                                   list the source ids
 
-Exit codes: 0 ok, 1 a run failed, 2 bad usage or the database is busy.`;
+Exit codes, the same whether the command runs here or is handed to a running server:
+  0  done
+  1  a run failed, or was skipped because another process runs that source (ingest all still
+     tries every source), or the running server could not be reached
+  2  bad usage or bad input (unknown source, commodity, file format), or the database is busy`;
 
 export class UsageError extends Error {}
+
+// The running server's answer to handed-off work, mapped onto the same exit codes as a local run:
+// 409 (the source is busy) is a skipped run, 4xx is bad input, anything else (or no answer) a failure.
+export class HandOffError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+    readonly busy = false,
+  ) {
+    super(message);
+    this.name = 'HandOffError';
+  }
+}
 
 export interface CliIo {
   out: (line: string) => void;
@@ -66,15 +83,29 @@ async function viaServer(
   body?: unknown,
   contentType = 'application/json',
 ): Promise<unknown> {
-  const res = await fetch(`http://${lock.host ?? '127.0.0.1'}:${lock.port}${urlPath}`, {
-    method,
-    headers: { 'content-type': contentType, authorization: `Bearer ${lock.token}` },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok)
-    throw new UsageError(`the running server answered ${res.status}: ${JSON.stringify(json)}`);
-  return json;
+  const base = `http://${lock.host ?? '127.0.0.1'}:${lock.port}`;
+  let res: Response;
+  try {
+    res = await fetch(`${base}${urlPath}`, {
+      method,
+      headers: { 'content-type': contentType, authorization: `Bearer ${lock.token}` },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new HandOffError(
+      `could not reach the running server at ${base} (pid ${lock.pid}): ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+      1,
+    );
+  }
+  const json = (await res.json().catch(() => ({}))) as { message?: unknown };
+  if (res.ok) return json;
+  const message = typeof json.message === 'string' ? json.message : JSON.stringify(json.message);
+  if (res.status === 409) throw new HandOffError(message, 1, true);
+  throw new HandOffError(
+    res.status < 500 ? message : `the running server answered ${res.status}: ${message}`,
+    res.status < 500 ? 2 : 1,
+  );
 }
 
 async function withApp<T>(
@@ -277,13 +308,19 @@ export async function runCli(
     }
     let failed = false;
     for (const t of targets) {
-      const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', {
-        source: t,
-        mode,
-        ...(values.since ? { since: values.since } : {}),
-      })) as RunView;
-      io.out(summary(run));
-      failed ||= run.status === 'failed';
+      try {
+        const run = (await viaServer(lock, 'POST', '/api/ingestion/runs', {
+          source: t,
+          mode,
+          ...(values.since ? { since: values.since } : {}),
+        })) as RunView;
+        io.out(summary(run));
+        failed ||= run.status === 'failed';
+      } catch (err) {
+        if (!(err instanceof HandOffError && err.busy)) throw err;
+        io.err(`skipped: ${err.message}`); // busy elsewhere: try the other sources
+        failed = true;
+      }
     }
     return failed ? 1 : 0;
   }
@@ -318,9 +355,15 @@ export async function runCli(
     }
     let failed = false;
     for (const t of targets) {
-      const run = await app.get(IngestionService).run(t, 'cli', mode, { since });
-      io.out(summary(run));
-      failed ||= run.status === 'failed';
+      try {
+        const run = await app.get(IngestionService).run(t, 'cli', mode, { since });
+        io.out(summary(run));
+        failed ||= run.status === 'failed';
+      } catch (err) {
+        if (!(err instanceof RunInProgressError)) throw err;
+        io.err(`skipped: ${err.message}`); // busy elsewhere: try the other sources
+        failed = true;
+      }
     }
     return failed ? 1 : 0;
   });
@@ -342,6 +385,10 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
       );
     if (err instanceof UsageError) io.err(USAGE);
     return 2;
+  }
+  if (err instanceof HandOffError) {
+    io.err(`${err.busy ? 'skipped' : 'error'}: ${err.message}`);
+    return err.exitCode;
   }
   if (err instanceof RunInProgressError) {
     // another process is running the source right now: not an error in the setup, but this run did not happen

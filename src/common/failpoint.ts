@@ -6,8 +6,9 @@
 //   error       throw a FailpointError every time the place is reached
 //   error-once  throw the first time only (a transient fault, for retry tests)
 //   pause       wait there for FAILPOINT_PAUSE_MS (default 10 minutes), so another process can act
+//   pause-once  pause the first time only
 
-export type FailpointAction = 'kill' | 'error' | 'error-once' | 'pause';
+export type FailpointAction = 'kill' | 'error' | 'error-once' | 'pause' | 'pause-once';
 
 export const FAILPOINT_NAMES = [
   'pglite:cluster-created',
@@ -29,7 +30,7 @@ export class FailpointError extends Error {
   }
 }
 
-const ACTIONS: FailpointAction[] = ['kill', 'error', 'error-once', 'pause'];
+const ACTIONS: FailpointAction[] = ['kill', 'error', 'error-once', 'pause', 'pause-once'];
 
 export function parseFailpoints(spec: string | undefined): Map<string, FailpointAction> {
   const out = new Map<string, FailpointAction>();
@@ -67,6 +68,11 @@ export async function failpoint(name: FailpointName): Promise<void> {
       if (fired.has(name)) return;
       fired.add(name);
       throw new FailpointError(name);
+    case 'pause-once':
+      if (fired.has(name)) return;
+      fired.add(name);
+      await new Promise((r) => setTimeout(r, Number(process.env.FAILPOINT_PAUSE_MS ?? 600_000)));
+      return;
     case 'pause':
       await new Promise((r) => setTimeout(r, Number(process.env.FAILPOINT_PAUSE_MS ?? 600_000)));
       return;
