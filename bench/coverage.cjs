@@ -13,6 +13,7 @@ async function main() {
   const { loadConfig } = require(path.join(ROOT, 'dist', 'config', 'app-config.js'));
   const { TowerImportService } = require(path.join(ROOT, 'dist', 'coverage', 'tower-import.service.js'));
   const { CoverageService } = require(path.join(ROOT, 'dist', 'coverage', 'coverage.service.js'));
+  const { AreaShareService } = require(path.join(ROOT, 'dist', 'coverage', 'area-share.service.js'));
   const { coverageAt } = require(path.join(ROOT, 'dist', 'coverage', 'tower-coverage.js'));
   const { PricesService } = require(path.join(ROOT, 'dist', 'prices', 'prices.service.js'));
 
@@ -52,7 +53,7 @@ async function main() {
     const allMarketsMs = Number(process.hrtime.bigint() - t1) / 1e6;
 
     const t2 = process.hrtime.bigint();
-    const steps = await coverage.marketAreaShare('pyongyang', 10);
+    const steps = await app.get(AreaShareService).marketSteps('pyongyang', 10);
     const areaMs = Number(process.hrtime.bigint() - t2) / 1e6;
     console.log(
       JSON.stringify({

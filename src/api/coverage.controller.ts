@@ -11,11 +11,12 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.service';
 import { TowerImportService } from '../coverage/tower-import.service';
+import { AreaShareService } from '../coverage/area-share.service';
+import { AREA_LIMITS, validateArea } from '../coverage/area-validation';
 import { PricesService } from '../prices/prices.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { NoQueryDto } from './dto/validators';
@@ -42,6 +43,7 @@ export class CoverageController {
     private readonly prices: PricesService,
     private readonly coverage: CoverageService,
     private readonly imports: TowerImportService,
+    private readonly areas: AreaShareService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -116,12 +118,11 @@ export class CoverageController {
   @Get('markets/:id/area')
   @ApiOperation({
     summary: "Share of a market's surrounding circle inside the tower circles, over time",
-    description:
-      'The area is a circle of radiusKm around the market point. share = area(A ∩ union of tower circles) / area(A), areas on the sphere (Turf; circles as 64-sided polygons, accurate to about 0.2 %). One step at each first-seen date of a tower that can touch the area.',
+    description: `The area is a circle of radiusKm (at most ${AREA_LIMITS.marketRadiusKm} km) around the market point. share = area(A ∩ union of tower circles) / area(A), areas on the sphere (Turf; circles as 64-sided polygons, accurate to about 0.2 %). One step at each first-seen date of a tower that can touch the area.`,
   })
   async marketArea(@Param('id') id: string, @Query() q: AreaQueryDto) {
     const radiusKm = q.radiusKm ?? this.config.coverage.areaRadiusKm;
-    const steps = await this.coverage.marketAreaShare(id, radiusKm);
+    const steps = await this.areas.marketSteps(id, radiusKm);
     if (!steps) throw await this.notAPoint(id);
     return { market: id, radiusKm, towerSources: await this.coverage.towerSources(), steps };
   }
@@ -134,25 +135,14 @@ export class CoverageController {
   })
   @ApiOperation({
     summary: 'Share of any area inside the tower circles, over time',
-    description:
-      'As markets/:id/area, for a polygon given as GeoJSON (Content-Type application/json or application/geo+json).',
+    description: `As markets/:id/area, for a polygon given as GeoJSON (Content-Type application/json or application/geo+json). The polygon must be valid: closed rings of at least 4 positions, longitudes -180..180 and latitudes -90..90, a boundary that does not cross itself, at most ${AREA_LIMITS.vertices} positions, at most ${AREA_LIMITS.towers} towers within reach; otherwise 400 naming the problem. The work runs off the event loop, one area at a time; more than 8 waiting: 503 with Retry-After. Answers are cached per tower set.`,
   })
   async areaShare(@Body() body: unknown, @Query() _query: NoQueryDto) {
-    const f = body as Feature<Polygon | MultiPolygon>;
-    const type = f?.geometry?.type;
-    if (f?.type !== 'Feature' || (type !== 'Polygon' && type !== 'MultiPolygon')) {
-      throw new BadRequestException(
-        'body: a GeoJSON Feature with a Polygon or MultiPolygon geometry is required',
-      );
-    }
-    try {
-      return {
-        towerSources: await this.coverage.towerSources(),
-        steps: await this.coverage.areaShareSteps(f),
-      };
-    } catch (err) {
-      throw new BadRequestException(`body: not a usable polygon (${(err as Error).message})`);
-    }
+    const area = validateArea(body);
+    return {
+      towerSources: await this.coverage.towerSources(),
+      steps: await this.areas.steps(area),
+    };
   }
 
   @Get('towers')

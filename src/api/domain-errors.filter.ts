@@ -1,15 +1,35 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
+import { AreaInputError } from '../coverage/area-validation';
+import { GeometryBusyError } from '../coverage/area-share.service';
+import { TowerImportInputError } from '../coverage/tower-import.service';
 import { RunInProgressError, UnknownSourceError } from '../ingestion/ingestion.service';
 import { UnknownIdError } from '../prices/prices.service';
 import { SourceError } from '../sources/source.error';
-import { TowerImportInputError } from '../coverage/tower-import.service';
 
-// Domain errors that reach a controller are the caller's doing: answer 400 or 409 with the message.
-@Catch(UnknownIdError, UnknownSourceError, RunInProgressError, SourceError, TowerImportInputError)
+// Domain errors that reach a controller: the caller's doing (400), a conflict with a run in
+// progress (409), or a bounded resource that is busy (503 with Retry-After).
+@Catch(
+  UnknownIdError,
+  UnknownSourceError,
+  RunInProgressError,
+  SourceError,
+  TowerImportInputError,
+  AreaInputError,
+  GeometryBusyError,
+)
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof GeometryBusyError) {
+      res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'Service Unavailable',
+        message: err.message,
+      });
+      return;
+    }
     const status = err instanceof RunInProgressError ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
     const message = err instanceof UnknownSourceError ? `source: ${err.message}` : err.message;
     res.status(status).json({

@@ -43,14 +43,14 @@ export function coveredShare(
   return inside ? Math.min(1, area(inside) / area(target)) : 0;
 }
 
-// The share over time: one step at each first-seen date of a tower whose circle can touch the area.
-export function coveredShareSteps(
+// The towers whose circle can touch the area (its bounding box grown by each tower's radius).
+export function towersNear(
   target: AreaFeature,
   towers: TowerPoint[],
   policy: RadiusPolicy,
-): { date: string; share: number; towers: number }[] {
+): TowerPoint[] {
   const [minX, minY, maxX, maxY] = bbox(target);
-  const near = towers.filter((t) => {
+  return towers.filter((t) => {
     const km = radiusKm(policy, t.radio);
     const dLat = km / 110.5;
     const dLon = km / (111.3 * Math.cos((t.latitude * Math.PI) / 180));
@@ -61,8 +61,23 @@ export function coveredShareSteps(
       t.longitude <= maxX + dLon
     );
   });
+}
+
+export interface ShareStep {
+  date: string;
+  share: number;
+  towers: number;
+}
+
+// The share over time: one step at each first-seen date of a tower whose circle can touch the area.
+export function coveredShareSteps(
+  target: AreaFeature,
+  towers: TowerPoint[],
+  policy: RadiusPolicy,
+): ShareStep[] {
+  const near = towersNear(target, towers, policy);
   near.sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0));
-  const steps: { date: string; share: number; towers: number }[] = [];
+  const steps: ShareStep[] = [];
   let covered: Feature<Polygon | MultiPolygon> | null = null;
   let i = 0;
   while (i < near.length) {

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { PricesModule } from '../prices/prices.module';
+import { AreaShareService } from './area-share.service';
 import { CoverageService } from './coverage.service';
 import { MobileSeriesService } from './mobile-series.service';
 import { TowerImportService } from './tower-import.service';
 
 @Module({
   imports: [PricesModule],
-  providers: [MobileSeriesService, TowerImportService, CoverageService],
-  exports: [MobileSeriesService, TowerImportService, CoverageService],
+  providers: [MobileSeriesService, TowerImportService, CoverageService, AreaShareService],
+  exports: [MobileSeriesService, TowerImportService, CoverageService, AreaShareService],
 })
 export class CoverageModule {}

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import type { FeatureCollection, Point } from 'geojson';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { PricesService } from '../prices/prices.service';
-import { circleArea, coveredShareSteps } from './area-coverage';
 import { DatedValue, gridDates, interpolateAt, Interval } from './interpolation';
 import { ITU_SERIES } from './mobile-series.service';
 import {
@@ -194,16 +193,6 @@ export class CoverageService {
         firstSeen: t.firstSeen,
       })),
     };
-  }
-
-  async areaShareSteps(area: Feature<Polygon | MultiPolygon>) {
-    return coveredShareSteps(area, await this.towers(), this.policy);
-  }
-
-  async marketAreaShare(marketId: string, radiusKm: number) {
-    const market = (await this.prices.listMarkets()).find((m) => m.id === marketId);
-    if (!market || market.latitude === null || market.longitude === null) return undefined;
-    return this.areaShareSteps(circleArea(market.latitude, market.longitude, radiusKm));
   }
 
   async towersGeoJson(source?: string): Promise<FeatureCollection<Point>> {

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
+import { AreaShareService } from '../../src/coverage/area-share.service';
 import { TowerImportService } from '../../src/coverage/tower-import.service';
 import { PrismaService } from '../../src/database/prisma.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
@@ -259,5 +260,80 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
       .send({ type: 'Feature', geometry: { type: 'Point', coordinates: [1, 2] } })
       .expect(400);
     await http.get('/api/coverage/markets/pyongyang/area?radiusKm=zero').expect(400);
+  });
+
+  const polygon = (ring: number[][]) => ({
+    type: 'Feature',
+    properties: {},
+    geometry: { type: 'Polygon', coordinates: [ring] },
+  });
+
+  it.each([
+    [
+      'a self-intersecting polygon (a bow tie: Turf called it covered at every date)',
+      polygon([
+        [124.2, 39.9],
+        [124.6, 40.3],
+        [124.6, 39.9],
+        [124.2, 40.3],
+        [124.2, 39.9],
+      ]),
+      /^body: the polygon's boundary crosses itself \(1 crossing, the first near 124\.4000, 40\.1000\)$/,
+    ],
+    [
+      'coordinates out of range (1e308 gave share 0)',
+      polygon([
+        [124.2, 39.9],
+        [1e308, 39.9],
+        [124.6, 40.3],
+        [124.2, 39.9],
+      ]),
+      /^body: polygon 0, ring 0, position 1: longitude 1e\+308 is not a number from -180 to 180$/,
+    ],
+    [
+      'a ring that is not closed',
+      polygon([
+        [124.2, 39.9],
+        [124.6, 39.9],
+        [124.6, 40.3],
+        [124.2, 40.3],
+      ]),
+      /^body: polygon 0, ring 0 is not closed/,
+    ],
+    [
+      'a ring of three positions',
+      polygon([
+        [124.2, 39.9],
+        [124.6, 39.9],
+        [124.2, 39.9],
+      ]),
+      /^body: polygon 0, ring 0 has 3 positions; a ring needs at least 4$/,
+    ],
+    [
+      'more positions than one request may have',
+      polygon([
+        ...Array.from({ length: 10_001 }, (_, i) => [
+          125 + Math.cos((2 * Math.PI * i) / 10_001),
+          40 + Math.sin((2 * Math.PI * i) / 10_001),
+        ]),
+        [126, 40],
+      ]),
+      /^body: the polygon has 10002 positions; at most 10000 per request/,
+    ],
+  ])('refuses %s with a 400 naming the problem', async (_what, body, message) => {
+    const res = await http.post('/api/coverage/area-share').send(body).expect(400);
+    expect(res.body.message).toMatch(message);
+  });
+
+  it('bounds the radius around a market and caches the answer', async () => {
+    const far = await http.get('/api/coverage/markets/pyongyang/area?radiusKm=500').expect(400);
+    expect(JSON.stringify(far.body.message)).toMatch(/radiusKm: at most 50 km/);
+    const areas = app.get(AreaShareService);
+    const before = areas.computed;
+    const a = await http.get('/api/coverage/markets/pyongyang/area?radiusKm=50').expect(200);
+    const b = await http.get('/api/coverage/markets/pyongyang/area?radiusKm=50').expect(200);
+    expect(b.body).toEqual(a.body);
+    expect(areas.computed).toBe(before + 1); // the second came from the cache
+    expect(a.body.steps.length).toBeGreaterThan(0);
   });
 });

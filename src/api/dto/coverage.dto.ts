@@ -41,13 +41,17 @@ export class MarketsCoverageQueryDto {
 
 export class AreaQueryDto {
   @ApiPropertyOptional({
-    description: 'Radius of the circle around the market, km (default COVERAGE_AREA_RADIUS_KM, 10)',
+    description:
+      'Radius of the circle around the market, km (default COVERAGE_AREA_RADIUS_KM, 10; at most 50: larger areas as a polygon to POST /api/coverage/area-share)',
   })
   @IsOptional()
   @toNumber()
   @IsNumber({}, { message: 'radiusKm must be a number' })
   @Min(0.1)
-  @Max(500)
+  @Max(50, {
+    message:
+      'radiusKm: at most 50 km (for a larger area, POST its polygon to /api/coverage/area-share)',
+  })
   radiusKm?: number;
 }
 
