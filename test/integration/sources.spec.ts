@@ -126,7 +126,7 @@ describe.each(TEST_DATABASES)('source adapters end to end on %s', (kind) => {
 
   it('stores the Asia Press English chains with the post as the page of each value', async () => {
     const run = await ingestion.run('asiapress-en', 'cli');
-    expect(run).toMatchObject({ status: 'partial', rowsInserted: 12, rowsRejected: 3 });
+    expect(run).toMatchObject({ status: 'partial', rowsInserted: 16, rowsRejected: 5 });
     const o = await prisma.observation.findFirst({
       where: {
         sourceId: 'asiapress-en',

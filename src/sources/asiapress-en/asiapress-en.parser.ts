@@ -4,7 +4,7 @@ import { ParseResult, ParsedObservation, RejectedValue } from '../source.types';
 import { isCalendarDate, isoDate, readPublishedNumber, toCurrentWon } from '../shared/normalise';
 import { NORTHERN_BORDER_REGION } from '../asiapress-ko/asiapress-ko.parser';
 
-export const ASIAPRESS_EN_PARSER_VERSION = 'asiapress-en/1.0.0';
+export const ASIAPRESS_EN_PARSER_VERSION = 'asiapress-en/1.1.0';
 
 // Asia Press English posts from the WordPress JSON API (SOURCES.md section 4). Prices come as
 // chains with full-width brackets and arrows, "〇 White Rice 5100（Apr 3）→ 5400（Apr 17）→5350（May 1）":
@@ -39,38 +39,28 @@ function monthIndex(name: string): number {
   return MONTHS.indexOf(name.slice(0, 3).toLowerCase());
 }
 
-// Years for a chain of (month, day) links ending near the post date.
-function dateChain(
+// The date of each (month, day) link of a chain, each resolved on its own against the post date,
+// so that one link's typo can never move another's date: the post's year, or the year before when
+// that date is more than TYPO_WINDOW_DAYS after the post (a chain crossing a year boundary); a date
+// up to TYPO_WINDOW_DAYS after the post cannot be a survey date yet, so it is a typo and rejected.
+// (Resolving the chain backwards from its last link let a typo in the middle push every earlier
+// link into the previous year.)
+export function dateChain(
   links: { month: number; day: number }[],
   postDate: string,
 ): ({ iso: string } | { error: string })[] {
-  const [py] = postDate.split('-').map(Number);
-  const out = new Array<{ iso: string } | { error: string }>(links.length);
-  let later: string | null = null;
-  for (let i = links.length - 1; i >= 0; i--) {
-    const { month, day } = links[i];
-    let year: number = later !== null ? Number(later.slice(0, 4)) : py;
-    let iso: string | null = isCalendarDate(year, month + 1, day)
-      ? isoDate(year, month + 1, day)
-      : null;
-    if (!iso) {
-      out[i] = { error: `not a calendar date: ${MONTHS[month]} ${day}` };
-      continue;
-    }
-    if (later === null && iso > postDate) {
-      if (dayNum(iso) - dayNum(postDate) <= TYPO_WINDOW_DAYS) {
-        out[i] = { error: `${iso} is after the post date ${postDate} (a typo)` };
-        continue;
-      }
-      year -= 1; // the chain starts in the previous year
-    } else if (later !== null && iso > later) {
-      year -= 1; // crossed a year boundary going back
-    }
-    iso = isoDate(year, month + 1, day);
-    out[i] = { iso };
-    later = iso;
-  }
-  return out;
+  const py = Number(postDate.slice(0, 4));
+  return links.map(({ month, day }) => {
+    if (!isCalendarDate(py, month + 1, day) && !isCalendarDate(py - 1, month + 1, day))
+      return { error: `not a calendar date: ${MONTHS[month]} ${day}` };
+    const thisYear = isCalendarDate(py, month + 1, day) ? isoDate(py, month + 1, day) : null;
+    if (thisYear && thisYear <= postDate) return { iso: thisYear };
+    if (thisYear && dayNum(thisYear) - dayNum(postDate) <= TYPO_WINDOW_DAYS)
+      return { error: `${thisYear} is after the post date ${postDate} (a typo)` };
+    if (!isCalendarDate(py - 1, month + 1, day))
+      return { error: `not a calendar date: ${MONTHS[month]} ${day}` };
+    return { iso: isoDate(py - 1, month + 1, day) };
+  });
 }
 
 export function parseAsiaPressPosts(body: string): ParseResult {
