@@ -14,7 +14,7 @@ import {
   UnknownSourceError,
 } from '../ingestion/ingestion.service';
 import { RunLedgerService, RunView } from '../ingestion/run-ledger.service';
-import { readCsvRecords, REFERENCE_DIR } from '../prices/reference-data.service';
+import { readCsvRecords, REFERENCE_DIR, splitAliases } from '../prices/reference-data.service';
 import { createSources } from '../sources/source-registry';
 import { SourceError } from '../sources/source.error';
 import { StartupService } from '../startup.service';
@@ -174,7 +174,12 @@ export async function runCli(
     if (Number.isNaN(fetchedAt.getTime()))
       throw new UsageError(`--fetched-at: not a date: ${values['fetched-at']}`);
     const cities = await readCsvRecords(path.join(REFERENCE_DIR, 'nk-cities.csv'));
-    const markets = cities.map((c) => ({ id: c.id, name: c.name, nameKo: c.name_ko }));
+    const markets = cities.map((c) => ({
+      id: c.id,
+      name: c.name,
+      nameKo: c.name_ko,
+      aliases: splitAliases(c.aliases),
+    }));
     const doc = {
       url: values.url ?? `file://${path.resolve(file)}`,
       label: values.tab ?? '',

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SOURCE_DECLARATIONS } from '../sources/source-registry';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('configuration', () => {
@@ -10,7 +13,7 @@ describe('configuration', () => {
     expect(c.port).toBe(3000);
     expect(c.enableCron).toBe(true);
     expect(c.sources['dailynk-sheet'].cron).toBe('0 */6 * * *');
-    expect(c.sources['dailynk-sheet'].urlTemplate).toContain(
+    expect(c.sources['dailynk-sheet'].url).toContain(
       '1l78JcbokjkdlJ1aSU6F8cuqgC0AbfMkuXOKWiEEbueo',
     );
   });
@@ -44,5 +47,29 @@ describe('configuration', () => {
       /^DAILYNK_SHEET_URL: DAILYNK_SHEET_URL must contain the \{tab\} placeholder$/m,
     );
     expect(text).toMatch(/^DAILYNK_SHEET_CRON: not a valid cron expression/m);
+  });
+
+  it("reads each source's declared settings, names a bad one, and keeps numbers numbers", () => {
+    const c = loadConfig({ DAILYNK_EN_MAX_ARTICLES: '25' });
+    expect(c.sources['dailynk-en'].maxArticles).toBe(25);
+    expect(() => loadConfig({ DAILYNK_EN_MAX_ARTICLES: '0' })).toThrow(
+      /DAILYNK_EN_MAX_ARTICLES: DAILYNK_EN_MAX_ARTICLES must not be less than 1/,
+    );
+    expect(() => loadConfig({ ASIAPRESS_KO_URL: 'ftp://x' })).toThrow(
+      /ASIAPRESS_KO_URL: ASIAPRESS_KO_URL must be an http\(s\) URL/,
+    );
+  });
+
+  it("the README's configuration table lists every source's variables, with their defaults", () => {
+    const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const names = new Set<string>();
+    for (const d of SOURCE_DECLARATIONS)
+      for (const s of Object.values(d.settings)) {
+        expect(names.has(s.env)).toBe(false); // no two sources share a variable
+        names.add(s.env);
+        const row = readme.split('\n').find((l) => l.startsWith(`| \`${s.env}\` |`));
+        expect(row).toBeDefined();
+        expect(row).toContain(`\`${String(s.default)}\``);
+      }
   });
 });

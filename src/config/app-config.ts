@@ -12,7 +12,8 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
-import { CronTime } from 'cron';
+import { readSourceSettings, SourceSettings } from '../sources/source-declaration';
+import { SOURCE_DECLARATIONS } from '../sources/source-registry';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -55,55 +56,6 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   ENABLE_CRON: boolean = true;
-
-  @IsOptional()
-  @Matches(/\{tab\}/, { message: 'DAILYNK_SHEET_URL must contain the {tab} placeholder' })
-  DAILYNK_SHEET_URL: string =
-    'https://docs.google.com/spreadsheets/d/1l78JcbokjkdlJ1aSU6F8cuqgC0AbfMkuXOKWiEEbueo/gviz/tq?tqx=out:csv&sheet={tab}';
-
-  @IsOptional()
-  @IsString()
-  DAILYNK_SHEET_CRON: string = '0 */6 * * *';
-
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'DAILYNK_KO_URL must be an http(s) URL' })
-  DAILYNK_KO_URL: string = 'http://www.dailynk.com/korean/market.php';
-
-  @IsOptional()
-  @IsString()
-  DAILYNK_KO_CRON: string = '15 */6 * * *';
-
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'DAILYNK_EN_URL must be an http(s) URL' })
-  DAILYNK_EN_URL: string = 'https://www.dailynk.com/english/category/market-indicators/';
-
-  @IsOptional()
-  @IsString()
-  DAILYNK_EN_CRON: string = '5 */6 * * *';
-
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  DAILYNK_EN_MAX_ARTICLES: number = 10;
-
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'ASIAPRESS_KO_URL must be an http(s) URL' })
-  ASIAPRESS_KO_URL: string = 'https://www.asiapress.org/korean/2017/03/ete/5815';
-
-  @IsOptional()
-  @IsString()
-  ASIAPRESS_KO_CRON: string = '30 */6 * * *';
-
-  @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'ASIAPRESS_EN_URL must be an http(s) URL' })
-  ASIAPRESS_EN_URL: string =
-    'https://www.asiapress.org/rimjin-gang/wp-json/wp/v2/posts?per_page=20&search=price';
-
-  @IsOptional()
-  @IsString()
-  ASIAPRESS_EN_CRON: string = '45 */6 * * *';
 
   @IsOptional()
   @Transform(toBool)
@@ -249,13 +201,8 @@ export interface AppConfig {
   maxImportBytes: number;
   maxPolygonBytes: number;
   startupRetryMs: number;
-  sources: {
-    'dailynk-sheet': { urlTemplate: string; cron: string };
-    'dailynk-ko': { url: string; cron: string };
-    'dailynk-en': { url: string; cron: string; maxArticles: number };
-    'asiapress-ko': { url: string; cron: string };
-    'asiapress-en': { url: string; cron: string };
-  };
+  // each source's declared settings (src/sources/*/…source.ts), by source id
+  sources: Record<string, SourceSettings>;
   coverage: {
     radiusKm: number;
     radiusByRadio: Record<string, number>;
@@ -287,19 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
   );
-  for (const [key, value] of [
-    ['DAILYNK_SHEET_CRON', vars.DAILYNK_SHEET_CRON],
-    ['DAILYNK_KO_CRON', vars.DAILYNK_KO_CRON],
-    ['DAILYNK_EN_CRON', vars.DAILYNK_EN_CRON],
-    ['ASIAPRESS_KO_CRON', vars.ASIAPRESS_KO_CRON],
-    ['ASIAPRESS_EN_CRON', vars.ASIAPRESS_EN_CRON],
-  ] as const) {
-    try {
-      new CronTime(value);
-    } catch (err) {
-      problems.push(`${key}: not a valid cron expression (${(err as Error).message})`);
-    }
-  }
+  const sources = readSourceSettings(SOURCE_DECLARATIONS, env);
+  problems.push(...sources.problems);
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(vars.DATA_DIR);
@@ -328,17 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxPolygonBytes: vars.MAX_POLYGON_BYTES,
     instanceHost: vars.INSTANCE_HOST,
     startupRetryMs: vars.STARTUP_RETRY_MS,
-    sources: {
-      'dailynk-sheet': { urlTemplate: vars.DAILYNK_SHEET_URL, cron: vars.DAILYNK_SHEET_CRON },
-      'dailynk-ko': { url: vars.DAILYNK_KO_URL, cron: vars.DAILYNK_KO_CRON },
-      'dailynk-en': {
-        url: vars.DAILYNK_EN_URL,
-        cron: vars.DAILYNK_EN_CRON,
-        maxArticles: vars.DAILYNK_EN_MAX_ARTICLES,
-      },
-      'asiapress-ko': { url: vars.ASIAPRESS_KO_URL, cron: vars.ASIAPRESS_KO_CRON },
-      'asiapress-en': { url: vars.ASIAPRESS_EN_URL, cron: vars.ASIAPRESS_EN_CRON },
-    },
+    sources: sources.values,
     coverage: {
       radiusKm: vars.COVERAGE_RADIUS_KM,
       radiusByRadio: Object.fromEntries(

@@ -25,7 +25,7 @@ export class IngestionScheduler implements OnApplicationBootstrap {
     for (const [sourceId, { cron }] of Object.entries(this.config.sources)) {
       if (!registered.has(sourceId)) continue;
       const job = CronJob.from({
-        cronTime: cron,
+        cronTime: String(cron),
         onTick: () => this.tick(sourceId),
         timeZone: 'UTC',
       });

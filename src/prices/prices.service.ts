@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { SOURCE_PREFERENCE } from '../sources/source-registry';
 
 export interface ObservationFilter {
   commodities?: string[];
@@ -34,18 +35,6 @@ export interface SeriesPoint {
   value: number;
   source: string;
 }
-
-// Sources in order of preference when two publish the same market, item and date. The analysis
-// uses the first one that has the value; the raw observations of every source stay queryable.
-// The sheet is Daily NK's own curated series; its Korean table and English reports repeat or
-// precede it; Asia Press surveys other places (regional averages) and comes last.
-export const SOURCE_PREFERENCE = [
-  'dailynk-sheet',
-  'dailynk-ko',
-  'dailynk-en',
-  'asiapress-ko',
-  'asiapress-en',
-];
 
 export class UnknownIdError extends Error {
   constructor(
@@ -185,7 +174,9 @@ export class PricesService {
       },
       params,
     );
-    params.push(SOURCE_PREFERENCE);
+    // sources in their declared order of preference (each source's `preference`): the analysis
+    // uses the first one that has the value; the raw observations of every source stay queryable
+    params.push([...SOURCE_PREFERENCE]);
     // without a market list, cities only: a regional average is not a market to pair with a city
     const cities = opts.markets?.length
       ? ''

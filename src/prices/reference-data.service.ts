@@ -15,6 +15,13 @@ export async function readCsvRecords(file: string): Promise<Record<string, strin
   });
 }
 
+// The gazetteer's other spellings of a city, `|`-separated.
+export const splitAliases = (v: string | undefined): string[] =>
+  (v ?? '')
+    .split('|')
+    .map((a) => a.trim())
+    .filter(Boolean);
+
 export interface SourceRow {
   id: string;
   name: string;
@@ -43,6 +50,7 @@ export class ReferenceDataService {
           latitude: Number(c.lat),
           longitude: Number(c.lon),
           kind: 'city' as const,
+          aliases: splitAliases(c.aliases),
         };
         return this.prisma.market.upsert({
           where: { id: c.id },

@@ -1,4 +1,3 @@
-import { AppConfig } from '../config/app-config';
 import {
   FetchedDocument,
   HttpGetter,
@@ -7,24 +6,22 @@ import {
   PriceSource,
   SourceMeta,
 } from './source.types';
+import { SourceSettings } from './source-declaration';
 
-type SinglePageSourceId = 'dailynk-ko' | 'asiapress-ko' | 'asiapress-en';
-
-// A publisher whose prices sit on one page (or one API answer) at a configured URL.
+// A publisher whose prices sit on one page (or one API answer) at its configured URL.
 export abstract class SinglePageSource implements PriceSource {
   abstract readonly meta: SourceMeta;
   abstract readonly parserVersion: string;
 
   protected constructor(
-    private readonly config: AppConfig,
-    private readonly configKey: SinglePageSourceId,
+    private readonly settings: SourceSettings,
     private readonly label: string,
   ) {}
 
   protected abstract parseBody(body: string, doc: FetchedDocument, ctx: ParseContext): ParseResult;
 
   async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    return [await http.get(this.config.sources[this.configKey].url, this.label)];
+    return [await http.get(String(this.settings.url), this.label)];
   }
 
   parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {

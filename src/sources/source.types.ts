@@ -57,6 +57,7 @@ export interface MarketRef {
   id: string;
   nameKo?: string | null;
   name: string;
+  aliases?: string[]; // other spellings seen in reports (gazetteer)
 }
 
 export interface ParseContext {

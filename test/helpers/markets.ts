@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { splitAliases } from '../../src/prices/reference-data.service';
 import { MarketRef } from '../../src/sources/source.types';
 
 // The shipped gazetteer, as parsers see it.
@@ -11,7 +12,12 @@ export function gazetteerMarkets(): MarketRef[] {
       columns: true,
     },
   );
-  return rows.map((r) => ({ id: r.id, name: r.name, nameKo: r.name_ko }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    nameKo: r.name_ko,
+    aliases: splitAliases(r.aliases),
+  }));
 }
 
 export const fixture = (...parts: string[]) => path.join(__dirname, '..', 'fixtures', ...parts);

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { declareSource, SourceSettings } from '../source-declaration';
 import {
   FetchedDocument,
   HttpGetter,
@@ -15,21 +14,23 @@ import {
   parseDailyNkListing,
 } from './dailynk-en.parser';
 
-@Injectable()
+const META: SourceMeta = {
+  id: 'dailynk-en',
+  name: 'Daily NK English market reports',
+  homeUrl: 'https://www.dailynk.com/english/category/market-indicators/',
+  credit: 'Market reports by Daily NK (Seoul), English edition.',
+};
+
 export class DailyNkEnSource implements PriceSource {
-  readonly meta: SourceMeta = {
-    id: 'dailynk-en',
-    name: 'Daily NK English market reports',
-    homeUrl: 'https://www.dailynk.com/english/category/market-indicators/',
-    credit: 'Market reports by Daily NK (Seoul), English edition.',
-  };
+  readonly meta = META;
   readonly parserVersion = DAILYNK_EN_PARSER_VERSION;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(private readonly settings: SourceSettings) {}
 
   // The category listing, then its newest articles (DAILYNK_EN_MAX_ARTICLES).
   async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    const { url, maxArticles } = this.config.sources['dailynk-en'];
+    const url = String(this.settings.url);
+    const maxArticles = Number(this.settings.maxArticles);
     const listing = await http.get(url, 'listing');
     const docs = [listing];
     for (const link of articleLinks(listing.body.toString('utf8'), url).slice(0, maxArticles)) {
@@ -45,3 +46,31 @@ export class DailyNkEnSource implements PriceSource {
       : parseDailyNkArticle(html, doc.url, ctx);
   }
 }
+
+export const DAILYNK_EN_SOURCE = declareSource({
+  meta: META,
+  preference: 30,
+  settings: {
+    url: {
+      env: 'DAILYNK_EN_URL',
+      kind: 'url',
+      default: 'https://www.dailynk.com/english/category/market-indicators/',
+      description: 'the market-indicators category listing',
+    },
+    cron: {
+      env: 'DAILYNK_EN_CRON',
+      kind: 'cron',
+      default: '5 */6 * * *',
+      description: 'cron expression (UTC) of its scheduled run',
+    },
+    maxArticles: {
+      env: 'DAILYNK_EN_MAX_ARTICLES',
+      kind: 'int',
+      default: 10,
+      min: 1,
+      max: 100,
+      description: 'newest articles read per run',
+    },
+  },
+  create: (settings) => new DailyNkEnSource(settings),
+});

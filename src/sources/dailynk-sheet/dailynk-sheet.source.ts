@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { declareSource, SourceSettings } from '../source-declaration';
 import { SourceError } from '../source.error';
 import {
   FetchedDocument,
@@ -36,27 +35,25 @@ interface SnapshotManifest {
   tabs: Record<SheetTab, string>;
 }
 
+const META: SourceMeta = {
+  id: 'dailynk-sheet',
+  name: 'Daily NK market survey sheet',
+  homeUrl: 'https://www.dailynk.com/english/market-trends/',
+  credit:
+    'Market prices surveyed by Daily NK (Seoul) in Pyongyang, Sinuiju and Hyesan; published in its public market-price sheet.',
+};
+
 // Daily NK's market survey sheet: the rice and rate tabs as CSV (SOURCES.md section 1).
-@Injectable()
 export class DailyNkSheetSource implements PriceSource {
-  readonly meta: SourceMeta = {
-    id: 'dailynk-sheet',
-    name: 'Daily NK market survey sheet',
-    homeUrl: 'https://www.dailynk.com/english/market-trends/',
-    credit:
-      'Market prices surveyed by Daily NK (Seoul) in Pyongyang, Sinuiju and Hyesan; published in its public market-price sheet.',
-  };
+  readonly meta = META;
   readonly parserVersion = DAILYNK_SHEET_PARSER_VERSION;
 
   archiveDir = DAILYNK_SHEET_ARCHIVE_DIR;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(private readonly settings: SourceSettings) {}
 
   urlFor(tab: SheetTab): string {
-    return this.config.sources['dailynk-sheet'].urlTemplate.replace(
-      '{tab}',
-      encodeURIComponent(tab),
-    );
+    return String(this.settings.url).replace('{tab}', encodeURIComponent(tab));
   }
 
   async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
@@ -91,3 +88,25 @@ export class DailyNkSheetSource implements PriceSource {
     return parseDailyNkSheet(doc.body.toString('utf8'), doc.label, ctx);
   }
 }
+
+export const DAILYNK_SHEET_SOURCE = declareSource({
+  meta: META,
+  preference: 10, // Daily NK's own curated series comes first
+  settings: {
+    url: {
+      env: 'DAILYNK_SHEET_URL',
+      kind: 'url-template',
+      placeholder: '{tab}',
+      default:
+        'https://docs.google.com/spreadsheets/d/1l78JcbokjkdlJ1aSU6F8cuqgC0AbfMkuXOKWiEEbueo/gviz/tq?tqx=out:csv&sheet={tab}',
+      description: 'URL template of the sheet CSV export, with {tab} for the rice and rate tabs',
+    },
+    cron: {
+      env: 'DAILYNK_SHEET_CRON',
+      kind: 'cron',
+      default: '0 */6 * * *',
+      description: 'cron expression (UTC) of its scheduled run',
+    },
+  },
+  create: (settings) => new DailyNkSheetSource(settings),
+});

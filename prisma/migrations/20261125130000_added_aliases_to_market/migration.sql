@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "market" ADD COLUMN     "aliases" TEXT[] DEFAULT ARRAY[]::TEXT[];
