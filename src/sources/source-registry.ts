@@ -3,6 +3,7 @@ import { ASIAPRESS_KO_SOURCE } from './asiapress-ko/asiapress-ko.source';
 import { DAILYNK_EN_SOURCE } from './dailynk-en/dailynk-en.source';
 import { DAILYNK_KO_SOURCE } from './dailynk-ko/dailynk-ko.source';
 import { DAILYNK_SHEET_SOURCE } from './dailynk-sheet/dailynk-sheet.source';
+import { NKTIMES_EN_SOURCE } from './nktimes-en/nktimes-en.source';
 import { SourceDeclaration, SourceSettings } from './source-declaration';
 import { PriceSource } from './source.types';
 
@@ -13,6 +14,7 @@ export const SOURCE_DECLARATIONS: readonly SourceDeclaration[] = [
   DAILYNK_EN_SOURCE,
   ASIAPRESS_KO_SOURCE,
   ASIAPRESS_EN_SOURCE,
+  NKTIMES_EN_SOURCE,
 ];
 
 // The preference order of the analysis: where two sources give the same market and date, the

@@ -174,7 +174,7 @@ describe('command line on the embedded database', () => {
 
   it('names the problem for bad usage, an unknown source and a layout change', async () => {
     expect((await cli(['ingest', 'nosuch'], db.env)).stderr).toMatch(
-      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, dailynk-en, asiapress-ko, asiapress-en\)/,
+      /unknown source "nosuch" \(known: dailynk-sheet, dailynk-ko, dailynk-en, asiapress-ko, asiapress-en, nktimes-en\)/,
     );
     expect((await cli(['frobnicate'], db.env)).code).toBe(2);
     const layout = await cli(
