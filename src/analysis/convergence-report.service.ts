@@ -9,7 +9,7 @@ import {
   PairRegressionService,
   PLACEBO_COMMODITY,
 } from './pair-regression.service';
-import { Insufficient } from './pairs';
+import { Insufficient, pairSources, pairSourcesSentence } from './pairs';
 import { PairRegressionResult } from './pair-regression';
 import {
   BETA_CAVEAT,
@@ -100,6 +100,7 @@ export class ConvergenceReportService {
       this.network.network({ commodity }),
     ]);
 
+    const pairsFed = pairSources(points);
     const summary: string[] = [];
     if (!points.length)
       summary.push(
@@ -108,6 +109,7 @@ export class ConvergenceReportService {
     else
       summary.push(
         `The test uses ${points.length} ${commodity} price observations in ${markets.length} markets (${markets.join(', ')}) on ${dates.length} survey dates from ${first ?? '-'} to ${last ?? '-'} (source: ${sources.join(', ') || 'none'}).`,
+        pairSourcesSentence(pairsFed),
       );
     if ('mannKendall' in sigma)
       summary.push(trendSentence('coefficient of variation', sigma.mannKendall));
@@ -183,6 +185,7 @@ export class ConvergenceReportService {
         dates: dates.length,
         from: first ?? null,
         to: last ?? null,
+        pairs: pairsFed,
       },
       settings: `pair regressions with controls border and distance × coverage, pair fixed effects, errors clustered by pair, a wild cluster bootstrap of ${opts.bootstrap ?? 999} replications (seed 20100101); half-lives per period split at ${DEFAULT_BREAK_DATES.join(' and ')}, with ADF; Chow tests at the same dates; Granger lags by BIC up to 4, Holm-adjusted.`,
       summary,

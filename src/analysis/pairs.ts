@@ -79,3 +79,61 @@ export function balancedLogPanel(
     .sort();
   return { dates, logPrices: dates.map((d) => markets.map((m) => table.get(m)!.get(d)!)) };
 }
+
+export interface PairSources {
+  pair: string; // "a-b", a < b
+  dates: number; // dates on which both markets have a value
+  from: string;
+  to: string;
+  sources: Record<string, number>; // source -> dates on which both values came from it ("mixed": from two sources)
+}
+
+// Which sources fed which market pair: for every pair with a common date, the dates by the source
+// of both values (a date whose two values came from different sources counts as "mixed").
+export function pairSources(points: (PricePoint & { source: string })[]): PairSources[] {
+  const byMarket = new Map<string, Map<string, string>>();
+  for (const p of points) {
+    if (!byMarket.has(p.market)) byMarket.set(p.market, new Map());
+    byMarket.get(p.market)!.set(p.date, p.source);
+  }
+  const markets = [...byMarket.keys()].sort();
+  const out: PairSources[] = [];
+  for (let i = 0; i < markets.length; i++) {
+    for (let j = i + 1; j < markets.length; j++) {
+      const a = byMarket.get(markets[i])!;
+      const b = byMarket.get(markets[j])!;
+      const common = [...a.keys()].filter((d) => b.has(d)).sort();
+      if (!common.length) continue;
+      const sources: Record<string, number> = {};
+      for (const d of common) {
+        const key = a.get(d) === b.get(d) ? a.get(d)! : 'mixed';
+        sources[key] = (sources[key] ?? 0) + 1;
+      }
+      out.push({
+        pair: `${markets[i]}-${markets[j]}`,
+        dates: common.length,
+        from: common[0],
+        to: common[common.length - 1],
+        sources,
+      });
+    }
+  }
+  return out;
+}
+
+// One sentence per source: how many pairs it fed, between which markets, over which dates.
+export function pairSourcesSentence(pairs: PairSources[]): string {
+  if (!pairs.length) return 'No two markets share a survey date: there is no market pair.';
+  const bySource = new Map<string, PairSources[]>();
+  for (const p of pairs)
+    for (const s of Object.keys(p.sources)) bySource.set(s, [...(bySource.get(s) ?? []), p]);
+  const parts = [...bySource.entries()]
+    .sort(([a], [b]) => (a === 'mixed' ? 1 : b === 'mixed' ? -1 : a.localeCompare(b)))
+    .map(([s, ps]) => {
+      const markets = [...new Set(ps.flatMap((p) => p.pair.split('-')))].sort();
+      const dates = ps.map((p) => p.sources[s]);
+      const label = s === 'mixed' ? 'values from two different sources on the same date' : s;
+      return `${label}: ${ps.length} pair${ps.length > 1 ? 's' : ''} among ${markets.length} markets (${markets.join(', ')}), ${Math.min(...dates)} to ${Math.max(...dates)} common dates each`;
+    });
+  return `${pairs.length} market pairs share survey dates; by the source of both values: ${parts.join('; ')}.`;
+}
