@@ -100,7 +100,9 @@ async function main() {
     const coverage = childPhase('coverage.cjs', kind);
     console.error(`[bench] ${kind}: geometry load`);
     const geometryLoad = childPhase('geometry-load.cjs', kind);
-    results.byDatabase[kind] = { server, ingest, coverage, geometryLoad };
+    console.error(`[bench] ${kind}: convergence report`);
+    const report = childPhase('report.cjs', kind);
+    results.byDatabase[kind] = { server, ingest, coverage, geometryLoad, report };
   }
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -134,6 +136,7 @@ async function main() {
   row('coverage process peak RSS', (r) => `${f(r.coverage.peakRssMiB, 0)} MiB`);
   row('another client while one hammers POST /api/coverage/area-share (country polygon, 2 in flight): /api/health p50 / p99, quiet → hammered', (r) => `${f(r.geometryLoad.quiet.health.p50)} / ${f(r.geometryLoad.quiet.health.p99)} → ${f(r.geometryLoad.loaded.health.p50)} / ${f(r.geometryLoad.loaded.health.p99)} ms`);
   row('the same for /api/observations?commodity=rice&limit=500', (r) => `${f(r.geometryLoad.quiet.observations.p50)} / ${f(r.geometryLoad.quiet.observations.p99)} → ${f(r.geometryLoad.loaded.observations.p50)} / ${f(r.geometryLoad.loaded.observations.p99)} ms`);
+  row('convergence report for rice (bootstrap 999), in process: cold / warm, and trips into the prices service', (r) => `${f(r.report.coldMedianMs, 0)} / ${f(r.report.warmMedianMs, 0)} ms (median of ${r.report.repeats}); ${r.report.coldTrips} / ${r.report.warmTrips} trips`);
   row('area requests answered during the hammering (median time, in the worker thread)', (r) => `${r.geometryLoad.geometry.completed} (${f(r.geometryLoad.geometry.medianMs, 0)} ms; ${r.geometryLoad.geometry.busy503} × 503)`);
   lines.push('');
   lines.push('Pair regression, 500 pairs, unbalanced (about 9 % of pair-dates missing), two regressors; JS = this project (median of 3-5 runs, data in memory), R = plm within + vcovHC(type = "sss", cluster = "group") timed by system.time (excludes reading the CSV):');

@@ -1,25 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
-const ENTRIES = 200;
+const ENTRIES = 400;
 
-// Results of the heavy estimators by (inputs' data versions, parameters): a new or revised
-// observation or tower changes a version, so a cached answer is never stale.
+// Results of the estimators by (inputs' data versions, parameters): a new or revised observation
+// or tower changes a version, so a cached answer is never stale. Least recently used goes first.
 @Injectable()
 export class AnalysisCache {
-  private readonly entries = new Map<string, unknown>();
+  private readonly entries = new LRUCache<string, { value: unknown }>({ max: ENTRIES });
 
   async get<T>(key: unknown[], compute: () => Promise<T>): Promise<T> {
     const k = JSON.stringify(key);
-    if (this.entries.has(k)) {
-      const v = this.entries.get(k) as T;
-      this.entries.delete(k); // most recently used goes last
-      this.entries.set(k, v);
-      return v;
-    }
-    const v = await compute();
-    this.entries.set(k, v);
-    if (this.entries.size > ENTRIES)
-      this.entries.delete(this.entries.keys().next().value as string);
-    return v;
+    const hit = this.entries.get(k);
+    if (hit) return hit.value as T;
+    const value = await compute();
+    this.entries.set(k, { value });
+    return value;
   }
 }

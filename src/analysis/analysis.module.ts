@@ -6,10 +6,12 @@ import { ConvergenceReportService } from './convergence-report.service';
 import { DispersionService } from './dispersion.service';
 import { HalfLifeService } from './half-life.service';
 import { NetworkService } from './network.service';
+import { PanelService } from './panel.service';
 import { PairRegressionService } from './pair-regression.service';
 import { TrendService } from './trend.service';
 
 const services = [
+  PanelService,
   DispersionService,
   HalfLifeService,
   TrendService,

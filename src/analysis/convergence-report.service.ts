@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CoverageService } from '../coverage/coverage.service';
-import { PricesService } from '../prices/prices.service';
 import { HalfLifeService, Period } from './half-life.service';
 import { NetworkService } from './network.service';
+import { PanelService } from './panel.service';
 import {
   BORDER_CLOSURE,
   PairRegressionQuery,
@@ -37,16 +37,24 @@ const isResult = (r: PairRegressionResult | Insufficient): r is PairRegressionRe
 @Injectable()
 export class ConvergenceReportService {
   constructor(
-    private readonly prices: PricesService,
     private readonly trend: TrendService,
     private readonly halfLives: HalfLifeService,
     private readonly regressions: PairRegressionService,
     private readonly network: NetworkService,
     private readonly coverage: CoverageService,
+    private readonly panels: PanelService,
   ) {}
 
+  // Each input is loaded once (the commodity's panel, the placebo's, the coverage version) and
+  // handed to every estimator.
   async report(commodity: string, opts: { bootstrap?: number } = {}) {
-    const points = await this.prices.series(commodity, {});
+    const [panel, placebo, coverageVersion, towerSources] = await Promise.all([
+      this.panels.load(commodity),
+      this.panels.load(PLACEBO_COMMODITY),
+      this.coverage.version(),
+      this.coverage.towerSources(),
+    ]);
+    const points = (await panel.data()).points;
     const dates = [...new Set(points.map((p) => p.date))].sort();
     const markets = [...new Set(points.map((p) => p.market))].sort();
     const sources = [...new Set(points.map((p) => p.source))].sort();
@@ -75,7 +83,6 @@ export class ConvergenceReportService {
       seed: 20100101,
       borderWindow: BORDER_CLOSURE,
     });
-    const towerSources = await this.coverage.towerSources();
     const [
       sigma,
       sigmaLog,
@@ -87,17 +94,22 @@ export class ConvergenceReportService {
       towersPlacebo,
       network,
     ] = await Promise.all([
-      this.trend.trend({ commodity, measure: 'cv', breakDates: DEFAULT_BREAK_DATES }),
-      this.trend.trend({ commodity, measure: 'meanAbsLogDiff', breakDates: DEFAULT_BREAK_DATES }),
-      this.trend.beta({ commodity }),
-      this.halfLives.halfLives(commodity, periods, { adf: true }),
-      this.regressions.regression(spec('national')),
-      this.regressions.regression(spec('national', PLACEBO_COMMODITY)),
-      towerSources.length ? this.regressions.regression(spec('towers')) : Promise.resolve(null),
+      this.trend.trend({ commodity, measure: 'cv', breakDates: DEFAULT_BREAK_DATES }, panel),
+      this.trend.trend(
+        { commodity, measure: 'meanAbsLogDiff', breakDates: DEFAULT_BREAK_DATES },
+        panel,
+      ),
+      this.trend.beta({ commodity }, panel),
+      this.halfLives.halfLives(commodity, periods, { adf: true }, panel),
+      this.regressions.regression(spec('national'), panel, coverageVersion),
+      this.regressions.regression(spec('national', PLACEBO_COMMODITY), placebo, coverageVersion),
       towerSources.length
-        ? this.regressions.regression(spec('towers', PLACEBO_COMMODITY))
+        ? this.regressions.regression(spec('towers'), panel, coverageVersion)
         : Promise.resolve(null),
-      this.network.network({ commodity }),
+      towerSources.length
+        ? this.regressions.regression(spec('towers', PLACEBO_COMMODITY), placebo, coverageVersion)
+        : Promise.resolve(null),
+      this.network.network({ commodity }, panel),
     ]);
 
     const pairsFed = pairSources(points);

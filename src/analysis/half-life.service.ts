@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PricesService } from '../prices/prices.service';
+import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { insufficient, MIN_OBSERVATIONS, pairSeries } from './pairs';
 import { adf } from './stats/time-series';
@@ -16,7 +16,7 @@ export const ADF_MAX_LAG = 4;
 @Injectable()
 export class HalfLifeService {
   constructor(
-    private readonly prices: PricesService,
+    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
   ) {}
 
@@ -24,13 +24,12 @@ export class HalfLifeService {
     commodity: string,
     periods: Period[],
     opts: { markets?: string[]; source?: string; adf?: boolean },
+    panel?: Panel,
   ) {
-    const version = await this.prices.dataVersion(commodity);
-    return this.cache.get(['half-lives', version, commodity, periods, opts], async () => {
-      const points = await this.prices.series(commodity, {
-        markets: opts.markets,
-        source: opts.source,
-      });
+    const p =
+      panel ?? (await this.panels.load(commodity, { markets: opts.markets, source: opts.source }));
+    return this.cache.get(['half-lives', p.version, commodity, periods, opts], async () => {
+      const { points } = await p.data();
       return {
         commodity,
         minimumObservations: MIN_OBSERVATIONS,

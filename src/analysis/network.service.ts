@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PricesService } from '../prices/prices.service';
+import { inRange, Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { GRANGER_MAX_LAG, SIGNIFICANCE, tradeNetwork } from './network';
 import { MIN_OBSERVATIONS, pairSeries } from './pairs';
@@ -7,22 +7,20 @@ import { MIN_OBSERVATIONS, pairSeries } from './pairs';
 @Injectable()
 export class NetworkService {
   constructor(
-    private readonly prices: PricesService,
+    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
   ) {}
 
-  async network(q: { commodity: string; from?: string; to?: string; markets?: string[] }) {
-    const version = await this.prices.dataVersion(q.commodity);
-    return this.cache.get(['network', version, q], async () => {
-      const [points, markets] = await Promise.all([
-        this.prices.series(q.commodity, { markets: q.markets }),
-        this.prices.listMarkets(),
-      ]);
-      const inRange = points.filter(
-        (p) => (!q.from || p.date >= q.from) && (!q.to || p.date <= q.to),
-      );
+  async network(
+    q: { commodity: string; from?: string; to?: string; markets?: string[] },
+    panel?: Panel,
+  ) {
+    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
+    return this.cache.get(['network', p.version, q], async () => {
+      const data = await p.data();
+      const points = inRange(data.points, q.from, q.to);
       const coords = new Map(
-        markets
+        data.markets
           .filter((m) => m.latitude !== null && m.longitude !== null)
           .map((m) => [m.id, { latitude: m.latitude as number, longitude: m.longitude as number }]),
       );
@@ -36,7 +34,7 @@ export class NetworkService {
           significance: SIGNIFICANCE,
           minimumObservations: MIN_OBSERVATIONS,
         },
-        ...tradeNetwork(inRange, pairSeries(inRange), coords),
+        ...tradeNetwork(points, pairSeries(points), coords),
       };
     });
   }

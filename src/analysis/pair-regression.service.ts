@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CoverageService } from '../coverage/coverage.service';
 import { pairCoveredFrom } from '../coverage/tower-coverage';
 import { distanceKm } from '../coverage/tower-coverage';
-import { PricesService } from '../prices/prices.service';
+import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { PanelRow, pairRegression, PairRegressionSpec } from './pair-regression';
 import { pairSeries } from './pairs';
@@ -22,17 +22,17 @@ export interface PairRegressionQuery extends PairRegressionSpec {
 @Injectable()
 export class PairRegressionService {
   constructor(
-    private readonly prices: PricesService,
+    private readonly panels: PanelService,
     private readonly coverage: CoverageService,
     private readonly cache: AnalysisCache,
   ) {}
 
   async panel(
     q: PairRegressionQuery,
+    prices: Panel,
   ): Promise<{ rows: PanelRow[]; droppedNoCoverage: number; towerSources: string[] }> {
-    const [points, markets, firstCovered, towerSources] = await Promise.all([
-      this.prices.series(q.commodity, { markets: q.markets }),
-      this.prices.listMarkets(),
+    const { points, markets } = await prices.data();
+    const [firstCovered, towerSources] = await Promise.all([
       q.coverage === 'towers'
         ? this.coverage.firstCoveredByMarket()
         : Promise.resolve(new Map<string, string | null>()),
@@ -88,13 +88,13 @@ export class PairRegressionService {
     return { rows, droppedNoCoverage, towerSources };
   }
 
-  async regression(q: PairRegressionQuery) {
-    const versions = await Promise.all([
-      this.prices.dataVersion(q.commodity),
-      this.coverage.version(),
+  async regression(q: PairRegressionQuery, panel?: Panel, coverageVersion?: string) {
+    const [p, cv] = await Promise.all([
+      panel ?? this.panels.load(q.commodity, { markets: q.markets }),
+      coverageVersion ?? this.coverage.version(),
     ]);
-    return this.cache.get(['pair-regression', versions, q], async () => {
-      const { rows, droppedNoCoverage, towerSources } = await this.panel(q);
+    return this.cache.get(['pair-regression', p.version, cv, q], async () => {
+      const { rows, droppedNoCoverage, towerSources } = await this.panel(q, p);
       return {
         commodity: q.commodity,
         specification: {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PricesService } from '../prices/prices.service';
+import { inRange, Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { DispersionMeasure } from './dispersion';
 import { DispersionService } from './dispersion.service';
@@ -16,28 +16,34 @@ export const DEFAULT_BREAK_DATES = ['2013-05-01', '2020-01-22'];
 export class TrendService {
   constructor(
     private readonly dispersion: DispersionService,
-    private readonly prices: PricesService,
+    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
   ) {}
 
-  async trend(q: {
-    commodity: string;
-    measure: DispersionMeasure;
-    from?: string;
-    to?: string;
-    markets?: string[];
-    breakDates: string[];
-    balanced?: boolean;
-  }) {
-    const version = await this.prices.dataVersion(q.commodity);
-    return this.cache.get(['trend', version, q], async () => {
-      const report = await this.dispersion.dispersion({
-        commodity: q.commodity,
-        markets: q.markets,
-        from: q.from,
-        to: q.to,
-        balanced: q.balanced,
-      });
+  async trend(
+    q: {
+      commodity: string;
+      measure: DispersionMeasure;
+      from?: string;
+      to?: string;
+      markets?: string[];
+      breakDates: string[];
+      balanced?: boolean;
+    },
+    panel?: Panel,
+  ) {
+    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
+    return this.cache.get(['trend', p.version, q], async () => {
+      const report = await this.dispersion.dispersion(
+        {
+          commodity: q.commodity,
+          markets: q.markets,
+          from: q.from,
+          to: q.to,
+          balanced: q.balanced,
+        },
+        p,
+      );
       const dates = report.series.map((d) => d.date);
       const y = report.series.map((d) => d[q.measure]);
       const base = {
@@ -90,14 +96,13 @@ export class TrendService {
     });
   }
 
-  async beta(q: { commodity: string; from?: string; to?: string; markets?: string[] }) {
-    const version = await this.prices.dataVersion(q.commodity);
-    return this.cache.get(['beta', version, q], async () => {
-      const points = await this.prices.series(q.commodity, {
-        markets: q.markets,
-        from: q.from,
-        to: q.to,
-      });
+  async beta(
+    q: { commodity: string; from?: string; to?: string; markets?: string[] },
+    panel?: Panel,
+  ) {
+    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
+    return this.cache.get(['beta', p.version, q], async () => {
+      const points = inRange((await p.data()).points, q.from, q.to);
       const markets = q.markets ?? [...new Set(points.map((p) => p.market))].sort();
       const panel = balancedLogPanel(points, markets);
       const base = { commodity: q.commodity, markets, dates: panel.dates.length };

@@ -11,7 +11,7 @@ import {
 } from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
-import { isCalendarDate } from '../sources/shared/normalise';
+import { isCalendarDate } from '../common/dates';
 import {
   BetaQueryDto,
   ConvergenceQueryDto,

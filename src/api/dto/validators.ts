@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isCalendarDate } from '../../sources/shared/normalise';
+import { isCalendarDate } from '../../common/dates';
 
 // A calendar day written YYYY-MM-DD ("2019-02-30" is refused).
 export function IsIsoDay(options?: ValidationOptions) {

@@ -42,11 +42,4 @@ export function readPublishedNumber(text: string): NumberReading {
 }
 
 // A calendar date check: "2019-02-30" is not a date.
-export function isCalendarDate(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
-}
-
-export function isoDate(y: number, m: number, d: number): string {
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
+export { isCalendarDate, isoDate } from '../../common/dates';
