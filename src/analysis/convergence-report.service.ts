@@ -3,6 +3,7 @@ import { CoverageService } from '../coverage/coverage.service';
 import { HalfLifeService, Period } from './half-life.service';
 import { NetworkService } from './network.service';
 import { PanelService } from './panel.service';
+import { PricesService } from '../prices/prices.service';
 import {
   BORDER_CLOSURE,
   PairRegressionQuery,
@@ -43,6 +44,7 @@ export class ConvergenceReportService {
     private readonly network: NetworkService,
     private readonly coverage: CoverageService,
     private readonly panels: PanelService,
+    private readonly prices: PricesService,
   ) {}
 
   // Each input is loaded once (the commodity's panel, the placebo's, the coverage version) and
@@ -113,6 +115,7 @@ export class ConvergenceReportService {
     ]);
 
     const pairsFed = pairSources(points);
+    const credits = await this.prices.sourceCredits(sources);
     const summary: string[] = [];
     if (!points.length)
       summary.push(
@@ -198,6 +201,7 @@ export class ConvergenceReportService {
         from: first ?? null,
         to: last ?? null,
         pairs: pairsFed,
+        credits,
       },
       settings: `pair regressions with controls border and distance × coverage, pair fixed effects, errors clustered by pair, a wild cluster bootstrap of ${opts.bootstrap ?? 999} replications (seed 20100101); half-lives per period split at ${DEFAULT_BREAK_DATES.join(' and ')}, with ADF; Chow tests at the same dates; Granger lags by BIC up to 4, Holm-adjusted.`,
       summary,

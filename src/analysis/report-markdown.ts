@@ -6,7 +6,9 @@ export function reportMarkdown(r: ConvergenceReport): string {
   const out: string[] = [];
   out.push(`# Did mobile phones even out ${r.commodity} prices? Convergence report`, '');
   out.push(
-    `Data: ${r.data.observations} observations, ${r.data.markets.length} markets, ${r.data.dates} survey dates, ${r.data.from} to ${r.data.to}; source: ${r.data.sources.join(', ')}. Credit Daily NK for its market survey.`,
+    `Data: ${r.data.observations} observations, ${r.data.markets.length} markets, ${r.data.dates} survey dates, ${r.data.from} to ${r.data.to}; source: ${r.data.sources.join(', ')}.`,
+    '',
+    ...r.data.credits.map((c) => `Credit (${c.source}): ${c.credit}`),
     '',
     `Settings: ${r.settings}`,
     '',

@@ -57,6 +57,16 @@ export class PricesService {
     return this.prisma.market.findMany({ orderBy: { id: 'asc' } });
   }
 
+  // The credit line of each source, to show wherever its numbers are shown.
+  async sourceCredits(ids: string[]): Promise<{ source: string; credit: string }[]> {
+    const rows = await this.prisma.source.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, credit: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => ({ source: r.id, credit: r.credit }));
+  }
+
   listCommodities() {
     return this.prisma.commodity.findMany({ orderBy: { id: 'asc' } });
   }

@@ -58,6 +58,12 @@ describe.each(TEST_DATABASES)('NK Times end to end on %s', (kind) => {
     const six = ['chongjin', 'hamhung', 'hyesan', 'pyongsong', 'pyongyang', 'sariwon'];
     expect(res.body.data.markets).toEqual([...six, 'sinuiju'].sort());
     expect(res.body.data.sources).toEqual(['dailynk-sheet', 'nktimes-en']);
+    // each source's credit travels with the report
+    expect(res.body.data.credits.map((c: { source: string }) => c.source)).toEqual([
+      'dailynk-sheet',
+      'nktimes-en',
+    ]);
+    expect(res.body.data.credits[1].credit).toMatch(/NK Times/);
     const pairs = res.body.data.pairs as { pair: string; sources: Record<string, number> }[];
     const fedByNkTimes = pairs.filter((p) => p.sources['nktimes-en']).map((p) => p.pair);
     expect(fedByNkTimes).toHaveLength(15);
