@@ -18,34 +18,37 @@ interface Expected {
   rejected: [string, string, string][];
 }
 
-describe.each(['article-april', 'article-year-end', 'article-six-cities'])('NK Times article %s', (name) => {
-  const expected = JSON.parse(
-    readFixture('sources', 'nktimes-en', `${name}.expected.json`),
-  ) as Expected;
-  const r = parseNkTimesArticle(
-    readFixture('sources', 'nktimes-en', `${name}.html`),
-    expected.url,
-    ctx,
-  );
+describe.each(['article-april', 'article-year-end', 'article-six-cities'])(
+  'NK Times article %s',
+  (name) => {
+    const expected = JSON.parse(
+      readFixture('sources', 'nktimes-en', `${name}.expected.json`),
+    ) as Expected;
+    const r = parseNkTimesArticle(
+      readFixture('sources', 'nktimes-en', `${name}.html`),
+      expected.url,
+      ctx,
+    );
 
-  it('gives exactly the expected rows and rejections', () => {
-    expect(r.observations.map((o) => [o.marketId, o.commodityId, o.surveyDate, o.value])).toEqual(
-      expected.observations,
-    );
-    expect(r.rejected.map((x) => [x.location.split(' ').pop(), x.rawValue, x.reason])).toEqual(
-      expected.rejected,
-    );
-    for (const o of r.observations) {
-      expect(o).toMatchObject({
-        unit: 'KPW/kg',
-        currency: 'KPW',
-        flag: 'observed',
-        sourceUrl: expected.url,
-      });
-      expect(o.value).toBeGreaterThan(0);
-    }
-  });
-});
+    it('gives exactly the expected rows and rejections', () => {
+      expect(r.observations.map((o) => [o.marketId, o.commodityId, o.surveyDate, o.value])).toEqual(
+        expected.observations,
+      );
+      expect(r.rejected.map((x) => [x.location.split(' ').pop(), x.rawValue, x.reason])).toEqual(
+        expected.rejected,
+      );
+      for (const o of r.observations) {
+        expect(o).toMatchObject({
+          unit: 'KPW/kg',
+          currency: 'KPW',
+          flag: 'observed',
+          sourceUrl: expected.url,
+        });
+        expect(o.value).toBeGreaterThan(0);
+      }
+    });
+  },
+);
 
 describe('NK Times traps, one by one', () => {
   const april = parseNkTimesArticle(
