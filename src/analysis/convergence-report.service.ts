@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { CoverageService } from '../coverage/coverage.service';
 import { HalfLifeService, Period } from './half-life.service';
 import { NetworkService } from './network.service';
-import { PanelService } from './panel.service';
+import { Panel, PanelService } from './panel.service';
+import { DEFAULT_COUNTRY, eventsOf } from './events';
 import { PricesService } from '../prices/prices.service';
 import {
   BORDER_CLOSURE,
@@ -27,7 +28,7 @@ import {
   trendSentence,
 } from './report-text';
 import { SYNTHETIC_TOWER_SOURCE } from '../coverage/tower-coverage';
-import { DEFAULT_BREAK_DATES, TrendService } from './trend.service';
+import { TrendService } from './trend.service';
 
 const isResult = (r: PairRegressionResult | Insufficient): r is PairRegressionResult =>
   !('insufficientData' in r);
@@ -49,10 +50,14 @@ export class ConvergenceReportService {
 
   // Each input is loaded once (the commodity's panel, the placebo's, the coverage version) and
   // handed to every estimator.
-  async report(commodity: string, opts: { bootstrap?: number } = {}) {
+  // `opts.panel`: the commodity's series already resolved by the caller (country, unit, price type).
+  async report(commodity: string, opts: { bootstrap?: number; panel?: Panel } = {}) {
+    const country = opts.panel?.filter.country ?? DEFAULT_COUNTRY;
+    const events = eventsOf(country);
+    const breakDates = events.breakCandidates;
     const [panel, placebo, coverageVersion, towerSources] = await Promise.all([
-      this.panels.load(commodity),
-      this.panels.load(PLACEBO_COMMODITY),
+      opts.panel ?? this.panels.load(commodity, { country }),
+      this.panels.load(PLACEBO_COMMODITY, { country }),
       this.coverage.version(),
       this.coverage.towerSources(),
     ]);
@@ -64,7 +69,7 @@ export class ConvergenceReportService {
     const last = dates[dates.length - 1];
     const periods: Period[] = [];
     if (first) {
-      const cuts = DEFAULT_BREAK_DATES.filter((d) => d > first && d <= last);
+      const cuts = breakDates.filter((d) => d > first && d <= last);
       let start = first;
       for (const c of cuts) {
         periods.push({
@@ -78,12 +83,12 @@ export class ConvergenceReportService {
     const spec = (coverage: 'national' | 'towers', c = commodity): PairRegressionQuery => ({
       commodity: c,
       coverage,
-      controls: ['border', 'distance'],
+      controls: events.borderClosure ? ['border', 'distance'] : ['distance'],
       fe: ['pair'],
       se: 'cluster',
       bootstrap: opts.bootstrap ?? 999,
       seed: 20100101,
-      borderWindow: BORDER_CLOSURE,
+      borderWindow: events.borderClosure ?? BORDER_CLOSURE,
     });
     const [
       sigma,
@@ -96,11 +101,8 @@ export class ConvergenceReportService {
       towersPlacebo,
       network,
     ] = await Promise.all([
-      this.trend.trend({ commodity, measure: 'cv', breakDates: DEFAULT_BREAK_DATES }, panel),
-      this.trend.trend(
-        { commodity, measure: 'meanAbsLogDiff', breakDates: DEFAULT_BREAK_DATES },
-        panel,
-      ),
+      this.trend.trend({ commodity, measure: 'cv', breakDates }, panel),
+      this.trend.trend({ commodity, measure: 'meanAbsLogDiff', breakDates }, panel),
       this.trend.beta({ commodity }, panel),
       this.halfLives.halfLives(commodity, periods, { adf: true }, panel),
       this.regressions.regression(spec('national'), panel, coverageVersion),
@@ -184,7 +186,9 @@ export class ConvergenceReportService {
       'National coverage rises smoothly over time, so it moves with everything else that trends (the aftermath of the 2009 currency reform, market policy, sanctions); with pair fixed effects only, the coverage coefficient also carries any common trend in price gaps. The USD placebo is there to show whether it does.',
       PLACEBO_PREMISE_CAVEAT,
       BETA_CAVEAT,
-      `The border closure (${BORDER_CLOSURE.from} to ${BORDER_CLOSURE.to}) is a control; where the data do not reach it, it has no variation and is dropped.`,
+      events.borderClosure
+        ? `The border closure (${events.borderClosure.from} to ${events.borderClosure.to}) is a control; where the data do not reach it, it has no variation and is dropped.`
+        : `No event window (such as a border closure) is known for ${country}: the pair regressions control for distance only, and no candidate break dates are tested.`,
       syntheticTowers
         ? 'The tower-coverage regression is not reported as a finding: the towers loaded include the SYNTHETIC sample (made-up sites for demonstration). Import a real registry and remove the sample to test tower coverage.'
         : towerSources.length
@@ -203,7 +207,10 @@ export class ConvergenceReportService {
         pairs: pairsFed,
         credits,
       },
-      settings: `pair regressions with controls border and distance × coverage, pair fixed effects, errors clustered by pair, a wild cluster bootstrap of ${opts.bootstrap ?? 999} replications (seed 20100101); half-lives per period split at ${DEFAULT_BREAK_DATES.join(' and ')}, with ADF; Chow tests at the same dates; Granger lags by BIC up to 4, Holm-adjusted.`,
+      country,
+      unit: panel.filter.unit ?? null,
+      priceType: panel.filter.priceType ?? null,
+      settings: `pair regressions with controls ${events.borderClosure ? 'border and ' : ''}distance × coverage, pair fixed effects, errors clustered by pair, a wild cluster bootstrap of ${opts.bootstrap ?? 999} replications (seed 20100101); half-lives per period split at ${breakDates.join(' and ') || 'no date (none known for the country)'}, with ADF; Chow tests at the same dates; Granger lags by BIC up to 4, Holm-adjusted.`,
       summary,
       caveats,
       syntheticTowers,

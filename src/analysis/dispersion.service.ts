@@ -38,6 +38,7 @@ export class DispersionService {
       [
         'dispersion',
         p.version,
+        p.filter,
         q.commodity,
         q.markets ?? null,
         q.from ?? null,

@@ -28,27 +28,30 @@ export class HalfLifeService {
   ) {
     const p =
       panel ?? (await this.panels.load(commodity, { markets: opts.markets, source: opts.source }));
-    return this.cache.get(['half-lives', p.version, commodity, periods, opts], async () => {
-      const { points } = await p.data();
-      return {
-        commodity,
-        minimumObservations: MIN_OBSERVATIONS,
-        periods: periods.map((period) => ({
-          ...period,
-          pairs: pairSeries(points, period.from, period.to).map((p) => {
-            const base = { a: p.a, b: p.b, observations: p.dates.length };
-            if (p.dates.length < MIN_OBSERVATIONS)
-              return { ...base, ...insufficient('an AR(1) half-life', p.dates.length) };
-            return {
-              ...base,
-              firstDate: p.dates[0],
-              lastDate: p.dates[p.dates.length - 1],
-              ...halfLife(p.q, p.days),
-              adf: opts.adf ? adf(p.q, ADF_MAX_LAG) : undefined,
-            };
-          }),
-        })),
-      };
-    });
+    return this.cache.get(
+      ['half-lives', p.version, p.filter, commodity, periods, opts],
+      async () => {
+        const { points } = await p.data();
+        return {
+          commodity,
+          minimumObservations: MIN_OBSERVATIONS,
+          periods: periods.map((period) => ({
+            ...period,
+            pairs: pairSeries(points, period.from, period.to).map((p) => {
+              const base = { a: p.a, b: p.b, observations: p.dates.length };
+              if (p.dates.length < MIN_OBSERVATIONS)
+                return { ...base, ...insufficient('an AR(1) half-life', p.dates.length) };
+              return {
+                ...base,
+                firstDate: p.dates[0],
+                lastDate: p.dates[p.dates.length - 1],
+                ...halfLife(p.q, p.days),
+                adf: opts.adf ? adf(p.q, ADF_MAX_LAG) : undefined,
+              };
+            }),
+          })),
+        };
+      },
+    );
   }
 }

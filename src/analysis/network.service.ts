@@ -16,7 +16,7 @@ export class NetworkService {
     panel?: Panel,
   ) {
     const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
-    return this.cache.get(['network', p.version, q], async () => {
+    return this.cache.get(['network', p.version, p.filter, q], async () => {
       const data = await p.data();
       const points = inRange(data.points, q.from, q.to);
       const coords = new Map(

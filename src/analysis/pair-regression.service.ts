@@ -4,10 +4,12 @@ import { pairCoveredFrom } from '../coverage/tower-coverage';
 import { distanceKm } from '../coverage/tower-coverage';
 import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
+import { COUNTRY_EVENTS } from './events';
 import { PanelRow, pairRegression, PairRegressionSpec } from './pair-regression';
 import { pairSeries } from './pairs';
 
-export const BORDER_CLOSURE = { from: '2020-01-22', to: '2023-08-31' };
+const PRK_BORDER = COUNTRY_EVENTS.PRK.borderClosure!;
+export const BORDER_CLOSURE = { from: PRK_BORDER.from, to: PRK_BORDER.to };
 export const PLACEBO_COMMODITY = 'usd';
 
 export interface PairRegressionQuery extends PairRegressionSpec {
@@ -93,7 +95,7 @@ export class PairRegressionService {
       panel ?? this.panels.load(q.commodity, { markets: q.markets }),
       coverageVersion ?? this.coverage.version(),
     ]);
-    return this.cache.get(['pair-regression', p.version, cv, q], async () => {
+    return this.cache.get(['pair-regression', p.version, p.filter, cv, q], async () => {
       const { rows, droppedNoCoverage, towerSources } = await this.panel(q, p);
       return {
         commodity: q.commodity,

@@ -20,7 +20,17 @@ export interface Panel {
   commodity: string;
   version: string;
   data(): Promise<PanelData>;
-  filter: { markets?: string[]; source?: string };
+  filter: PanelFilter;
+}
+
+// Which series of a commodity: one country, one unit, one price type (analysis never mixes them),
+// and optionally named markets or one source.
+export interface PanelFilter {
+  country?: string;
+  unit?: string;
+  priceType?: string;
+  markets?: string[];
+  source?: string;
 }
 
 export const inRange = (points: SeriesPoint[], from?: string, to?: string): SeriesPoint[] =>
@@ -31,10 +41,7 @@ export class PanelService {
   constructor(private readonly prices: PricesService) {}
 
   // Without a market list, cities only (a regional average is not a market to pair with a city).
-  async load(
-    commodity: string,
-    filter: { markets?: string[]; source?: string } = {},
-  ): Promise<Panel> {
+  async load(commodity: string, filter: PanelFilter = {}): Promise<Panel> {
     const version = await this.prices.dataVersion(commodity);
     let data: Promise<PanelData> | undefined;
     return {

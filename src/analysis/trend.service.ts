@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { inRange, Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
+import { COUNTRY_EVENTS } from './events';
 import { DispersionMeasure } from './dispersion';
 import { DispersionService } from './dispersion.service';
 import { balancedLogPanel, dayOf, insufficient, MIN_OBSERVATIONS } from './pairs';
@@ -9,7 +10,7 @@ import { baiPerron, chowTest, chowTestHac } from './stats/breaks';
 import { mannKendall } from './stats/trend';
 
 // Default break candidates: subscribers passed 2 million; the border closure.
-export const DEFAULT_BREAK_DATES = ['2013-05-01', '2020-01-22'];
+export const DEFAULT_BREAK_DATES = COUNTRY_EVENTS.PRK.breakCandidates;
 
 // Sigma-convergence (the trend and breaks of a dispersion measure) and beta-convergence.
 @Injectable()
@@ -33,7 +34,7 @@ export class TrendService {
     panel?: Panel,
   ) {
     const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
-    return this.cache.get(['trend', p.version, q], async () => {
+    return this.cache.get(['trend', p.version, p.filter, q], async () => {
       const report = await this.dispersion.dispersion(
         {
           commodity: q.commodity,
@@ -101,7 +102,7 @@ export class TrendService {
     panel?: Panel,
   ) {
     const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
-    return this.cache.get(['beta', p.version, q], async () => {
+    return this.cache.get(['beta', p.version, p.filter, q], async () => {
       const points = inRange((await p.data()).points, q.from, q.to);
       const markets = q.markets ?? [...new Set(points.map((p) => p.market))].sort();
       const panel = balancedLogPanel(points, markets);

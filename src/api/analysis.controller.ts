@@ -10,6 +10,8 @@ import {
   PLACEBO_COMMODITY,
 } from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
+import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
+import { Panel, PanelService } from '../analysis/panel.service';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
 import { isCalendarDate } from '../common/dates';
 import {
@@ -35,18 +37,65 @@ export class AnalysisController {
     private readonly regressions: PairRegressionService,
     private readonly networks: NetworkService,
     private readonly reports: ConvergenceReportService,
+    private readonly panels: PanelService,
   ) {}
 
-  private async checkCommon(q: {
+  // The request's series, checked and loaded once: one country (default PRK), one unit and one
+  // price type (a 400 lists the choices when the commodity has several and none was picked).
+  private async panelFor(q: {
     commodity: string;
+    country?: string;
+    unit?: string;
+    priceType?: string;
     from?: string;
     to?: string;
     markets?: string[];
-  }): Promise<void> {
+    source?: string;
+  }): Promise<Panel> {
     if (q.from && q.to && q.from > q.to)
       throw new BadRequestException('from: must not be after to');
+    const country = q.country ?? DEFAULT_COUNTRY;
+    await this.prices.assertKnown('country', 'country', [country]);
     await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
     await this.prices.assertKnown('markets', 'market', q.markets);
+    const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
+    return this.panels.load(q.commodity, {
+      country,
+      ...series,
+      markets: q.markets,
+      source: q.source,
+    });
+  }
+
+  private async seriesOf(
+    commodity: string,
+    country: string,
+    unit?: string,
+    priceType?: string,
+  ): Promise<{ unit?: string; priceType?: string }> {
+    const choices = await this.prices.seriesChoices(commodity, country);
+    const list = (c: typeof choices) =>
+      c
+        .map((x) => `unit=${x.unit}&priceType=${x.priceType} (${x.observations} observations)`)
+        .join('; ');
+    if (unit !== undefined && !choices.some((c) => c.unit === unit))
+      throw new BadRequestException(
+        `unit: ${commodity} in ${country} has no series in "${unit}"${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+      );
+    if (priceType !== undefined && !choices.some((c) => c.priceType === priceType))
+      throw new BadRequestException(
+        `priceType: ${commodity} in ${country} has no ${priceType} series${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+      );
+    const left = choices.filter(
+      (c) =>
+        (unit === undefined || c.unit === unit) &&
+        (priceType === undefined || c.priceType === priceType),
+    );
+    if (left.length > 1)
+      throw new BadRequestException(
+        `unit, priceType: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
+      );
+    return left.length ? { unit: left[0].unit, priceType: left[0].priceType } : { unit, priceType };
   }
 
   @Get('dispersion')
@@ -71,15 +120,19 @@ export class AnalysisController {
       '{ commodity, markets, from, to, balanced, sources, series: [...], byYear: [...] }',
   })
   async getDispersion(@Query() q: DispersionQueryDto): Promise<DispersionReport> {
-    if (q.from && q.to && q.from > q.to)
-      throw new BadRequestException('from: must not be after to');
-    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
-    await this.prices.assertKnown('markets', 'market', q.markets);
     await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
-    return this.dispersion.dispersion({
-      ...q,
-      markets: q.markets ? [...new Set(q.markets)] : undefined,
-    });
+    const panel = await this.panelFor(q);
+    return this.dispersion.dispersion(
+      {
+        commodity: q.commodity,
+        markets: q.markets,
+        from: q.from,
+        to: q.to,
+        source: q.source,
+        balanced: q.balanced,
+      },
+      panel,
+    );
   }
 
   @Get('half-lives')
@@ -92,7 +145,7 @@ export class AnalysisController {
     ].join('\n'),
   })
   async getHalfLives(@Query() q: HalfLivesQueryDto) {
-    await this.checkCommon(q);
+    const panel = await this.panelFor(q);
     const periods = q.periods
       ? parsePeriods(q.periods)
       : [{ from: '1900-01-01', to: '2999-12-31' }];
@@ -105,7 +158,12 @@ export class AnalysisController {
       if (p.from > p.to)
         throw new BadRequestException(`periods: ${p.from}..${p.to} ends before it starts`);
     }
-    return this.halfLives.halfLives(q.commodity, periods, { markets: q.markets, adf: q.adf });
+    return this.halfLives.halfLives(
+      q.commodity,
+      periods,
+      { markets: q.markets, adf: q.adf },
+      panel,
+    );
   }
 
   @Get('trend')
@@ -120,21 +178,24 @@ export class AnalysisController {
     ].join('\n'),
   })
   async getTrend(@Query() q: TrendQueryDto) {
-    await this.checkCommon(q);
+    const panel = await this.panelFor(q);
     for (const d of q.breaks ?? []) {
       const [y, m, dd] = d.split('-').map(Number);
       if (!isCalendarDate(y, m, dd))
         throw new BadRequestException(`breaks: ${d} is not a calendar date`);
     }
-    return this.trends.trend({
-      commodity: q.commodity,
-      measure: q.measure ?? 'cv',
-      from: q.from,
-      to: q.to,
-      markets: q.markets,
-      breakDates: q.breaks ?? DEFAULT_BREAK_DATES,
-      balanced: q.balanced,
-    });
+    return this.trends.trend(
+      {
+        commodity: q.commodity,
+        measure: q.measure ?? 'cv',
+        from: q.from,
+        to: q.to,
+        markets: q.markets,
+        breakDates: q.breaks ?? eventsOf(panel.filter.country ?? DEFAULT_COUNTRY).breakCandidates,
+        balanced: q.balanced,
+      },
+      panel,
+    );
   }
 
   @Get('beta')
@@ -143,8 +204,11 @@ export class AnalysisController {
     description: `On the dates where every market was observed, with p = ln price: Δp_{i,t+1} = α + β (p_it − mean_i p_it) + e, pooled OLS with classical standard errors; β < 0 means markets above the mean fall back towards it. Fewer than ${MIN_OBSERVATIONS} such dates: insufficientData.`,
   })
   async getBeta(@Query() q: BetaQueryDto) {
-    await this.checkCommon(q);
-    return this.trends.beta(q);
+    const panel = await this.panelFor(q);
+    return this.trends.beta(
+      { commodity: q.commodity, from: q.from, to: q.to, markets: q.markets },
+      panel,
+    );
   }
 
   @Get('pair-regression')
@@ -161,7 +225,13 @@ export class AnalysisController {
     ].join('\n'),
   })
   async getPairRegression(@Query() q: PairRegressionQueryDto) {
-    await this.checkCommon(q);
+    const panel = await this.panelFor(q);
+    const country = panel.filter.country ?? DEFAULT_COUNTRY;
+    const border = eventsOf(country).borderClosure;
+    if (q.controls?.includes('border') && !border)
+      throw new BadRequestException(
+        `controls: border is a border-closure window, and none is known for ${country} (only North Korea's, PRK, is)`,
+      );
     const fe = q.fe ? [...new Set(['pair' as const, ...q.fe])] : ['pair' as const];
     const spec = {
       from: q.from,
@@ -173,14 +243,17 @@ export class AnalysisController {
       se: q.se ?? 'cluster',
       bootstrap: q.bootstrap ?? 999,
       seed: q.seed ?? 20100101,
-      borderWindow: BORDER_CLOSURE,
+      borderWindow: border ?? BORDER_CLOSURE,
     };
-    const main = await this.regressions.regression({ commodity: q.commodity, ...spec });
+    const main = await this.regressions.regression({ commodity: q.commodity, ...spec }, panel);
     // the same specification on the dollar rate, a good that costs nothing to ship
     const placebo =
       q.commodity === PLACEBO_COMMODITY
         ? null
-        : await this.regressions.regression({ commodity: PLACEBO_COMMODITY, ...spec });
+        : await this.regressions.regression(
+            { commodity: PLACEBO_COMMODITY, ...spec },
+            await this.panels.load(PLACEBO_COMMODITY, { country, markets: q.markets }),
+          );
     return { ...main, placebo };
   }
 
@@ -190,8 +263,11 @@ export class AnalysisController {
     description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). granger.*.pHolm: the p-value Holm-adjusted over every pair and direction of the network. leader: the market whose past changes predict the other's (Holm-adjusted p < 0.05) while the reverse does not: its changes precede the other's, which is prediction, not cause. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
   })
   async getNetwork(@Query() q: NetworkQueryDto) {
-    await this.checkCommon(q);
-    return this.networks.network(q);
+    const panel = await this.panelFor(q);
+    return this.networks.network(
+      { commodity: q.commodity, from: q.from, to: q.to, markets: q.markets },
+      panel,
+    );
   }
 
   @Get('convergence')
@@ -201,7 +277,7 @@ export class AnalysisController {
       'sigma- and beta-convergence, half-lives before and after 2013-05-01 and 2020-01-22, the pair regression on national and (when a registry is loaded) tower coverage with border and distance controls, pair fixed effects, clustered errors and the wild cluster bootstrap, each beside the same regression on the USD rate, and the trade network. summary: sentences written from the computed statistics only; caveats: what limits the reading (markets, clusters, trends, synthetic towers).',
   })
   async getConvergence(@Query() q: ConvergenceQueryDto) {
-    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
-    return this.reports.report(q.commodity, { bootstrap: q.bootstrap });
+    const panel = await this.panelFor(q);
+    return this.reports.report(q.commodity, { bootstrap: q.bootstrap, panel });
   }
 }

@@ -1,10 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
+import { isCalendarDate } from '../common/dates';
 import { PageCursor } from '../prices/prices.service';
 
 export function encodeCursor(c: PageCursor): string {
-  return Buffer.from(JSON.stringify([c.date, c.market, c.commodity, c.source])).toString(
-    'base64url',
-  );
+  return Buffer.from(
+    JSON.stringify([c.date, c.market, c.commodity, c.source, c.priceType, c.unit]),
+  ).toString('base64url');
 }
 
 export function decodeCursor(text: string): PageCursor {
@@ -12,12 +13,14 @@ export function decodeCursor(text: string): PageCursor {
     const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(v) &&
-      v.length === 4 &&
+      v.length === 6 &&
       v.every((x) => typeof x === 'string') &&
-      /^\d{4}-\d{2}-\d{2}$/.test(v[0])
+      /^\d{4}-\d{2}-\d{2}$/.test(v[0]) &&
+      isCalendarDate(...(v[0].split('-').map(Number) as [number, number, number])) &&
+      v[0] >= '0001-01-01'
     ) {
-      const [date, market, commodity, source] = v;
-      return { date, market, commodity, source };
+      const [date, market, commodity, source, priceType, unit] = v;
+      return { date, market, commodity, source, priceType, unit };
     }
   } catch {
     // falls through to the 400

@@ -13,6 +13,7 @@ import type { Request, Response } from 'express';
 import { PrismaService } from '../database/prisma.service';
 import { ObservationFilter, PricesService } from '../prices/prices.service';
 import { decodeCursor, encodeCursor } from './cursor';
+import { DEFAULT_COUNTRY } from '../analysis/events';
 import {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
@@ -29,6 +30,9 @@ const CSV_COLUMNS = [
   'currency',
   'source',
   'flag',
+  'country',
+  'priceType',
+  'usdValue',
 ] as const;
 
 @ApiTags('prices')
@@ -60,7 +64,12 @@ export class ObservationsController {
     await this.prices.assertKnown('commodity', 'commodity', q.commodity);
     await this.prices.assertKnown('market', 'market', q.market);
     await this.prices.assertKnown('source', 'source', q.source);
+    const country = q.country ?? DEFAULT_COUNTRY;
+    await this.prices.assertKnown('country', 'country', [country]);
     const filter: ObservationFilter = {
+      country,
+      units: q.unit,
+      priceTypes: q.priceType,
       commodities: q.commodity,
       markets: q.market,
       sources: q.source,

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { NoQueryDto } from './dto/validators';
+import { CountryQueryDto, NoQueryDto } from './dto/validators';
+import { DEFAULT_COUNTRY } from '../analysis/events';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
@@ -14,24 +15,44 @@ export class ReferenceController {
     private readonly prisma: PrismaService,
   ) {}
 
+  @Get('countries')
+  @ApiOperation({
+    summary: 'Countries with their numbers',
+    description:
+      'iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, and the first and last survey dates (from, to).',
+  })
+  countries(@Query() _query: NoQueryDto) {
+    return this.prices.listCountries();
+  }
+
   @Get('markets')
   @ApiOperation({
-    summary: 'Markets: cities and regions with coordinates',
+    summary: "A country's markets: cities and regions with coordinates",
     description:
-      'id, name, nameKo (Korean), province, latitude and longitude (WGS84 city centre, about 1 km precision), kind (city or region).',
+      'id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases. country: default PRK.',
   })
-  markets(@Query() _query: NoQueryDto) {
-    return this.prices.listMarkets();
+  async markets(@Query() q: CountryQueryDto) {
+    const country = q.country ?? DEFAULT_COUNTRY;
+    await this.prices.assertKnown('country', 'country', [country]);
+    return this.prices.listMarkets(country);
   }
 
   @Get('commodities')
   @ApiOperation({
-    summary: 'Commodities',
+    summary: 'Commodities, with their series in a country',
     description:
-      'id, name, category (food, fuel, currency), defaultUnit (each observation states its own unit and currency), defaultCurrency.',
+      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit, defaultCurrency, and series: the (unit, priceType) series the commodity has in the country, with their observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
   })
-  commodities(@Query() _query: NoQueryDto) {
-    return this.prices.listCommodities();
+  async commodities(@Query() q: CountryQueryDto) {
+    const country = q.country ?? DEFAULT_COUNTRY;
+    await this.prices.assertKnown('country', 'country', [country]);
+    const [all, series] = await Promise.all([
+      this.prices.listCommodities(),
+      this.prices.seriesByCommodity(country),
+    ]);
+    return all
+      .filter((c) => q.country === undefined || series.has(c.id))
+      .map((c) => ({ ...c, series: series.get(c.id) ?? [] }));
   }
 
   @Get('sources')

@@ -3,6 +3,9 @@ import { PrismaService } from '../database/prisma.service';
 import { SOURCE_PREFERENCE } from '../sources/source-registry';
 
 export interface ObservationFilter {
+  country?: string; // ISO 3166-1 alpha-3
+  units?: string[];
+  priceTypes?: string[];
   commodities?: string[];
   markets?: string[];
   sources?: string[];
@@ -13,20 +16,26 @@ export interface ObservationFilter {
 export interface ObservationRow {
   date: string;
   periodEnd: string | null;
+  country: string;
   market: string;
   commodity: string;
+  priceType: string;
   value: number;
   unit: string;
   currency: string;
+  usdValue: number | null;
   source: string;
   flag: string;
 }
 
+// The observation key's order: a page's last row, to continue after.
 export interface PageCursor {
   date: string;
   market: string;
   commodity: string;
   source: string;
+  priceType: string;
+  unit: string;
 }
 
 export interface SeriesPoint {
@@ -53,8 +62,54 @@ export class UnknownIdError extends Error {
 export class PricesService {
   constructor(private readonly prisma: PrismaService) {}
 
-  listMarkets() {
-    return this.prisma.market.findMany({ orderBy: { id: 'asc' } });
+  listMarkets(country?: string) {
+    return this.prisma.market.findMany({
+      where: country ? { country } : {},
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  // Every country with its numbers: observations, markets, commodities, and the date range.
+  async listCountries(): Promise<
+    {
+      iso3: string;
+      name: string;
+      observations: number;
+      markets: number;
+      commodities: number;
+      from: string | null;
+      to: string | null;
+    }[]
+  > {
+    return this.prisma.$queryRawUnsafe(
+      `SELECT c.iso3, c.name, count(o.id)::int AS observations,
+              (SELECT count(*)::int FROM market m WHERE m.country = c.iso3) AS markets,
+              count(DISTINCT o.commodity_id)::int AS commodities,
+              to_char(min(o.survey_date), 'YYYY-MM-DD') AS "from", to_char(max(o.survey_date), 'YYYY-MM-DD') AS "to"
+       FROM country c LEFT JOIN observation o ON o.country = c.iso3
+       GROUP BY c.iso3, c.name ORDER BY c.iso3`,
+    );
+  }
+
+  // The (unit, price type) series of every commodity in a country.
+  async seriesByCommodity(
+    country: string,
+  ): Promise<Map<string, { unit: string; priceType: string; observations: number }[]>> {
+    const rows = await this.prisma.$queryRawUnsafe<
+      { commodity: string; unit: string; priceType: string; observations: number }[]
+    >(
+      `SELECT commodity_id AS commodity, unit, price_type AS "priceType", count(*)::int AS observations
+       FROM observation WHERE country = $1 GROUP BY commodity_id, unit, price_type
+       ORDER BY commodity_id, count(*) DESC`,
+      country,
+    );
+    const out = new Map<string, { unit: string; priceType: string; observations: number }[]>();
+    for (const r of rows)
+      out.set(r.commodity, [
+        ...(out.get(r.commodity) ?? []),
+        { unit: r.unit, priceType: r.priceType, observations: r.observations },
+      ]);
+    return out;
   }
 
   // The credit line of each source, to show wherever its numbers are shown.
@@ -74,11 +129,13 @@ export class PricesService {
   // Known ids per table, kept for a minute: reference tables change only when the shipped files do.
   private readonly knownIds = new Map<string, { at: number; ids: string[] }>();
 
-  private async idsOf(table: 'market' | 'commodity' | 'source'): Promise<string[]> {
+  private async idsOf(table: 'market' | 'commodity' | 'source' | 'country'): Promise<string[]> {
     const hit = this.knownIds.get(table);
     if (hit && Date.now() - hit.at < 60_000) return hit.ids;
     const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
-      `SELECT id FROM ${table} ORDER BY id`,
+      table === 'country'
+        ? 'SELECT iso3 AS id FROM country ORDER BY iso3'
+        : `SELECT id FROM ${table} ORDER BY id`,
     );
     const ids = rows.map((r) => r.id);
     this.knownIds.set(table, { at: Date.now(), ids });
@@ -88,7 +145,7 @@ export class PricesService {
   // Throws UnknownIdError naming the query parameter when an id is not in the table.
   async assertKnown(
     parameter: string,
-    table: 'market' | 'commodity' | 'source',
+    table: 'market' | 'commodity' | 'source' | 'country',
     ids: string[] | undefined,
   ): Promise<void> {
     if (!ids?.length) return;
@@ -101,6 +158,19 @@ export class PricesService {
     if (unknown.length) throw new UnknownIdError(parameter, unknown, known);
   }
 
+  // The (unit, price type) series a commodity has in a country, with their sizes.
+  async seriesChoices(
+    commodity: string,
+    country: string,
+  ): Promise<{ unit: string; priceType: string; observations: number }[]> {
+    return this.prisma.$queryRawUnsafe(
+      `SELECT unit, price_type AS "priceType", count(*)::int AS observations FROM observation
+       WHERE commodity_id = $1 AND country = $2 GROUP BY unit, price_type ORDER BY count(*) DESC, unit, price_type`,
+      commodity,
+      country,
+    );
+  }
+
   // WHERE clause and parameters for a filter; $1.. numbered from `offset`.
   private where(f: ObservationFilter, params: unknown[]): string {
     const clauses: string[] = [];
@@ -108,6 +178,9 @@ export class PricesService {
       params.push(value);
       clauses.push(sql(`$${params.length}`));
     };
+    if (f.country) add((p) => `country = ${p}`, f.country);
+    if (f.units?.length) add((p) => `unit = ANY(${p}::text[])`, f.units);
+    if (f.priceTypes?.length) add((p) => `price_type = ANY(${p}::text[])`, f.priceTypes);
     if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
     if (f.markets?.length) add((p) => `market_id = ANY(${p}::text[])`, f.markets);
     if (f.sources?.length) add((p) => `source_id = ANY(${p}::text[])`, f.sources);
@@ -126,17 +199,24 @@ export class PricesService {
     const params: unknown[] = [];
     let where = this.where(f, params);
     if (after) {
-      params.push(after.date, after.market, after.commodity, after.source);
+      params.push(
+        after.date,
+        after.market,
+        after.commodity,
+        after.source,
+        after.priceType,
+        after.unit,
+      );
       const n = params.length;
-      where += ` AND (survey_date, market_id, commodity_id, source_id) > ($${n - 3}::date, $${n - 2}, $${n - 1}, $${n})`;
+      where += ` AND (survey_date, market_id, commodity_id, source_id, price_type, unit) > ($${n - 5}::date, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     }
     params.push(limit + 1);
     const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
       `SELECT to_char(survey_date, 'YYYY-MM-DD') AS date, to_char(period_end, 'YYYY-MM-DD') AS "periodEnd",
-              market_id AS market, commodity_id AS commodity, value, unit, currency, source_id AS source,
-              flag::text AS flag
+              country, market_id AS market, commodity_id AS commodity, price_type AS "priceType", value,
+              unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag
        FROM observation WHERE ${where}
-       ORDER BY survey_date, market_id, commodity_id, source_id
+       ORDER BY survey_date, market_id, commodity_id, source_id, price_type, unit
        LIMIT $${params.length}::int`,
       ...params,
     );
@@ -144,7 +224,14 @@ export class PricesService {
     const last = rows[rows.length - 1];
     const next =
       found.length > limit && last
-        ? { date: last.date, market: last.market, commodity: last.commodity, source: last.source }
+        ? {
+            date: last.date,
+            market: last.market,
+            commodity: last.commodity,
+            source: last.source,
+            priceType: last.priceType,
+            unit: last.unit,
+          }
         : undefined;
     return { rows, next };
   }
@@ -171,11 +258,22 @@ export class PricesService {
   // only markets of kind city.
   async series(
     commodity: string,
-    opts: { markets?: string[]; from?: string; to?: string; source?: string },
+    opts: {
+      markets?: string[];
+      from?: string;
+      to?: string;
+      source?: string;
+      country?: string;
+      unit?: string;
+      priceType?: string;
+    },
   ): Promise<SeriesPoint[]> {
     const params: unknown[] = [];
     const where = this.where(
       {
+        country: opts.country,
+        units: opts.unit ? [opts.unit] : undefined,
+        priceTypes: opts.priceType ? [opts.priceType] : undefined,
         commodities: [commodity],
         markets: opts.markets,
         sources: opts.source ? [opts.source] : undefined,

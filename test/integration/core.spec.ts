@@ -215,13 +215,15 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       .expect(200);
     expect(a.headers['content-type']).toMatch(/text\/csv/);
     const lines = a.text.trim().split('\n');
-    expect(lines[0]).toBe('date,periodEnd,market,commodity,value,unit,currency,source,flag,credit');
+    expect(lines[0]).toBe(
+      'date,periodEnd,market,commodity,value,unit,currency,source,flag,country,priceType,usdValue,credit',
+    );
     // every row carries its publisher's credit line
     const credit = (await prisma.source.findUniqueOrThrow({ where: { id: 'dailynk-sheet' } }))
       .credit;
     expect(credit).toMatch(/Daily NK/);
     expect(lines[1]).toBe(
-      `2009-08-15,,hyesan,rice,23.5,KPW/kg,KPW,dailynk-sheet,observed,${credit.includes(',') ? `"${credit}"` : credit}`,
+      `2009-08-15,,hyesan,rice,23.5,KPW/kg,KPW,dailynk-sheet,observed,PRK,retail,,${credit.includes(',') ? `"${credit}"` : credit}`,
     );
     expect(lines).toHaveLength(
       1 + (await prisma.observation.count({ where: { commodityId: 'rice', marketId: 'hyesan' } })),
@@ -261,6 +263,37 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     expect(JSON.stringify(res.body.message)).toMatch(/property \w+ should not exist/);
   });
 
+  it("lists countries with their numbers, and a country's markets and commodity series", async () => {
+    const countries = await http.get('/api/countries').expect(200);
+    // earlier tests here add rows to the archive's 981: compare with the table itself
+    const last = await prisma.observation.findFirst({ orderBy: { surveyDate: 'desc' } });
+    expect(countries.body).toEqual([
+      {
+        iso3: 'PRK',
+        name: "Korea (Democratic People's Republic of)",
+        observations: await prisma.observation.count(),
+        markets: 19,
+        commodities: 2,
+        from: '2009-08-15',
+        to: last!.surveyDate.toISOString().slice(0, 10),
+      },
+    ]);
+    const markets = await http.get('/api/markets?country=prk').expect(200);
+    expect(markets.body).toHaveLength(19);
+    expect(markets.body.every((m: { country: string }) => m.country === 'PRK')).toBe(true);
+    const commodities = await http.get('/api/commodities?country=PRK').expect(200);
+    expect(commodities.body.map((c: { id: string }) => c.id)).toEqual(['rice', 'usd']);
+    expect(commodities.body[0].series).toEqual([
+      {
+        unit: 'KPW/kg',
+        priceType: 'retail',
+        observations: await prisma.observation.count({ where: { commodityId: 'rice' } }),
+      },
+    ]);
+    // without country: every commodity, as before
+    expect((await http.get('/api/commodities').expect(200)).body.length).toBeGreaterThan(10);
+  });
+
   it('refuses an unknown tower source instead of answering nothing', async () => {
     const res = await http.get('/api/coverage/towers?source=no-such-registry').expect(400);
     expect(res.body.message).toBe(
@@ -280,6 +313,31 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     ['/api/observations?limit=-3', /limit must not be less than 1/],
     ['/api/observations?limit=abc', /limit must be a whole number/],
     ['/api/observations?cursor=garbage', /cursor: not a cursor/],
+    // a well-formed cursor holding an impossible date (was a 500)
+    [
+      `/api/observations?cursor=${Buffer.from(JSON.stringify(['2019-02-30', 'pyongyang', 'rice', 'dailynk-sheet', 'retail', 'KPW/kg'])).toString('base64url')}`,
+      /cursor: not a cursor/,
+    ],
+    [
+      `/api/observations?cursor=${Buffer.from(JSON.stringify(['0000-00-00', 'pyongyang', 'rice', 'dailynk-sheet', 'retail', 'KPW/kg'])).toString('base64url')}`,
+      /cursor: not a cursor/,
+    ],
+    ['/api/observations?country=XYZ', /country: unknown id XYZ/],
+    ['/api/observations?country=korea', /country must be an ISO 3166-1 alpha-3 code/],
+    ['/api/markets?country=ABC', /country: unknown id ABC/],
+    [
+      '/api/analysis/beta?commodity=rice&markets=pyongyang,pyongyang',
+      /markets must not name a market twice/,
+    ],
+    ['/api/analysis/dispersion?commodity=rice&country=ZZZ', /country: unknown id ZZZ/],
+    [
+      '/api/analysis/dispersion?commodity=rice&unit=KG',
+      /unit: rice in PRK has no series in "KG" \(series: unit=KPW\/kg&priceType=retail \(981|\d+ observations\)\)/,
+    ],
+    [
+      '/api/analysis/trend?commodity=rice&priceType=wholesale',
+      /priceType: rice in PRK has no wholesale series/,
+    ],
     ['/api/observations?from=2019-01-01&to=2018-01-01', /from: must not be after to/],
     ['/api/observations?format=xml', /format must be one of/],
     ['/api/analysis/dispersion', /commodity must be a commodity id/],

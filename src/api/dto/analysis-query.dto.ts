@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
+  MaxLength,
   IsBoolean,
   IsIn,
   IsInt,
@@ -10,7 +12,16 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { CommaList, ID_PATTERN, IsIsoDay, ToBoolean, ToInt } from './validators';
+import {
+  CommaList,
+  COUNTRY_PATTERN,
+  ID_PATTERN,
+  IsIsoDay,
+  PRICE_TYPE_PATTERN,
+  ToBoolean,
+  ToInt,
+  ToUpper,
+} from './validators';
 import { DISPERSION_MEASURES } from '../../analysis/dispersion';
 
 const PERIOD = /^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/;
@@ -19,6 +30,32 @@ export class CommodityDto {
   @ApiProperty({ description: 'Commodity id (see /api/commodities)', example: 'rice' })
   @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
   commodity!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'ISO 3166-1 alpha-3 code of the country (default PRK, North Korea; see /api/countries). Analysis never mixes countries.',
+    example: 'PRK',
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  country?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The unit as published (e.g. KPW/kg, KG, 90 KG): needed when the commodity has several in the country (the 400 lists them)',
+  })
+  @IsOptional()
+  @MaxLength(40, { message: 'unit must be at most 40 characters' })
+  unit?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them)',
+  })
+  @IsOptional()
+  @Matches(PRICE_TYPE_PATTERN, { message: 'priceType must be a word such as retail or wholesale' })
+  priceType?: string;
 }
 
 export class CommodityMarketsDto extends CommodityDto {
@@ -30,6 +67,7 @@ export class CommodityMarketsDto extends CommodityDto {
   @CommaList()
   @ArrayMinSize(2, { message: 'markets must name at least two markets' })
   @ArrayMaxSize(100)
+  @ArrayUnique({ message: 'markets must not name a market twice' })
   @Matches(ID_PATTERN, { each: true, message: 'markets must be market ids such as pyongyang' })
   markets?: string[];
 }

@@ -6,10 +6,19 @@ import {
   IsOptional,
   IsString,
   Matches,
+  MaxLength,
   Max,
   Min,
 } from 'class-validator';
-import { CommaList, ID_PATTERN, IsIsoDay, ToInt } from './validators';
+import {
+  CommaList,
+  COUNTRY_PATTERN,
+  ID_PATTERN,
+  IsIsoDay,
+  PRICE_TYPE_PATTERN,
+  ToInt,
+  ToUpper,
+} from './validators';
 
 export const MAX_PAGE_SIZE = 5000;
 export const DEFAULT_PAGE_SIZE = 500;
@@ -72,6 +81,33 @@ export class ObservationsQueryDto {
   @Min(1)
   @Max(1_000_000)
   limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries)',
+    example: 'PRK',
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  country?: string;
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated units as published (e.g. KPW/kg, KG, 90 KG)',
+  })
+  @IsOptional()
+  @CommaList()
+  @ArrayMaxSize(20)
+  @MaxLength(40, { each: true, message: 'unit must be at most 40 characters' })
+  unit?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Comma-separated price types (retail, wholesale, farmgate, ...)',
+  })
+  @IsOptional()
+  @CommaList()
+  @ArrayMaxSize(20)
+  @Matches(PRICE_TYPE_PATTERN, { each: true, message: 'priceType must be words such as retail' })
+  priceType?: string[];
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()

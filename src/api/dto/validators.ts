@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches, registerDecorator, ValidationOptions } from 'class-validator';
 import { isCalendarDate } from '../../common/dates';
 
 // A calendar day written YYYY-MM-DD ("2019-02-30" is refused).
@@ -43,7 +44,26 @@ export const ToInt = () =>
   );
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+export const COUNTRY_PATTERN = /^[A-Z]{3}$/;
+export const PRICE_TYPE_PATTERN = /^[a-z][a-z -]{0,39}$/;
+
+export const ToUpper = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  );
 
 // For endpoints that take no query parameters: with the global ValidationPipe's
 // forbidNonWhitelisted, any parameter sent is a 400 naming it rather than silently ignored.
 export class NoQueryDto {}
+
+// ?country= on the reference endpoints: an ISO 3166-1 alpha-3 code.
+export class CountryQueryDto {
+  @ApiPropertyOptional({
+    description: 'ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries)',
+    example: 'PRK',
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  country?: string;
+}
