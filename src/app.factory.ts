@@ -59,6 +59,11 @@ export async function createApp(
       types: { json, text: ['text/*', 'application/csv'] },
     }),
   );
+  // a WFP file is read as a stream by its endpoint: the gate checks the token and the declared size
+  app.use(
+    '/api/imports/wfp',
+    bodyGate({ name: 'a WFP file', tokens, maxBytes: config.maxImportBytes, types: {} }),
+  );
   app.use(
     '/api/coverage/area-share',
     bodyGate({ name: 'an area polygon', maxBytes: config.maxPolygonBytes, types: { json } }),

@@ -3,7 +3,7 @@ import { CoverageService } from '../coverage/coverage.service';
 import { HalfLifeService, Period } from './half-life.service';
 import { NetworkService } from './network.service';
 import { Panel, PanelService } from './panel.service';
-import { DEFAULT_COUNTRY, eventsOf } from './events';
+import { DEFAULT_COUNTRY, eventsOf, NATIONAL_SERIES_COUNTRIES } from './events';
 import { PricesService } from '../prices/prices.service';
 import {
   BORDER_CLOSURE,
@@ -55,6 +55,7 @@ export class ConvergenceReportService {
     const country = opts.panel?.filter.country ?? DEFAULT_COUNTRY;
     const events = eventsOf(country);
     const breakDates = events.breakCandidates;
+    const nationalSeries = NATIONAL_SERIES_COUNTRIES.includes(country);
     const [panel, placebo, coverageVersion, towerSources] = await Promise.all([
       opts.panel ?? this.panels.load(commodity, { country }),
       this.panels.load(PLACEBO_COMMODITY, { country }),
@@ -105,8 +106,12 @@ export class ConvergenceReportService {
       this.trend.trend({ commodity, measure: 'meanAbsLogDiff', breakDates }, panel),
       this.trend.beta({ commodity }, panel),
       this.halfLives.halfLives(commodity, periods, { adf: true }, panel),
-      this.regressions.regression(spec('national'), panel, coverageVersion),
-      this.regressions.regression(spec('national', PLACEBO_COMMODITY), placebo, coverageVersion),
+      nationalSeries
+        ? this.regressions.regression(spec('national'), panel, coverageVersion)
+        : Promise.resolve(null),
+      nationalSeries
+        ? this.regressions.regression(spec('national', PLACEBO_COMMODITY), placebo, coverageVersion)
+        : Promise.resolve(null),
       towerSources.length
         ? this.regressions.regression(spec('towers'), panel, coverageVersion)
         : Promise.resolve(null),
@@ -155,14 +160,28 @@ export class ConvergenceReportService {
     for (const p of periodLives) summary.push(halfLifeSentence(p, p.lives, p.insufficient));
     const lifeTrend = halfLifeTrendSentence(periodLives);
     if (lifeTrend) summary.push(lifeTrend);
-    const regressionText = (label: string, r: typeof national, words: string) =>
+    const regressionText = (label: string, r: NonNullable<typeof national>, words: string) =>
       isResult(r.result)
         ? regressionSentence(label, r.result, words)
         : `${label}: ${r.result.message}.`;
-    summary.push(
-      regressionText('National coverage', national, 'one more mobile subscription per 100 people'),
-    );
-    if (isResult(national.result) && isResult(nationalPlacebo.result))
+    if (national)
+      summary.push(
+        regressionText(
+          'National coverage',
+          national,
+          'one more mobile subscription per 100 people',
+        ),
+      );
+    else
+      summary.push(
+        `National coverage: no mobile-subscription series is stored for ${country}, so the pair regression on national coverage is not run.`,
+      );
+    if (
+      national &&
+      nationalPlacebo &&
+      isResult(national.result) &&
+      isResult(nationalPlacebo.result)
+    )
       summary.push(placeboSentence(commodity, national.result, nationalPlacebo.result));
     // synthetic towers are a demonstration, never a finding
     const syntheticTowers = towerSources.includes(SYNTHETIC_TOWER_SOURCE);

@@ -10,7 +10,7 @@ import {
   PLACEBO_COMMODITY,
 } from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
-import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
+import { DEFAULT_COUNTRY, eventsOf, NATIONAL_SERIES_COUNTRIES } from '../analysis/events';
 import { Panel, PanelService } from '../analysis/panel.service';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
 import { isCalendarDate } from '../common/dates';
@@ -228,6 +228,10 @@ export class AnalysisController {
     const panel = await this.panelFor(q);
     const country = panel.filter.country ?? DEFAULT_COUNTRY;
     const border = eventsOf(country).borderClosure;
+    if ((q.coverage ?? 'national') === 'national' && !NATIONAL_SERIES_COUNTRIES.includes(country))
+      throw new BadRequestException(
+        `coverage: no national mobile-subscription series is stored for ${country} (only ${NATIONAL_SERIES_COUNTRIES.join(', ')}); use coverage=towers with a tower registry`,
+      );
     if (q.controls?.includes('border') && !border)
       throw new BadRequestException(
         `controls: border is a border-closure window, and none is known for ${country} (only North Korea's, PRK, is)`,

@@ -9,6 +9,7 @@ import { CoverageController } from './coverage.controller';
 import { HealthController } from './health.controller';
 import { IngestionController } from './ingestion.controller';
 import { ObservationsController } from './observations.controller';
+import { ImportsController } from './imports.controller';
 import { ReferenceController } from './reference.controller';
 import { StartupModule } from '../startup.module';
 
@@ -22,6 +23,7 @@ import { StartupModule } from '../startup.module';
     AnalysisController,
     IngestionController,
     CoverageController,
+    ImportsController,
   ],
   providers: [AdminTokenGuard],
 })

@@ -6,6 +6,7 @@ import { TowerImportInputError } from '../coverage/tower-import.service';
 import { RunInProgressError, UnknownSourceError } from '../ingestion/ingestion.service';
 import { UnknownIdError } from '../prices/prices.service';
 import { SourceError } from '../sources/source.error';
+import { WfpFileError } from '../sources/wfp-hdx/wfp-hdx.parser';
 
 // Domain errors that reach a controller: the caller's doing (400), a conflict with a run in
 // progress (409), or a bounded resource that is busy (503 with Retry-After).
@@ -17,6 +18,7 @@ import { SourceError } from '../sources/source.error';
   TowerImportInputError,
   AreaInputError,
   GeometryBusyError,
+  WfpFileError,
 )
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {

@@ -13,6 +13,7 @@ import type { Request, Response } from 'express';
 import { PrismaService } from '../database/prisma.service';
 import { ObservationFilter, PricesService } from '../prices/prices.service';
 import { decodeCursor, encodeCursor } from './cursor';
+import { pricePerBaseUnit } from '../common/units';
 import { DEFAULT_COUNTRY } from '../analysis/events';
 import {
   DEFAULT_PAGE_SIZE,
@@ -96,7 +97,9 @@ export class ObservationsController {
         limit,
         q.cursor ? decodeCursor(q.cursor) : undefined,
       );
-      res.json({ data: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, limit });
+      // where the unit is a multiple of a mass or a volume (90 KG, 500 ML), the price per kg or litre too
+      const data = page.rows.map((r) => ({ ...r, perBaseUnit: pricePerBaseUnit(r.value, r.unit) }));
+      res.json({ data, nextCursor: page.next ? encodeCursor(page.next) : null, limit });
       return;
     }
 

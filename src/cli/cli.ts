@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
@@ -14,6 +16,8 @@ import {
   UnknownSourceError,
 } from '../ingestion/ingestion.service';
 import { RunLedgerService, RunView } from '../ingestion/run-ledger.service';
+import { FileImportReport, WfpImportService } from '../ingestion/wfp-import.service';
+import { WfpFileError } from '../sources/wfp-hdx/wfp-hdx.parser';
 import { readCsvRecords, REFERENCE_DIR, splitAliases } from '../prices/reference-data.service';
 import { createSources } from '../sources/source-registry';
 import { SourceError } from '../sources/source.error';
@@ -35,6 +39,8 @@ export const USAGE = `usage: npm run cli -- <command>
   replay <source>|all [--since YYYY-MM-DD]  re-parse the stored snapshots with the current parsers
   parse <source> <file> --tab T [--url U] [--fetched-at ISO]
                                             dry run: print parsed observations as JSON lines, store nothing
+  import wfp <file> [--country ISO3]       import a WFP/HDX food-price CSV (streamed; the country from
+                                            --country or the file name wfp_food_prices_<iso3>.csv)
   import towers <file> --format opencellid|csv|geojson --source NAME
                                             import a tower registry file (one transaction)
   report <commodity> [--format md|json] [--out FILE] [--bootstrap B]
@@ -71,6 +77,15 @@ const summary = (r: RunView) =>
   `${r.source}: ${r.status} (run ${r.id}, ${r.mode}, ${r.trigger}): inserted ${r.rowsInserted}, updated ${r.rowsUpdated}, unchanged ${r.rowsUnchanged}, rejected ${r.rowsRejected}` +
   (r.errorKind ? ` [${r.errorKind}: ${r.errorMessage}]` : '');
 
+// The run's one-line summary, the first refusals on stderr; exit 1 when the import failed.
+function wfpSummary(r: FileImportReport, io: CliIo): number {
+  io.out(`${summary(r.run)} (${r.country}, ${r.rowsRead} rows read)`);
+  for (const x of r.rejections.slice(0, 20)) io.err(`  row ${x.row}: ${x.reason}`);
+  if (r.run.rowsRejected > 20)
+    io.err(`  ... the first 1,000 in GET /api/ingestion/runs/${r.run.id}/rejections`);
+  return r.run.status === 'failed' ? 1 : 0;
+}
+
 const towerSummary = (r: TowerImportReport) =>
   `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
   (r.errorMessage ? ` [${r.errorMessage}]` : '');
@@ -83,13 +98,22 @@ async function viaServer(
   body?: unknown,
   contentType = 'application/json',
 ): Promise<unknown> {
+  const stream = body instanceof Readable;
   const base = `http://${lock.host ?? '127.0.0.1'}:${lock.port}`;
   let res: Response;
   try {
     res = await fetch(`${base}${urlPath}`, {
       method,
       headers: { 'content-type': contentType, authorization: `Bearer ${lock.token}` },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : stream
+            ? (Readable.toWeb(body) as ReadableStream)
+            : typeof body === 'string'
+              ? body
+              : JSON.stringify(body),
+      ...(stream ? { duplex: 'half' } : {}),
     });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -148,6 +172,7 @@ export async function runCli(
       out: { type: 'string' },
       since: { type: 'string' },
       bootstrap: { type: 'string' },
+      country: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -231,11 +256,19 @@ export async function runCli(
 
   let towerFile:
     { body: string; format: TowerFileFormat; source: string; name: string } | undefined;
-  if (command === 'import') {
+  let wfpFile: { path: string; name: string; country?: string } | undefined;
+  if (command === 'import' && args[0] === 'wfp') {
+    if (!args[1])
+      throw new UsageError('import wfp needs a file: import wfp <file> [--country ISO3]');
+    await stat(args[1]).catch(() => {
+      throw new UsageError(`import wfp: no such file ${args[1]}`);
+    });
+    wfpFile = { path: args[1], name: path.basename(args[1]), country: values.country };
+  } else if (command === 'import') {
     const [what, file] = args;
     if (what !== 'towers' || !file)
       throw new UsageError(
-        'import needs: towers <file> --format opencellid|csv|geojson --source NAME',
+        'import needs: wfp <file> [--country ISO3], or towers <file> --format opencellid|csv|geojson --source NAME',
       );
     const format = values.format as TowerFileFormat;
     if (!TOWER_FILE_FORMATS.includes(format))
@@ -291,6 +324,18 @@ export async function runCli(
         )) as ConvergenceReport,
       );
     }
+    if (wfpFile) {
+      const qs = new URLSearchParams({ fileName: wfpFile.name });
+      if (wfpFile.country) qs.set('country', wfpFile.country);
+      const report = (await viaServer(
+        lock,
+        'POST',
+        `/api/imports/wfp?${qs.toString()}`,
+        createReadStream(wfpFile.path),
+        'text/csv',
+      )) as FileImportReport;
+      return wfpSummary(report, io);
+    }
     if (towerFile) {
       const report = (await viaServer(
         lock,
@@ -343,6 +388,14 @@ export async function runCli(
           .report(report.commodity, { bootstrap: report.bootstrap }),
       );
     }
+    if (wfpFile) {
+      const report = await app.get(WfpImportService).import(createReadStream(wfpFile.path), {
+        fileName: wfpFile.name,
+        country: wfpFile.country,
+        trigger: 'cli',
+      });
+      return wfpSummary(report, io);
+    }
     if (towerFile) {
       const report = await app
         .get(TowerImportService)
@@ -381,7 +434,8 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
     err instanceof UsageError ||
     err instanceof UnknownSourceError ||
     err instanceof UnknownIdError ||
-    err instanceof SourceError
+    err instanceof SourceError ||
+    err instanceof WfpFileError
   ) {
     io.err(`error: ${err.message}`);
     if (err instanceof DataDirBusyError)

@@ -8,6 +8,7 @@ import { RunLedgerService } from './run-ledger.service';
 import { HttpCacheService } from './http-cache.service';
 import { SnapshotStoreService } from './snapshot-store.service';
 import { SourceLeaseService } from './source-lease.service';
+import { WfpImportService } from './wfp-import.service';
 
 @Module({
   imports: [SourcesModule, PricesModule],
@@ -19,7 +20,14 @@ import { SourceLeaseService } from './source-lease.service';
     IngestionScheduler,
     HttpCacheService,
     SourceLeaseService,
+    WfpImportService,
   ],
-  exports: [IngestionService, RunLedgerService, SnapshotStoreService, SourceLeaseService],
+  exports: [
+    IngestionService,
+    RunLedgerService,
+    SnapshotStoreService,
+    SourceLeaseService,
+    WfpImportService,
+  ],
 })
 export class IngestionModule {}

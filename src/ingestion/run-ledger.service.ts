@@ -96,6 +96,19 @@ export class RunLedgerService {
     return toRunView(run);
   }
 
+  // Refused rows with their reasons (file imports keep the first 1,000).
+  async saveRejections(id: number, rejections: { row: number; reason: string }[]): Promise<void> {
+    await this.prisma.ingestionRun.update({ where: { id }, data: { rejections } });
+  }
+
+  async rejectionsOf(id: number): Promise<{ row: number; reason: string }[] | null> {
+    const run = await this.prisma.ingestionRun.findUnique({
+      where: { id },
+      select: { rejections: true },
+    });
+    return (run?.rejections as { row: number; reason: string }[] | null | undefined) ?? null;
+  }
+
   async list(opts: { source?: string; limit: number }): Promise<RunView[]> {
     const runs = await this.prisma.ingestionRun.findMany({
       where: opts.source ? { sourceId: opts.source } : {},

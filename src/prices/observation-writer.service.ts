@@ -55,7 +55,7 @@ export class ObservationWriterService {
     rows: ObservationInput[],
     fence?: (tx: Prisma.TransactionClient) => Promise<void>,
   ): Promise<WriteCounts> {
-    return this.writeStream(sourceId, runId, [rows], fence);
+    return this.writeStream(sourceId, runId, [rows], { fence });
   }
 
   // The same for rows that arrive in batches (a file read as a stream): each batch is staged as it
@@ -64,8 +64,13 @@ export class ObservationWriterService {
     sourceId: string,
     runId: number,
     batches: AsyncIterable<ObservationInput[]> | Iterable<ObservationInput[]>,
-    fence?: (tx: Prisma.TransactionClient) => Promise<void>,
+    opts: {
+      fence?: (tx: Prisma.TransactionClient) => Promise<void>;
+      // runs before each batch is staged, in the same transaction (reference rows the batch needs)
+      prepare?: (tx: Prisma.TransactionClient, batch: ObservationInput[]) => Promise<void>;
+    } = {},
   ): Promise<WriteCounts> {
+    const { fence, prepare } = opts;
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     let staged = 0;
 
@@ -80,6 +85,7 @@ export class ObservationWriterService {
           raw_value text, source_url text, fetched_at timestamptz,
           parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
         for await (const batch of batches) {
+          await prepare?.(tx, batch);
           for (let i = 0; i < batch.length; i += CHUNK) {
             const chunk = batch.slice(i, i + CHUNK);
             staged += chunk.length;

@@ -281,3 +281,37 @@ describe.each(TEST_DATABASES.filter((k) => k === 'postgres'))('command line on %
     }
   });
 });
+
+describe('import wfp from the command line', () => {
+  it('imports directly, then through a running server (hand-off), with the same summary', async () => {
+    const db = await freshDatabase('pglite', { LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' });
+    try {
+      const file = fixture('wfp', 'wfp_food_prices_col.csv');
+      const first = await cli(['import', 'wfp', file], db.env);
+      expect(first.code).toBe(0);
+      expect(first.stdout.trim()).toMatch(
+        /^wfp-hdx: partial \(run \d+, import, cli\): inserted 193, updated 0, unchanged 0, rejected 5 \(COL, 199 rows read\)$/,
+      );
+      expect(first.stderr).toMatch(/row 196: price: 0 is not positive/);
+      const noCountry = await cli(
+        ['import', 'wfp', fixture('towers', 'imagery-survey.csv')],
+        db.env,
+      );
+      expect(noCountry.code).toBe(2);
+      expect(noCountry.stderr).toMatch(/country: name it with --country ISO3/);
+      const app = await createApp(db.config);
+      try {
+        const handed = await cli(['import', 'wfp', file, '--country', 'COL'], db.env);
+        expect(handed.code).toBe(0);
+        expect(handed.stderr).toMatch(/handing the work to it/);
+        expect(handed.stdout).toMatch(
+          /wfp-hdx: partial \(run \d+, import, api\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
+        );
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await db.cleanup();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,66 @@
+import { Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'node:stream';
+import type { Request } from 'express';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { WfpImportService } from '../ingestion/wfp-import.service';
+import { AdminTokenGuard } from './admin-token.guard';
+import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
+
+export class WfpImportQueryDto {
+  @ApiPropertyOptional({
+    description:
+      "ISO 3166-1 alpha-3 code of the file's country; without it, the file name must be wfp_food_prices_<iso3>.csv",
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as COL' })
+  country?: string;
+
+  @ApiPropertyOptional({ description: 'The file name, for the ledger (and the country)' })
+  @IsOptional()
+  @MaxLength(200)
+  @Matches(/^[\w.-]+$/, { message: 'fileName must be a plain file name' })
+  fileName?: string;
+}
+
+@ApiTags('imports')
+@Controller('imports')
+export class ImportsController {
+  constructor(
+    private readonly wfp: WfpImportService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('wfp')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import a WFP/HDX food-price CSV file (streamed; one run, one transaction)',
+    description:
+      'The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections). Answers with the finished run, its country, the rows read and the first 1,000 refusals.',
+  })
+  async importWfp(@Query() q: WfpImportQueryDto, @Req() req: Request) {
+    const cap = this.config.maxImportBytes;
+    let seen = 0;
+    const capped = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        seen += chunk.length;
+        if (seen > cap)
+          done(new Error(`body: the file is larger than MAX_IMPORT_BYTES (${cap} bytes)`));
+        else done(null, chunk);
+      },
+    });
+    req.pipe(capped);
+    return this.wfp.import(capped, {
+      fileName: q.fileName,
+      country: q.country,
+      trigger: 'api',
+      sourceUrl: q.fileName ? `upload:${q.fileName}` : undefined,
+    });
+  }
+}

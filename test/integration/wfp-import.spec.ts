@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { PrismaService } from '../../src/database/prisma.service';
+import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
+import { fixture } from '../helpers/markets';
+
+// Any country, as a new user would: a WFP/HDX food-price file (made up, in the real shape:
+// test/fixtures/wfp/make-fixture.cjs) imported over the token-guarded endpoint, then its prices and
+// statistics over HTTP, with every row accounted for.
+const FILE = fixture('wfp', 'wfp_food_prices_col.csv');
+const body = readFileSync(FILE);
+
+describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
+  let db: TestDb;
+  let app: INestApplication;
+  let http: ReturnType<typeof request>;
+  const auth = { authorization: 'Bearer secret-token' };
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind, {
+      ADMIN_TOKEN: 'secret-token',
+      LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
+    });
+    app = await createApp(db.config);
+    http = request(app.getHttpServer());
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.cleanup();
+  });
+
+  const upload = (qs: string, data: Buffer | string = body) =>
+    http.post(`/api/imports/wfp${qs}`).set(auth).set('content-type', 'text/csv').send(data);
+
+  it('stores every valid row and refuses the rest with reasons: nothing lost, nothing merged', async () => {
+    const res = await upload('?fileName=wfp_food_prices_col.csv').expect(200);
+    // 198 data rows after the HXL tag row: 193 stored, 5 refused
+    expect(res.body.country).toBe('COL');
+    expect(res.body.rowsRead).toBe(199);
+    expect(res.body.run).toMatchObject({
+      source: 'wfp-hdx',
+      status: 'partial',
+      rowsInserted: 193,
+      rowsRejected: 5,
+      rowsParsed: 193,
+    });
+    expect(res.body.rejections).toEqual([
+      { row: 195, reason: 'date: "2020-02-30" is not a calendar date written YYYY-MM-DD' },
+      { row: 196, reason: 'price: 0 is not positive' },
+      { row: 197, reason: 'price: "n/a" is not a number' },
+      { row: 198, reason: 'market: missing' },
+      { row: 199, reason: 'commodity: missing' },
+    ]);
+    const prisma = app.get(PrismaService);
+    // retail and wholesale of one market, commodity and date are two rows
+    expect(
+      await prisma.observation.count({
+        where: {
+          country: 'COL',
+          commodityId: 'rice',
+          marketId: 'col-antioquia-medellin',
+          surveyDate: new Date('2020-01-15'),
+        },
+      }),
+    ).toBe(2);
+    const oil = await prisma.observation.findFirstOrThrow({ where: { commodityId: 'oil-palm' } });
+    expect(oil).toMatchObject({
+      unit: 'L',
+      priceType: 'retail',
+      currency: 'COP',
+      priceFlag: 'aggregate',
+      flag: 'aggregated',
+    });
+    expect(oil.usdValue).toBeGreaterThan(0);
+  });
+
+  it('re-importing inserts nothing; a changed price becomes a revision', async () => {
+    const again = await upload('?country=col').expect(200);
+    expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 193 });
+    const changed = body
+      .toString()
+      .replace(
+        '2020-01-15,"Bogota, D.C.",Bogota,Bogota,100,4.6097,-74.0817,cereals and tubers,Rice,52,KG,actual,Retail,COP,2880.00',
+        '2020-01-15,"Bogota, D.C.",Bogota,Bogota,100,4.6097,-74.0817,cereals and tubers,Rice,52,KG,actual,Retail,COP,2890.00',
+      );
+    const third = await upload('?country=COL', changed).expect(200);
+    expect(third.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 1, rowsUnchanged: 192 });
+    const revisions = await app.get(PrismaService).observationRevision.findMany();
+    expect(revisions.map((r) => [r.previousValue, r.newValue])).toEqual([[2880, 2890]]);
+  });
+
+  it('refuses a file without a country, an unknown country code, and a request without the token', async () => {
+    const none = await upload('').expect(400);
+    expect(JSON.stringify(none.body.message)).toMatch(/country: name it with --country/);
+    const bad = await upload('?country=XYZ').expect(400);
+    expect(JSON.stringify(bad.body.message)).toMatch(/country: XYZ is not an ISO 3166-1 alpha-3/);
+    await http
+      .post('/api/imports/wfp?country=COL')
+      .set('content-type', 'text/csv')
+      .send(body)
+      .expect(401);
+  });
+
+  it('lists the country, its markets and its commodity series', async () => {
+    const countries = await http.get('/api/countries').expect(200);
+    expect(countries.body.find((c: { iso3: string }) => c.iso3 === 'COL')).toEqual({
+      iso3: 'COL',
+      name: 'Colombia',
+      observations: 193,
+      markets: 3,
+      commodities: 4, // rice, maize (white), palm oil, sugar (by the 500 G bag)
+      from: '2020-01-15',
+      to: '2021-12-15',
+    });
+    const markets = await http.get('/api/markets?country=COL').expect(200);
+    expect(markets.body.map((m: { id: string }) => m.id)).toEqual([
+      'col-antioquia-medellin',
+      'col-bogota-d-c-bogota',
+      'col-valle-del-cauca-cali',
+    ]);
+    expect(markets.body[0]).toMatchObject({
+      admin1: 'Antioquia',
+      admin2: 'Medellin',
+      latitude: 6.2518,
+    });
+    const commodities = await http.get('/api/commodities?country=COL').expect(200);
+    const rice = commodities.body.find((c: { id: string }) => c.id === 'rice');
+    expect(rice.series).toEqual([
+      { unit: 'KG', priceType: 'retail', observations: 72 },
+      { unit: 'KG', priceType: 'wholesale', observations: 72 },
+    ]);
+    expect(commodities.body.find((c: { id: string }) => c.id === 'maize-white')).toMatchObject({
+      name: 'Maize (white)',
+      categoryRaw: 'cereals and tubers',
+    });
+  });
+
+  it("answers the country's prices and statistics, one series at a time", async () => {
+    const obs = await http
+      .get(
+        '/api/observations?country=COL&commodity=rice&priceType=retail&market=col-antioquia-medellin',
+      )
+      .expect(200);
+    expect(obs.body.data).toHaveLength(24);
+    const maize = await http
+      .get('/api/observations?country=COL&commodity=maize-white&limit=1')
+      .expect(200);
+    // a 90 KG bag: the price per kg is served beside it, with the conversion
+    expect(maize.body.data[0].unit).toBe('90 KG');
+    expect(maize.body.data[0].perBaseUnit).toEqual({
+      value: maize.body.data[0].value / 90,
+      unit: 'kg',
+      conversion: 'price / 90 (90 KG = 90 kg)',
+    });
+    expect(obs.body.data[0]).toMatchObject({
+      country: 'COL',
+      priceType: 'retail',
+      unit: 'KG',
+      currency: 'COP',
+    });
+    // two series of rice in COL: the analysis will not mix them, and says which there are
+    const mixed = await http.get('/api/analysis/dispersion?commodity=rice&country=COL').expect(400);
+    expect(mixed.body.message).toMatch(
+      /unit, priceType: rice has 2 series in COL and analysis never mixes them; choose one: unit=KG&priceType=retail \(72 observations\); unit=KG&priceType=wholesale \(72 observations\)/,
+    );
+    const disp = await http
+      .get('/api/analysis/dispersion?commodity=rice&country=COL&priceType=retail')
+      .expect(200);
+    expect(disp.body.markets).toHaveLength(3);
+    expect(disp.body.series).toHaveLength(24);
+    expect(disp.body.series.every((d: { n: number }) => d.n === 3)).toBe(true);
+    const lives = await http
+      .get('/api/analysis/half-lives?commodity=rice&country=COL&priceType=retail')
+      .expect(200);
+    expect(lives.body.periods[0].pairs).toHaveLength(3);
+    expect(lives.body.periods[0].pairs[0]).toHaveProperty('rho');
+    // North Korea's border closure and national series are North Korea's
+    const border = await http
+      .get(
+        '/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail&controls=border&coverage=towers',
+      )
+      .expect(400);
+    expect(border.body.message).toMatch(
+      /controls: border is a border-closure window, and none is known for COL/,
+    );
+    const national = await http
+      .get('/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail')
+      .expect(400);
+    expect(national.body.message).toMatch(
+      /coverage: no national mobile-subscription series is stored for COL/,
+    );
+    const report = await http
+      .get('/api/analysis/convergence?commodity=rice&country=COL&priceType=retail&bootstrap=0')
+      .expect(200);
+    expect(report.body).toMatchObject({ country: 'COL', unit: 'KG', priceType: 'retail' });
+    expect(report.body.data.markets).toHaveLength(3);
+    expect(report.body.data.credits).toEqual([
+      { source: 'wfp-hdx', credit: expect.stringMatching(/World Food Programme/) },
+    ]);
+    expect(report.body.summary.join('\n')).toMatch(
+      /no mobile-subscription series is stored for COL/,
+    );
+    // and North Korea's answers are as before
+    const prk = await http.get('/api/analysis/dispersion?commodity=rice').expect(200);
+    expect(prk.body.markets).toEqual(['hyesan', 'pyongyang', 'sinuiju']);
+  });
+});
