@@ -89,6 +89,9 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     expect(third.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 1, rowsUnchanged: 192 });
     const revisions = await app.get(PrismaService).observationRevision.findMany();
     expect(revisions.map((r) => [r.previousValue, r.newValue])).toEqual([[2880, 2890]]);
+    // and back to the file as published (a second revision), for the statistics below
+    const back = await upload('?country=COL').expect(200);
+    expect(back.body.run).toMatchObject({ rowsUpdated: 1 });
   });
 
   it('refuses a file without a country, an unknown country code, and a request without the token', async () => {
@@ -176,6 +179,35 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
       .expect(200);
     expect(lives.body.periods[0].pairs).toHaveLength(3);
     expect(lives.body.periods[0].pairs[0]).toHaveProperty('rho');
+    // against base R on the same file (test/fixtures/analysis/wfp-col/make_reference.R), to 1e-6
+    const ref = new Map(
+      readFileSync(fixture('analysis', 'wfp-col', 'expected.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(','))
+        .map(([k, v]) => [k, Number(v)]),
+    );
+    const close = (actual: number, name: string) => {
+      const want = ref.get(name);
+      expect(want).toBeDefined();
+      expect(Math.abs(actual - want!)).toBeLessThanOrEqual(1e-6 * Math.abs(want!));
+    };
+    for (const d of disp.body.series as { date: string; cv: number }[]) close(d.cv, `cv.${d.date}`);
+    for (const p of lives.body.periods[0].pairs as {
+      a: string;
+      b: string;
+      rho: number;
+      rhoSe: number;
+    }[]) {
+      close(p.rho, `ar1.${p.a}|${p.b}.rho`);
+      close(p.rhoSe, `ar1.${p.a}|${p.b}.rhoSe`);
+    }
+    const beta = await http
+      .get('/api/analysis/beta?commodity=rice&country=COL&priceType=retail')
+      .expect(200);
+    close(beta.body.beta, 'beta.beta');
+    close(beta.body.betaSe, 'beta.betaSe');
     // North Korea's border closure and national series are North Korea's
     const border = await http
       .get(
