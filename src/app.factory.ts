@@ -65,6 +65,15 @@ export async function createApp(
     bodyGate({ name: 'a WFP file', tokens, maxBytes: config.maxImportBytes, types: {} }),
   );
   app.use(
+    '/api/imports/subscriptions',
+    bodyGate({
+      name: 'a subscriptions file',
+      tokens,
+      maxBytes: config.maxImportBytes,
+      types: { text: ['text/*', 'application/csv'] },
+    }),
+  );
+  app.use(
     '/api/coverage/area-share',
     bodyGate({ name: 'an area polygon', maxBytes: config.maxPolygonBytes, types: { json } }),
   );

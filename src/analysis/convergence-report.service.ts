@@ -3,7 +3,7 @@ import { CoverageService } from '../coverage/coverage.service';
 import { HalfLifeService, Period } from './half-life.service';
 import { NetworkService } from './network.service';
 import { Panel, PanelService } from './panel.service';
-import { DEFAULT_COUNTRY, eventsOf, NATIONAL_SERIES_COUNTRIES } from './events';
+import { DEFAULT_COUNTRY, eventsOf } from './events';
 import { PricesService } from '../prices/prices.service';
 import {
   BORDER_CLOSURE,
@@ -55,7 +55,7 @@ export class ConvergenceReportService {
     const country = opts.panel?.filter.country ?? DEFAULT_COUNTRY;
     const events = eventsOf(country);
     const breakDates = events.breakCandidates;
-    const nationalSeries = NATIONAL_SERIES_COUNTRIES.includes(country);
+    const nationalSeries = await this.coverage.hasNationalSeries(country);
     const [panel, placebo, coverageVersion, towerSources] = await Promise.all([
       opts.panel ?? this.panels.load(commodity, { country }),
       this.panels.load(PLACEBO_COMMODITY, { country }),

@@ -17,9 +17,5 @@ export const COUNTRY_EVENTS: Record<string, CountryEvents> = {
 
 export const DEFAULT_COUNTRY = 'PRK';
 
-// Countries whose national mobile-subscription series is stored (the shipped ITU series is North
-// Korea's; other countries' series are not importable yet).
-export const NATIONAL_SERIES_COUNTRIES = ['PRK'];
-
 export const eventsOf = (country: string): CountryEvents =>
   COUNTRY_EVENTS[country] ?? { breakCandidates: [] };

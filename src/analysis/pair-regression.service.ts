@@ -44,7 +44,10 @@ export class PairRegressionService {
     const pairs = pairSeries(points, q.from, q.to);
     const national =
       q.coverage === 'national'
-        ? await this.coverage.nationalAt([...new Set(pairs.flatMap((p) => p.dates))])
+        ? await this.coverage.nationalAt(
+            [...new Set(pairs.flatMap((p) => p.dates))],
+            prices.filter.country ?? 'PRK',
+          )
         : new Map<string, number | null>();
     const rows: PanelRow[] = [];
     let droppedNoCoverage = 0;

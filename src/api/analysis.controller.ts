@@ -10,7 +10,8 @@ import {
   PLACEBO_COMMODITY,
 } from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
-import { DEFAULT_COUNTRY, eventsOf, NATIONAL_SERIES_COUNTRIES } from '../analysis/events';
+import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
+import { CoverageService } from '../coverage/coverage.service';
 import { Panel, PanelService } from '../analysis/panel.service';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
 import { isCalendarDate } from '../common/dates';
@@ -38,6 +39,7 @@ export class AnalysisController {
     private readonly networks: NetworkService,
     private readonly reports: ConvergenceReportService,
     private readonly panels: PanelService,
+    private readonly coverage: CoverageService,
   ) {}
 
   // The request's series, checked and loaded once: one country (default PRK), one unit and one
@@ -228,9 +230,12 @@ export class AnalysisController {
     const panel = await this.panelFor(q);
     const country = panel.filter.country ?? DEFAULT_COUNTRY;
     const border = eventsOf(country).borderClosure;
-    if ((q.coverage ?? 'national') === 'national' && !NATIONAL_SERIES_COUNTRIES.includes(country))
+    if (
+      (q.coverage ?? 'national') === 'national' &&
+      !(await this.coverage.hasNationalSeries(country))
+    )
       throw new BadRequestException(
-        `coverage: no national mobile-subscription series is stored for ${country} (only ${NATIONAL_SERIES_COUNTRIES.join(', ')}); use coverage=towers with a tower registry`,
+        `coverage: no national mobile-subscription series is stored for ${country}; import one (npm run cli -- import subscriptions <file>) or use coverage=towers with a tower registry`,
       );
     if (q.controls?.includes('border') && !border)
       throw new BadRequestException(

@@ -20,6 +20,9 @@ import { AREA_LIMITS, validateArea } from '../coverage/area-validation';
 import { PricesService } from '../prices/prices.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { NoQueryDto } from './dto/validators';
+import { DEFAULT_COUNTRY } from '../analysis/events';
+
+const MAX_GRID_POINTS = 20_000;
 import {
   AreaQueryDto,
   MarketsCoverageQueryDto,
@@ -69,9 +72,18 @@ export class CoverageController {
     if (from > to) throw new BadRequestException('from: must not be after to');
     const interval = q.interval ?? 'month';
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-    if (interval === 'day' && days > 20_000)
-      throw new BadRequestException('interval: at most 20,000 days per request with interval=day');
-    return this.coverage.national(from, to, interval);
+    // the grid is bounded: a far date is refused at once, never computed
+    const points = Math.ceil(days / (interval === 'day' ? 1 : interval === 'month' ? 28 : 365)) + 1;
+    if (points > MAX_GRID_POINTS)
+      throw new BadRequestException(
+        `to: from ${from} to ${to} by ${interval} is about ${points} grid points; at most ${MAX_GRID_POINTS} per request`,
+      );
+    const country = q.country ?? DEFAULT_COUNTRY;
+    if (!(await this.coverage.hasNationalSeries(country)))
+      throw new BadRequestException(
+        `country: no national mobile-subscription series is stored for ${country}; import one with npm run cli -- import subscriptions <file>`,
+      );
+    return { country, ...(await this.coverage.national(from, to, interval, country)) };
   }
 
   @Get('markets')

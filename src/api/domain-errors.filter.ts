@@ -7,6 +7,7 @@ import { RunInProgressError, UnknownSourceError } from '../ingestion/ingestion.s
 import { UnknownIdError } from '../prices/prices.service';
 import { SourceError } from '../sources/source.error';
 import { WfpFileError } from '../sources/wfp-hdx/wfp-hdx.parser';
+import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
 
 // Domain errors that reach a controller: the caller's doing (400), a conflict with a run in
 // progress (409), or a bounded resource that is busy (503 with Retry-After).
@@ -19,6 +20,7 @@ import { WfpFileError } from '../sources/wfp-hdx/wfp-hdx.parser';
   AreaInputError,
   GeometryBusyError,
   WfpFileError,
+  SubscriptionFileError,
 )
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {

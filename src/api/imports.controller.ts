@@ -1,4 +1,14 @@
-import { Controller, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'node:stream';
 import type { Request } from 'express';
@@ -9,6 +19,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WfpImportService } from '../ingestion/wfp-import.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
+
+export class SubscriptionImportQueryDto {
+  @ApiPropertyOptional({ description: 'The file name, for the provenance' })
+  @IsOptional()
+  @MaxLength(200)
+  @Matches(/^[\w.-]+$/, { message: 'fileName must be a plain file name' })
+  fileName?: string;
+}
 
 export class WfpImportQueryDto {
   @ApiPropertyOptional({
@@ -32,8 +50,24 @@ export class WfpImportQueryDto {
 export class ImportsController {
   constructor(
     private readonly wfp: WfpImportService,
+    private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  @Post('subscriptions')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import mobile subscriptions per 100 people for any country',
+    description:
+      "The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten.",
+  })
+  async importSubscriptions(@Query() q: SubscriptionImportQueryDto, @Body() body: unknown) {
+    if (typeof body !== 'string' || !body.trim())
+      throw new BadRequestException('body: the file is missing (send it as text/csv)');
+    return this.subscriptions.import(body, q.fileName);
+  }
 
   @Post('wfp')
   @UseGuards(AdminTokenGuard)

@@ -30,6 +30,11 @@ import { reportMarkdown } from '../analysis/report-markdown';
 import { PricesService, UnknownIdError } from '../prices/prices.service';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../coverage/tower-file.parser';
 import { TowerImportReport, TowerImportService } from '../coverage/tower-import.service';
+import {
+  SubscriptionImportReport,
+  SubscriptionImportService,
+} from '../coverage/subscription-import.service';
+import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
 
 export const USAGE = `usage: npm run cli -- <command>
 
@@ -41,6 +46,8 @@ export const USAGE = `usage: npm run cli -- <command>
                                             dry run: print parsed observations as JSON lines, store nothing
   import wfp <file> [--country ISO3]       import a WFP/HDX food-price CSV (streamed; the country from
                                             --country or the file name wfp_food_prices_<iso3>.csv)
+  import subscriptions <file>               mobile subscriptions per 100 for any country (World Bank
+                                            WDI CSV, or a long CSV country,year,value)
   import towers <file> --format opencellid|csv|geojson --source NAME
                                             import a tower registry file (one transaction)
   report <commodity> [--format md|json] [--out FILE] [--bootstrap B]
@@ -84,6 +91,15 @@ function wfpSummary(r: FileImportReport, io: CliIo): number {
   if (r.run.rowsRejected > 20)
     io.err(`  ... the first 1,000 in GET /api/ingestion/runs/${r.run.id}/rejections`);
   return r.run.status === 'failed' ? 1 : 0;
+}
+
+function subscriptionsSummary(r: SubscriptionImportReport, io: CliIo): number {
+  io.out(
+    `subscriptions (${r.shape}): ${r.points} values for ${r.countries} countries: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`,
+  );
+  for (const x of r.rejections.slice(0, 20))
+    io.err(`  ${x.row ? `row ${x.row}: ` : ''}${x.reason}`);
+  return 0;
 }
 
 const towerSummary = (r: TowerImportReport) =>
@@ -257,6 +273,7 @@ export async function runCli(
   let towerFile:
     { body: string; format: TowerFileFormat; source: string; name: string } | undefined;
   let wfpFile: { path: string; name: string; country?: string } | undefined;
+  let subscriptionsFile: { body: string; name: string } | undefined;
   if (command === 'import' && args[0] === 'wfp') {
     if (!args[1])
       throw new UsageError('import wfp needs a file: import wfp <file> [--country ISO3]');
@@ -264,6 +281,12 @@ export async function runCli(
       throw new UsageError(`import wfp: no such file ${args[1]}`);
     });
     wfpFile = { path: args[1], name: path.basename(args[1]), country: values.country };
+  } else if (command === 'import' && args[0] === 'subscriptions') {
+    if (!args[1]) throw new UsageError('import subscriptions needs a file');
+    const body = await readFile(args[1], 'utf8').catch(() => {
+      throw new UsageError(`import subscriptions: no such file ${args[1]}`);
+    });
+    subscriptionsFile = { body, name: path.basename(args[1]) };
   } else if (command === 'import') {
     const [what, file] = args;
     if (what !== 'towers' || !file)
@@ -323,6 +346,16 @@ export async function runCli(
           `/api/analysis/convergence?commodity=${encodeURIComponent(report.commodity)}&bootstrap=${report.bootstrap}`,
         )) as ConvergenceReport,
       );
+    }
+    if (subscriptionsFile) {
+      const report = (await viaServer(
+        lock,
+        'POST',
+        `/api/imports/subscriptions?fileName=${encodeURIComponent(subscriptionsFile.name)}`,
+        subscriptionsFile.body,
+        'text/csv',
+      )) as SubscriptionImportReport;
+      return subscriptionsSummary(report, io);
     }
     if (wfpFile) {
       const qs = new URLSearchParams({ fileName: wfpFile.name });
@@ -388,6 +421,12 @@ export async function runCli(
           .report(report.commodity, { bootstrap: report.bootstrap }),
       );
     }
+    if (subscriptionsFile) {
+      const report = await app
+        .get(SubscriptionImportService)
+        .import(subscriptionsFile.body, subscriptionsFile.name);
+      return subscriptionsSummary(report, io);
+    }
     if (wfpFile) {
       const report = await app.get(WfpImportService).import(createReadStream(wfpFile.path), {
         fileName: wfpFile.name,
@@ -435,7 +474,8 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
     err instanceof UnknownSourceError ||
     err instanceof UnknownIdError ||
     err instanceof SourceError ||
-    err instanceof WfpFileError
+    err instanceof WfpFileError ||
+    err instanceof SubscriptionFileError
   ) {
     io.err(`error: ${err.message}`);
     if (err instanceof DataDirBusyError)

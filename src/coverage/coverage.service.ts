@@ -54,17 +54,25 @@ export class CoverageService {
     };
   }
 
-  async ituPoints(): Promise<DatedValue[]> {
+  async ituPoints(country = 'PRK'): Promise<DatedValue[]> {
     const rows = await this.prisma.mobileSeriesPoint.findMany({
-      where: { series: ITU_SERIES },
+      where: { series: ITU_SERIES, country },
       orderBy: { date: 'asc' },
     });
     return rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), value: r.value }));
   }
 
-  async national(from: string, to: string, interval: Interval) {
-    const points = await this.ituPoints();
+  // Whether a country's subscriptions series is stored (North Korea's ships; others are imported).
+  async hasNationalSeries(country: string): Promise<boolean> {
+    return (
+      (await this.prisma.mobileSeriesPoint.count({ where: { series: ITU_SERIES, country } })) > 0
+    );
+  }
+
+  async national(from: string, to: string, interval: Interval, country = 'PRK') {
+    const points = await this.ituPoints(country);
     const sourceValues = await this.prisma.mobileSeriesPoint.findMany({
+      where: { country },
       orderBy: [{ date: 'asc' }, { series: 'asc' }],
     });
     return {
@@ -89,8 +97,8 @@ export class CoverageService {
   }
 
   // National subscriptions per 100 at each date (null before the first ITU value).
-  async nationalAt(dates: string[]): Promise<Map<string, number | null>> {
-    const points = await this.ituPoints();
+  async nationalAt(dates: string[], country = 'PRK'): Promise<Map<string, number | null>> {
+    const points = await this.ituPoints(country);
     return new Map(dates.map((d) => [d, interpolateAt(points, d)]));
   }
 

@@ -38,7 +38,14 @@ export class MobileSeriesService {
     await this.prisma.$transaction(
       points.map((p) =>
         this.prisma.mobileSeriesPoint.upsert({
-          where: { series_operator_date: { series: p.series, operator: p.operator, date: p.date } },
+          where: {
+            country_series_operator_date: {
+              country: 'PRK',
+              series: p.series,
+              operator: p.operator,
+              date: p.date,
+            },
+          },
           create: p,
           update: {
             value: p.value,

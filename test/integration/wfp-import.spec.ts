@@ -234,6 +234,39 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     expect(report.body.summary.join('\n')).toMatch(
       /no mobile-subscription series is stored for COL/,
     );
+    // import COL's subscriptions (World Bank WDI layout): national coverage now answers for COL
+    const subs = await http
+      .post('/api/imports/subscriptions?fileName=API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(readFileSync(fixture('wdi', 'API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv')))
+      .expect(200);
+    expect(subs.body).toMatchObject({
+      shape: 'wdi',
+      countries: 2,
+      points: 35,
+      inserted: 35,
+      rejected: 2,
+    });
+    expect(subs.body.rejections.map((r: { reason: string }) => r.reason)).toEqual([
+      'WLD is not an ISO 3166-1 alpha-3 country (an aggregate?)',
+      expect.stringMatching(/^PRK 2019: North Korea's series ships with the project/),
+    ]);
+    const cov = await http
+      .get('/api/coverage/national?country=COL&from=2020-12-31&to=2021-12-31&interval=year')
+      .expect(200);
+    // year-end values at 31 December, as North Korea's ITU series
+    expect(cov.body.values).toEqual([
+      { date: '2020-12-31', value: 97.5 },
+      { date: '2021-12-31', value: 100 },
+    ]);
+    await http.get('/api/coverage/national?country=ZAF').expect(400);
+    const reg = await http
+      .get('/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail&bootstrap=0')
+      .expect(200);
+    expect(reg.body.result).toMatchObject({ n: 72, pairs: 3 });
+    // the placebo (the dollar rate) has no COL series: insufficient data, never North Korea's dollar
+    expect(reg.body.placebo.result).toMatchObject({ insufficientData: true });
     // and North Korea's answers are as before
     const prk = await http.get('/api/analysis/dispersion?commodity=rice').expect(200);
     expect(prk.body.markets).toEqual(['hyesan', 'pyongyang', 'sinuiju']);

@@ -3,13 +3,14 @@ import { IsIn, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
 import { IsIsoDay } from './validators';
+import { CountryQueryDto } from './validators';
 
 const toNumber = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value,
   );
 
-export class NationalCoverageQueryDto {
+export class NationalCoverageQueryDto extends CountryQueryDto {
   @ApiPropertyOptional({ description: 'First date of the grid, YYYY-MM-DD (default 2008-01-01)' })
   @IsOptional()
   @IsIsoDay()
