@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PGliteAdapterFactory } from './pglite-adapter';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
 import { failpoint } from '../common/failpoint';
@@ -27,6 +27,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private readonly pglite?: PGlite;
   private readonly logger = new Logger('Database');
   private opened = false;
+  private pool?: Pool;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -91,6 +92,17 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     }
   }
 
+  // Raw connections to the PostgreSQL server for the bulk write path (COPY), which Prisma's
+  // client does not expose; undefined on PGlite.
+  rawPool(): Pool | undefined {
+    if (this.kind !== 'postgres') return undefined;
+    this.pool ??= new Pool({
+      connectionString: (this.config.database as { url: string }).url,
+      max: 4,
+    });
+    return this.pool;
+  }
+
   // The last shutdown stage: runs in progress have drained in beforeApplicationShutdown.
   async onApplicationShutdown(): Promise<void> {
     await this.close();
@@ -99,6 +111,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   // $disconnect does not close PGlite; without closing it the process never exits.
   async close(): Promise<void> {
     await this.$disconnect();
+    await this.pool?.end();
+    this.pool = undefined;
     if (this.pglite && !this.pglite.closed) await this.pglite.close();
     this.lock?.release();
     this.opened = false;

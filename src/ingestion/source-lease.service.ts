@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
-import type { Prisma } from '../generated/prisma/client';
+import type { SqlTx } from '../prices/sql-tx';
 import { SourceError } from '../sources/source.error';
 import { isDeadLocalHolder, newHolder } from '../common/process-holder';
 
@@ -100,8 +100,8 @@ export class SourceLeaseService implements OnApplicationShutdown {
 
   // Inside a write transaction, just before it commits: the run still holds its source's lease.
   // Locks the lease row to the commit, so no other instance can take it over in between.
-  async fence(tx: Prisma.TransactionClient, sourceId: string): Promise<void> {
-    const rows = await tx.$queryRawUnsafe<{ holder: string }[]>(
+  async fence(tx: SqlTx, sourceId: string): Promise<void> {
+    const rows = await tx.query<{ holder: string }>(
       'SELECT holder FROM source_lease WHERE source_id = $1 FOR UPDATE',
       sourceId,
     );

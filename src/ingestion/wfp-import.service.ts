@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json';
-import type { Prisma } from '../generated/prisma/client';
+import type { SqlTx } from '../prices/sql-tx';
 import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
 import { ReferenceDataService } from '../prices/reference-data.service';
@@ -153,9 +153,9 @@ export class WfpImportService {
 
     // the reference rows a batch needs, in the write's own transaction (PGlite has one connection)
     let countryDone = false;
-    const prepare = async (tx: Prisma.TransactionClient): Promise<void> => {
+    const prepare = async (tx: SqlTx): Promise<void> => {
       if (!countryDone) {
-        await tx.$executeRawUnsafe(
+        await tx.execute(
           'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
           iso3,
           countryName,
@@ -173,7 +173,7 @@ export class WfpImportService {
           longitude: r.market.longitude,
           kind: /national average|average/i.test(r.market.name) ? 'region' : 'city',
         }));
-        await tx.$executeRawUnsafe(
+        await tx.execute(
           `INSERT INTO market (id, country, name, admin1, admin2, latitude, longitude, kind)
            SELECT id, country, name, admin1, admin2, latitude, longitude, kind::"MarketKind"
            FROM json_to_recordset($1::json) AS x(id text, country text, name text, admin1 text, admin2 text,
@@ -195,7 +195,7 @@ export class WfpImportService {
           default_unit: r.unit,
           default_currency: r.currency,
         }));
-        await tx.$executeRawUnsafe(
+        await tx.execute(
           `INSERT INTO commodity (id, name, category, category_raw, default_unit, default_currency)
            SELECT id, name, category::"CommodityCategory", category_raw, default_unit, default_currency
            FROM json_to_recordset($1::json) AS x(id text, name text, category text, category_raw text,
