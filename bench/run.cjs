@@ -104,6 +104,13 @@ async function main() {
     const report = childPhase('report.cjs', kind);
     results.byDatabase[kind] = { server, ingest, coverage, geometryLoad, report };
   }
+  // the country-scale import (bench/wfp-import.cjs, 3,000,000 rows per database) takes minutes:
+  // run it alone, BENCH_WFP_ROWS rows (0 skips it)
+  const wfpRows = Number(process.env.BENCH_WFP_ROWS ?? 0);
+  if (wfpRows > 0)
+    results.wfpImport = kinds.map((kind) =>
+      JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'wfp-import.cjs'), kind, String(wfpRows)], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()),
+    );
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
