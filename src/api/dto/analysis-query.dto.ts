@@ -14,13 +14,12 @@ import {
 } from 'class-validator';
 import {
   CommaList,
-  COUNTRY_PATTERN,
   ID_PATTERN,
+  IsCountryCode,
   IsIsoDay,
   PRICE_TYPE_PATTERN,
   ToBoolean,
   ToInt,
-  ToUpper,
 } from './validators';
 import { DISPERSION_MEASURES } from '../../analysis/dispersion';
 
@@ -31,14 +30,7 @@ export class CommodityDto {
   @Matches(ID_PATTERN, { message: 'commodity must be a commodity id such as rice' })
   commodity!: string;
 
-  @ApiPropertyOptional({
-    description:
-      'ISO 3166-1 alpha-3 code of the country (default PRK, North Korea; see /api/countries). Analysis never mixes countries.',
-    example: 'PRK',
-  })
-  @IsOptional()
-  @ToUpper()
-  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  @IsCountryCode('. Analysis never mixes countries.')
   country?: string;
 
   @ApiPropertyOptional({

@@ -12,12 +12,11 @@ import {
 } from 'class-validator';
 import {
   CommaList,
-  COUNTRY_PATTERN,
   ID_PATTERN,
+  IsCountryCode,
   IsIsoDay,
   PRICE_TYPE_PATTERN,
   ToInt,
-  ToUpper,
 } from './validators';
 
 export const MAX_PAGE_SIZE = 5000;
@@ -82,13 +81,7 @@ export class ObservationsQueryDto {
   @Max(1_000_000)
   limit?: number;
 
-  @ApiPropertyOptional({
-    description: 'ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries)',
-    example: 'PRK',
-  })
-  @IsOptional()
-  @ToUpper()
-  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  @IsCountryCode()
   country?: string;
 
   @ApiPropertyOptional({

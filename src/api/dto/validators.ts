@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, registerDecorator, ValidationOptions } from 'class-validator';
 import { isCalendarDate } from '../../common/dates';
@@ -56,14 +57,20 @@ export const ToUpper = () =>
 // forbidNonWhitelisted, any parameter sent is a 400 naming it rather than silently ignored.
 export class NoQueryDto {}
 
-// ?country= on the reference endpoints: an ISO 3166-1 alpha-3 code.
+// An optional ?country=: an ISO 3166-1 alpha-3 code (any case), documented once for every endpoint.
+export const IsCountryCode = (description = '') =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description: `ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries)${description}`,
+      example: 'PRK',
+    }),
+    IsOptional(),
+    ToUpper(),
+    Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' }),
+  );
+
+// ?country= on the reference endpoints.
 export class CountryQueryDto {
-  @ApiPropertyOptional({
-    description: 'ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries)',
-    example: 'PRK',
-  })
-  @IsOptional()
-  @ToUpper()
-  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  @IsCountryCode()
   country?: string;
 }

@@ -1,12 +1,6 @@
 import { declareSource, SourceSettings } from '../source-declaration';
-import {
-  FetchedDocument,
-  HttpGetter,
-  ParseContext,
-  ParseResult,
-  PriceSource,
-  SourceMeta,
-} from '../source.types';
+import { ParseContext, ParseResult, SourceMeta } from '../source.types';
+import { ListingArticlesSource } from '../listing-articles.source';
 import {
   articleLinks,
   DAILYNK_EN_PARSER_VERSION,
@@ -21,29 +15,24 @@ const META: SourceMeta = {
   credit: 'Market reports by Daily NK (Seoul), English edition.',
 };
 
-export class DailyNkEnSource implements PriceSource {
+export class DailyNkEnSource extends ListingArticlesSource {
   readonly meta = META;
   readonly parserVersion = DAILYNK_EN_PARSER_VERSION;
 
-  constructor(private readonly settings: SourceSettings) {}
-
-  // The category listing, then its newest articles (DAILYNK_EN_MAX_ARTICLES).
-  async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    const url = String(this.settings.url);
-    const maxArticles = Number(this.settings.maxArticles);
-    const listing = await http.get(url, 'listing');
-    const docs = [listing];
-    for (const link of articleLinks(listing.body.toString('utf8'), url).slice(0, maxArticles)) {
-      docs.push(await http.get(link, `article:${new URL(link).pathname}${new URL(link).search}`));
-    }
-    return docs;
+  constructor(settings: SourceSettings) {
+    super(settings);
   }
 
-  parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {
-    const html = doc.body.toString('utf8');
-    return doc.label === 'listing'
-      ? parseDailyNkListing(html, doc.url)
-      : parseDailyNkArticle(html, doc.url, ctx);
+  protected articleLinks(html: string, base: string): string[] {
+    return articleLinks(html, base);
+  }
+
+  protected parseListing(html: string, url: string): ParseResult {
+    return parseDailyNkListing(html, url);
+  }
+
+  protected parseArticle(html: string, url: string, ctx: ParseContext): ParseResult {
+    return parseDailyNkArticle(html, url, ctx);
   }
 }
 

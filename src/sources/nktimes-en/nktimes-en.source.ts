@@ -1,12 +1,6 @@
 import { declareSource, SourceSettings } from '../source-declaration';
-import {
-  FetchedDocument,
-  HttpGetter,
-  ParseContext,
-  ParseResult,
-  PriceSource,
-  SourceMeta,
-} from '../source.types';
+import { ParseContext, ParseResult, SourceMeta } from '../source.types';
+import { ListingArticlesSource } from '../listing-articles.source';
 import {
   articleLinks,
   NKTIMES_EN_PARSER_VERSION,
@@ -23,27 +17,24 @@ const META: SourceMeta = {
 };
 
 // NK Times (SOURCES.md section 5): the listing, then its newest articles.
-export class NkTimesEnSource implements PriceSource {
+export class NkTimesEnSource extends ListingArticlesSource {
   readonly meta = META;
   readonly parserVersion = NKTIMES_EN_PARSER_VERSION;
 
-  constructor(private readonly settings: SourceSettings) {}
-
-  async fetchLive(http: HttpGetter): Promise<FetchedDocument[]> {
-    const url = String(this.settings.url);
-    const listing = await http.get(url, 'listing');
-    const docs = [listing];
-    const links = articleLinks(listing.body.toString('utf8'), url);
-    for (const link of links.slice(0, Number(this.settings.maxArticles)))
-      docs.push(await http.get(link, `article:${new URL(link).pathname}`));
-    return docs;
+  constructor(settings: SourceSettings) {
+    super(settings);
   }
 
-  parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {
-    const html = doc.body.toString('utf8');
-    return doc.label === 'listing'
-      ? parseNkTimesListing(html, doc.url)
-      : parseNkTimesArticle(html, doc.url, ctx);
+  protected articleLinks(html: string, base: string): string[] {
+    return articleLinks(html, base);
+  }
+
+  protected parseListing(html: string, url: string): ParseResult {
+    return parseNkTimesListing(html, url);
+  }
+
+  protected parseArticle(html: string, url: string, ctx: ParseContext): ParseResult {
+    return parseNkTimesArticle(html, url, ctx);
   }
 }
 
