@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ConvergenceReportService } from '../analysis/convergence-report.service';
 import { DispersionReport, DispersionService } from '../analysis/dispersion.service';
@@ -40,6 +41,7 @@ export class AnalysisController {
     private readonly reports: ConvergenceReportService,
     private readonly panels: PanelService,
     private readonly coverage: CoverageService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // The request's series, checked and loaded once: one country (default PRK), one unit and one
@@ -67,6 +69,17 @@ export class AnalysisController {
       markets: q.markets,
       source: q.source,
     });
+  }
+
+  // The pair analyses grow with the square of the markets (200 markets: 19,900 pairs): refuse
+  // more pairs than ANALYSIS_MAX_PAIRS with a 400 that says how to narrow the request.
+  private async boundPairs(panel: Panel, markets?: string[]): Promise<void> {
+    const n = markets?.length ?? new Set((await panel.data()).points.map((p) => p.market)).size;
+    const pairs = (n * (n - 1)) / 2;
+    if (pairs > this.config.analysisMaxPairs)
+      throw new BadRequestException(
+        `markets: ${n} markets make ${pairs} market pairs; at most ${this.config.analysisMaxPairs} per request (ANALYSIS_MAX_PAIRS): name fewer markets with markets=`,
+      );
   }
 
   private async seriesOf(
@@ -148,6 +161,7 @@ export class AnalysisController {
   })
   async getHalfLives(@Query() q: HalfLivesQueryDto) {
     const panel = await this.panelFor(q);
+    await this.boundPairs(panel, q.markets);
     const periods = q.periods
       ? parsePeriods(q.periods)
       : [{ from: '1900-01-01', to: '2999-12-31' }];
@@ -228,6 +242,7 @@ export class AnalysisController {
   })
   async getPairRegression(@Query() q: PairRegressionQueryDto) {
     const panel = await this.panelFor(q);
+    await this.boundPairs(panel, q.markets);
     const country = panel.filter.country ?? DEFAULT_COUNTRY;
     const border = eventsOf(country).borderClosure;
     if (
@@ -273,6 +288,7 @@ export class AnalysisController {
   })
   async getNetwork(@Query() q: NetworkQueryDto) {
     const panel = await this.panelFor(q);
+    await this.boundPairs(panel, q.markets);
     return this.networks.network(
       { commodity: q.commodity, from: q.from, to: q.to, markets: q.markets },
       panel,
@@ -287,6 +303,7 @@ export class AnalysisController {
   })
   async getConvergence(@Query() q: ConvergenceQueryDto) {
     const panel = await this.panelFor(q);
+    await this.boundPairs(panel);
     return this.reports.report(q.commodity, { bootstrap: q.bootstrap, panel });
   }
 }

@@ -156,6 +156,13 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  ANALYSIS_MAX_PAIRS: number = 5_000;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
   @Min(1000)
   @Max(3_600_000)
   LEASE_TTL_MS: number = 60_000;
@@ -200,6 +207,7 @@ export interface AppConfig {
   instanceHost?: string;
   maxImportBytes: number;
   maxPolygonBytes: number;
+  analysisMaxPairs: number;
   startupRetryMs: number;
   // each source's declared settings (src/sources/*/…source.ts), by source id
   sources: Record<string, SourceSettings>;
@@ -261,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     leaseTtlMs: vars.LEASE_TTL_MS,
     maxImportBytes: vars.MAX_IMPORT_BYTES,
+    analysisMaxPairs: vars.ANALYSIS_MAX_PAIRS,
     maxPolygonBytes: vars.MAX_POLYGON_BYTES,
     instanceHost: vars.INSTANCE_HOST,
     startupRetryMs: vars.STARTUP_RETRY_MS,
