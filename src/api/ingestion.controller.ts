@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
@@ -20,11 +32,32 @@ export class IngestionController {
   @ApiOperation({
     summary: 'The ingestion run ledger, newest first',
     description:
-      'id, source, trigger (cron, cli, api, startup), mode (live or archive), status (running, succeeded, partial: stored with some values rejected, failed), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, ...) and message.',
+      'id, source, trigger (cron, cli, api, startup), mode (live, archive, replay, import), status (running, succeeded, partial: stored with some values rejected, failed, abandoned: its process died before it finished and wrote nothing), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, ...) and message.',
   })
   async runs(@Query() q: RunsQueryDto) {
     await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
     return this.ledger.list({ source: q.source, limit: q.limit ?? 50 });
+  }
+
+  @Get('runs/:id/rejections')
+  @ApiOperation({
+    summary: "A run's refused rows with their reasons",
+    description:
+      'For file imports (WFP): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].',
+  })
+  async rejections(
+    @Param(
+      'id',
+      new ParseIntPipe({
+        exceptionFactory: () => new BadRequestException('id: a run id is a whole number'),
+      }),
+    )
+    id: number,
+    @Query() _query: NoQueryDto,
+  ) {
+    const rejections = await this.ledger.rejectionsOf(id);
+    if (rejections === undefined) throw new NotFoundException(`id: no run ${id}`);
+    return rejections ?? [];
   }
 
   @Post('runs')

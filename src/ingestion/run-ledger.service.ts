@@ -101,12 +101,14 @@ export class RunLedgerService {
     await this.prisma.ingestionRun.update({ where: { id }, data: { rejections } });
   }
 
-  async rejectionsOf(id: number): Promise<{ row: number; reason: string }[] | null> {
+  // undefined: no such run; null: the run kept no rejections
+  async rejectionsOf(id: number): Promise<{ row: number; reason: string }[] | null | undefined> {
     const run = await this.prisma.ingestionRun.findUnique({
       where: { id },
       select: { rejections: true },
     });
-    return (run?.rejections as { row: number; reason: string }[] | null | undefined) ?? null;
+    if (!run) return undefined;
+    return run.rejections as { row: number; reason: string }[] | null;
   }
 
   async list(opts: { source?: string; limit: number }): Promise<RunView[]> {

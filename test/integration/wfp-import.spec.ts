@@ -53,6 +53,12 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
       { row: 198, reason: 'market: missing' },
       { row: 199, reason: 'commodity: missing' },
     ]);
+    // and the run keeps them, for later
+    const kept = await http.get(`/api/ingestion/runs/${res.body.run.id}/rejections`).expect(200);
+    expect(kept.body).toEqual(res.body.rejections);
+    await http.get('/api/ingestion/runs/99999/rejections').expect(404);
+    const bad = await http.get('/api/ingestion/runs/abc/rejections').expect(400);
+    expect(bad.body.message).toBe('id: a run id is a whole number');
     const prisma = app.get(PrismaService);
     // retail and wholesale of one market, commodity and date are two rows
     expect(
