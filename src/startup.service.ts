@@ -14,7 +14,6 @@ import { PricesService } from './prices/prices.service';
 import { REFERENCE_DIR, ReferenceDataService } from './prices/reference-data.service';
 
 export const SAMPLE_TOWERS_FILE = path.join(REFERENCE_DIR, 'towers-SYNTHETIC-sample.csv');
-export const SAMPLE_TOWERS_SOURCE = SYNTHETIC_TOWER_SOURCE;
 
 export type StartupStepName = 'sample-towers' | 'archive';
 
@@ -130,7 +129,7 @@ export class StartupService implements OnApplicationShutdown {
     const report = await this.towers.import(
       await readFile(SAMPLE_TOWERS_FILE, 'utf8'),
       'csv',
-      SAMPLE_TOWERS_SOURCE,
+      SYNTHETIC_TOWER_SOURCE,
       path.basename(SAMPLE_TOWERS_FILE),
     );
     if (report.status === 'failed')

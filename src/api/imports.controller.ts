@@ -1,21 +1,20 @@
+import { Transform } from 'node:stream';
 import {
   BadRequestException,
   Body,
   Controller,
   HttpCode,
+  Inject,
   Post,
   Query,
   Req,
   UseGuards,
 } from '@nestjs/common';
-import { SubscriptionImportService } from '../coverage/subscription-import.service';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'node:stream';
-import type { Request } from 'express';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Inject } from '@nestjs/common';
+import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { WfpImportService } from '../ingestion/wfp-import.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';

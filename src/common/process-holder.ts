@@ -1,4 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
+// This instance's host in holder names: INSTANCE_HOST (a pod or container name) or the host name.
+export const instanceHost = (config: { instanceHost?: string }): string =>
+  config.instanceHost ?? hostname();
 
 // A process's name in the lease table and the ledgers: host, pid and a nonce (pids are reused, and
 // one process may run several application instances in tests).

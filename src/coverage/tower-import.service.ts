@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { failpoint } from '../common/failpoint';
-import { isDeadLocalHolder, newHolder } from '../common/process-holder';
+import { instanceHost, isDeadLocalHolder, newHolder } from '../common/process-holder';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import {
@@ -44,7 +43,7 @@ export class TowerImportService {
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.host = config.instanceHost ?? hostname();
+    this.host = instanceHost(config);
     this.holder = newHolder(this.host);
   }
 

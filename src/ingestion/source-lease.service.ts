@@ -1,10 +1,9 @@
-import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import type { SqlTx } from '../prices/sql-tx';
 import { SourceError } from '../sources/source.error';
-import { isDeadLocalHolder, newHolder } from '../common/process-holder';
+import { instanceHost, isDeadLocalHolder, newHolder } from '../common/process-holder';
 
 export class LeaseLostError extends SourceError {
   constructor(sourceId: string) {
@@ -32,7 +31,7 @@ export class SourceLeaseService implements OnApplicationShutdown {
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.host = config.instanceHost ?? hostname();
+    this.host = instanceHost(config);
     this.holder = newHolder(this.host);
     this.ttlMs = config.leaseTtlMs;
   }
