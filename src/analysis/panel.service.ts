@@ -36,12 +36,35 @@ export interface PanelFilter {
 export const inRange = (points: SeriesPoint[], from?: string, to?: string): SeriesPoint[] =>
   from || to ? points.filter((p) => (!from || p.date >= from) && (!to || p.date <= to)) : points;
 
+// More market pairs than a request may analyse (ANALYSIS_MAX_PAIRS): the caller's doing, a 400.
+export class PairLimitError extends Error {
+  constructor(markets: number, maxPairs: number) {
+    super(
+      `markets: ${markets} markets make ${(markets * (markets - 1)) / 2} market pairs; at most ${maxPairs} per request (ANALYSIS_MAX_PAIRS): name fewer markets with markets=`,
+    );
+    this.name = 'PairLimitError';
+  }
+}
+
+const checkPairs = (markets: number, maxPairs?: number): void => {
+  if (maxPairs !== undefined && (markets * (markets - 1)) / 2 > maxPairs)
+    throw new PairLimitError(markets, maxPairs);
+};
+
 @Injectable()
 export class PanelService {
   constructor(private readonly prices: PricesService) {}
 
   // Without a market list, cities only (a regional average is not a market to pair with a city).
-  async load(commodity: string, filter: PanelFilter = {}): Promise<Panel> {
+  // `maxPairs`: the pair analyses grow with the square of the markets (200 markets: 19,900 pairs).
+  // Named markets are counted at once; otherwise when the series is read, which happens only when
+  // some answer is not cached (a cached answer passed the same check).
+  async load(
+    commodity: string,
+    filter: PanelFilter = {},
+    opts: { maxPairs?: number } = {},
+  ): Promise<Panel> {
+    if (filter.markets) checkPairs(filter.markets.length, opts.maxPairs);
     const version = await this.prices.dataVersion(commodity);
     let data: Promise<PanelData> | undefined;
     return {
@@ -52,10 +75,17 @@ export class PanelService {
         (data ??= Promise.all([
           this.prices.series(commodity, filter),
           this.prices.listMarkets(),
-        ]).then(([points, markets]) => ({
-          points,
-          markets: markets.map((m) => ({ id: m.id, latitude: m.latitude, longitude: m.longitude })),
-        }))),
+        ]).then(([points, markets]) => {
+          checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
+          return {
+            points,
+            markets: markets.map((m) => ({
+              id: m.id,
+              latitude: m.latitude,
+              longitude: m.longitude,
+            })),
+          };
+        })),
     };
   }
 }

@@ -46,16 +46,19 @@ export class AnalysisController {
 
   // The request's series, checked and loaded once: one country (default PRK), one unit and one
   // price type (a 400 lists the choices when the commodity has several and none was picked).
-  private async panelFor(q: {
-    commodity: string;
-    country?: string;
-    unit?: string;
-    priceType?: string;
-    from?: string;
-    to?: string;
-    markets?: string[];
-    source?: string;
-  }): Promise<Panel> {
+  private async panelFor(
+    q: {
+      commodity: string;
+      country?: string;
+      unit?: string;
+      priceType?: string;
+      from?: string;
+      to?: string;
+      markets?: string[];
+      source?: string;
+    },
+    pairAnalysis = false,
+  ): Promise<Panel> {
     if (q.from && q.to && q.from > q.to)
       throw new BadRequestException('from: must not be after to');
     const country = q.country ?? DEFAULT_COUNTRY;
@@ -63,23 +66,11 @@ export class AnalysisController {
     await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
     await this.prices.assertKnown('markets', 'market', q.markets);
     const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
-    return this.panels.load(q.commodity, {
-      country,
-      ...series,
-      markets: q.markets,
-      source: q.source,
-    });
-  }
-
-  // The pair analyses grow with the square of the markets (200 markets: 19,900 pairs): refuse
-  // more pairs than ANALYSIS_MAX_PAIRS with a 400 that says how to narrow the request.
-  private async boundPairs(panel: Panel, markets?: string[]): Promise<void> {
-    const n = markets?.length ?? new Set((await panel.data()).points.map((p) => p.market)).size;
-    const pairs = (n * (n - 1)) / 2;
-    if (pairs > this.config.analysisMaxPairs)
-      throw new BadRequestException(
-        `markets: ${n} markets make ${pairs} market pairs; at most ${this.config.analysisMaxPairs} per request (ANALYSIS_MAX_PAIRS): name fewer markets with markets=`,
-      );
+    return this.panels.load(
+      q.commodity,
+      { country, ...series, markets: q.markets, source: q.source },
+      { maxPairs: pairAnalysis ? this.config.analysisMaxPairs : undefined },
+    );
   }
 
   private async seriesOf(
@@ -160,8 +151,7 @@ export class AnalysisController {
     ].join('\n'),
   })
   async getHalfLives(@Query() q: HalfLivesQueryDto) {
-    const panel = await this.panelFor(q);
-    await this.boundPairs(panel, q.markets);
+    const panel = await this.panelFor(q, true);
     const periods = q.periods
       ? parsePeriods(q.periods)
       : [{ from: '1900-01-01', to: '2999-12-31' }];
@@ -241,8 +231,7 @@ export class AnalysisController {
     ].join('\n'),
   })
   async getPairRegression(@Query() q: PairRegressionQueryDto) {
-    const panel = await this.panelFor(q);
-    await this.boundPairs(panel, q.markets);
+    const panel = await this.panelFor(q, true);
     const country = panel.filter.country ?? DEFAULT_COUNTRY;
     const border = eventsOf(country).borderClosure;
     if (
@@ -287,8 +276,7 @@ export class AnalysisController {
     description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). granger.*.pHolm: the p-value Holm-adjusted over every pair and direction of the network. leader: the market whose past changes predict the other's (Holm-adjusted p < 0.05) while the reverse does not: its changes precede the other's, which is prediction, not cause. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
   })
   async getNetwork(@Query() q: NetworkQueryDto) {
-    const panel = await this.panelFor(q);
-    await this.boundPairs(panel, q.markets);
+    const panel = await this.panelFor(q, true);
     return this.networks.network(
       { commodity: q.commodity, from: q.from, to: q.to, markets: q.markets },
       panel,
@@ -302,8 +290,7 @@ export class AnalysisController {
       'sigma- and beta-convergence, half-lives before and after 2013-05-01 and 2020-01-22, the pair regression on national and (when a registry is loaded) tower coverage with border and distance controls, pair fixed effects, clustered errors and the wild cluster bootstrap, each beside the same regression on the USD rate, and the trade network. summary: sentences written from the computed statistics only; caveats: what limits the reading (markets, clusters, trends, synthetic towers).',
   })
   async getConvergence(@Query() q: ConvergenceQueryDto) {
-    const panel = await this.panelFor(q);
-    await this.boundPairs(panel);
+    const panel = await this.panelFor(q, true);
     return this.reports.report(q.commodity, { bootstrap: q.bootstrap, panel });
   }
 }

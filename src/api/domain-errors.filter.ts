@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
+import { PairLimitError } from '../analysis/panel.service';
 import { AreaInputError } from '../coverage/area-validation';
 import { GeometryBusyError } from '../coverage/area-share.service';
 import { TowerImportInputError } from '../coverage/tower-import.service';
@@ -21,6 +22,7 @@ import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
   GeometryBusyError,
   WfpFileError,
   SubscriptionFileError,
+  PairLimitError,
 )
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {
