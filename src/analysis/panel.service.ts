@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PricesService, SeriesPoint } from '../prices/prices.service';
+import { DEFAULT_COUNTRY } from './events';
 
 export interface MarketPoint {
   id: string;
@@ -65,7 +66,10 @@ export class PanelService {
     opts: { maxPairs?: number } = {},
   ): Promise<Panel> {
     if (filter.markets) checkPairs(filter.markets.length, opts.maxPairs);
-    const version = await this.prices.dataVersion(commodity);
+    // one country at a time, always (North Korea unless named)
+    const country = filter.country ?? DEFAULT_COUNTRY;
+    filter = { ...filter, country };
+    const version = await this.prices.dataVersion(commodity, country);
     let data: Promise<PanelData> | undefined;
     return {
       commodity,
@@ -74,7 +78,7 @@ export class PanelService {
       data: () =>
         (data ??= Promise.all([
           this.prices.series(commodity, filter),
-          this.prices.listMarkets(),
+          this.prices.listMarkets(filter.country),
         ]).then(([points, markets]) => {
           checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
           return {

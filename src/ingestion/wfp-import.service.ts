@@ -1,16 +1,18 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { parse } from 'csv-parse';
 import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json';
 import type { SqlTx } from '../prices/sql-tx';
+import { csvBatches } from '../common/csv-batches';
 import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
 import { ReferenceDataService } from '../prices/reference-data.service';
 import {
   checkHeader,
   countryOfFile,
-  parseWfpRecord,
+  columnIndex,
+  parseWfpFields,
+  WfpColumnIndex,
   WFP_HDX_META,
   WFP_HDX_PARSER_VERSION,
   WfpFileError,
@@ -89,81 +91,80 @@ export class WfpImportService {
     let rejected = 0;
     let rowsRead = 0;
     let valid = 0;
-    const pendingMarkets = new Map<string, WfpRow>();
-    const pendingCommodities = new Map<string, WfpRow>();
-    const seenMarkets = new Set<string>();
-    const seenCommodities = new Set<string>();
-
-    const records = input.pipe(
-      parse({
-        bom: true,
-        trim: true,
-        relax_column_count: true,
-        skip_empty_lines: true,
-        columns: (header: string[]) => {
-          const names = header.map((h) => h.trim().toLowerCase());
-          checkHeader(names);
-          return names;
-        },
-      }),
-    );
-    // csv-parse reports a bad file through the stream; the source stream's errors end it too
-    input.on('error', (err) => records.destroy(err));
+    const fileMarkets = new Map<string, WfpRow>();
+    const fileCommodities = new Map<string, WfpRow>();
 
     async function* batches(): AsyncGenerator<ObservationInput[]> {
       let batch: ObservationInput[] = [];
-      for await (const record of records as AsyncIterable<Record<string, string>>) {
-        rowsRead++;
-        if (rowsRead === 1 && (record.date ?? '').startsWith('#')) continue; // the HXL tag row
-        const parsed = parseWfpRecord(record, iso3);
-        if ('reason' in parsed) {
-          rejected++;
-          // +1 for the header: the row number a person sees in the file
-          if (rejections.length < KEPT_REJECTIONS)
-            rejections.push({ row: rowsRead + 1, reason: parsed.reason });
-          continue;
-        }
-        const r = parsed.row;
-        valid++;
-        if (!seenMarkets.has(r.marketId)) pendingMarkets.set(r.marketId, r);
-        if (!seenCommodities.has(r.commodityId)) pendingCommodities.set(r.commodityId, r);
-        batch.push({
-          marketId: r.marketId,
-          commodityId: r.commodityId,
-          surveyDate: r.surveyDate,
-          value: r.value,
-          unit: r.unit,
-          priceType: r.priceType,
-          currency: r.currency,
-          usdValue: r.usdValue,
-          priceFlag: r.priceFlag,
-          rawValue: r.rawValue,
-          flag: r.flag,
-          sourceUrl,
-          fetchedAt,
-          parserVersion: WFP_HDX_PARSER_VERSION,
-        });
-        if (batch.length >= BATCH) {
-          yield batch;
-          batch = [];
+      let ix: WfpColumnIndex | undefined;
+      let record = 0; // 0 is the header; record n is the file's row n + 1
+      const refuse = (reason: string) => {
+        rejected++;
+        if (rejections.length < KEPT_REJECTIONS) rejections.push({ row: record + 1, reason });
+      };
+      for await (const chunk of csvBatches(input)) {
+        const broken = new Map(chunk.errors.map((e) => [e.row, e.message]));
+        for (const fields of chunk.rows) {
+          if (!ix) {
+            const names = fields.map((h) => h.trim().toLowerCase());
+            checkHeader(names);
+            ix = columnIndex(names);
+            continue;
+          }
+          record++;
+          rowsRead++;
+          const csvError = broken.get(record);
+          if (csvError !== undefined) {
+            refuse(`csv: ${csvError}`);
+            continue;
+          }
+          // the HXL tag row
+          if (record === 1 && (fields[ix.date] ?? '').trim().startsWith('#')) continue;
+          const parsed = parseWfpFields(fields, ix, iso3);
+          if ('reason' in parsed) {
+            refuse(parsed.reason);
+            continue;
+          }
+          const r = parsed.row;
+          valid++;
+          if (!fileMarkets.has(r.marketId)) fileMarkets.set(r.marketId, r);
+          if (!fileCommodities.has(r.commodityId)) fileCommodities.set(r.commodityId, r);
+          batch.push({
+            marketId: r.marketId,
+            commodityId: r.commodityId,
+            surveyDate: r.surveyDate,
+            value: r.value,
+            unit: r.unit,
+            priceType: r.priceType,
+            currency: r.currency,
+            usdValue: r.usdValue,
+            priceFlag: r.priceFlag,
+            rawValue: r.rawValue,
+            flag: r.flag,
+            sourceUrl,
+            fetchedAt,
+            parserVersion: WFP_HDX_PARSER_VERSION,
+          });
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
         }
       }
+      if (!ix) throw new WfpFileError('the file is empty: no header row');
       if (batch.length) yield batch;
     }
 
-    // the reference rows a batch needs, in the write's own transaction (PGlite has one connection)
-    let countryDone = false;
-    const prepare = async (tx: SqlTx): Promise<void> => {
-      if (!countryDone) {
-        await tx.execute(
-          'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
-          iso3,
-          countryName,
-        );
-        countryDone = true;
-      }
-      if (pendingMarkets.size) {
-        const rows = [...pendingMarkets.values()].map((r) => ({
+    // the reference rows the file needs, in the write's own transaction (PGlite has one connection),
+    // once every row is staged
+    const beforeApply = async (tx: SqlTx): Promise<void> => {
+      await tx.execute(
+        'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
+        iso3,
+        countryName,
+      );
+      if (fileMarkets.size) {
+        const rows = [...fileMarkets.values()].map((r) => ({
           id: r.marketId,
           country: iso3,
           name: r.market.name,
@@ -183,11 +184,9 @@ export class WfpImportService {
            WHERE market.country = excluded.country`,
           JSON.stringify(rows),
         );
-        for (const id of pendingMarkets.keys()) seenMarkets.add(id);
-        pendingMarkets.clear();
       }
-      if (pendingCommodities.size) {
-        const rows = [...pendingCommodities.values()].map((r) => ({
+      if (fileCommodities.size) {
+        const rows = [...fileCommodities.values()].map((r) => ({
           id: r.commodityId,
           name: r.commodity.name,
           category: /non[- ]?food/i.test(r.commodity.category) ? 'other' : 'food',
@@ -203,14 +202,12 @@ export class WfpImportService {
            ON CONFLICT (id) DO NOTHING`,
           JSON.stringify(rows),
         );
-        for (const id of pendingCommodities.keys()) seenCommodities.add(id);
-        pendingCommodities.clear();
       }
     };
 
     try {
       const written = await this.writer.writeStream(WFP_HDX_META.id, runId, batches(), {
-        prepare,
+        beforeApply,
         fence: (tx) => this.leases.fence(tx, WFP_HDX_META.id),
       });
       if (valid === 0)

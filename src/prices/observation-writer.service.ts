@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
 import { PrismaService } from '../database/prisma.service';
 import { pgTx, prismaTx, SqlTx } from './sql-tx';
 import { failpoint } from '../common/failpoint';
@@ -39,9 +39,8 @@ export interface WriteCounts {
 // Rows per staging statement: bounds the JSON text sent at once (about 300 bytes a row).
 const CHUNK = 10_000;
 
-const KEY_MATCH = `o.source_id = $1 AND o.market_id = s.market_id AND o.commodity_id = s.commodity_id
-  AND o.price_type = s.price_type AND o.unit = s.unit AND o.survey_date = s.survey_date`;
-const CHANGED = `(o.value <> s.value OR o.flag::text <> s.flag)`;
+// The key within one source's write (the source is the write's own).
+const KEY = 'market_id, commodity_id, price_type, unit, survey_date';
 
 // The only writer of observations. Idempotent by the key (source, market, commodity, price type,
 // unit, survey date); the country is the market's:
@@ -89,35 +88,99 @@ const stageRow = (r: ObservationInput) => ({
 });
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for \, tab, newline, return.
-const copyField = (v: string | number | null): string =>
-  v === null
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const copyText = (v: string | null | undefined): string =>
+  v === null || v === undefined
     ? '\\N'
-    : typeof v === 'number'
-      ? String(v)
-      : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    : NEEDS_ESCAPE.test(v)
+      ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+      : v;
+const copyNumber = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '\\N' : String(v);
 
-const copyLines = (batch: ObservationInput[]): string =>
-  batch
-    .map((r) => {
-      const row = stageRow(r);
-      return STAGE_COLUMNS.map((c) => copyField(row[c])).join('\t');
-    })
-    .join('\n') + '\n';
+// One batch as COPY lines, in STAGE_COLUMNS order, written directly (this runs once per row of a
+// country-scale import): no intermediate object per row, one ISO string per distinct fetch time.
+function copyLines(batch: ObservationInput[]): string {
+  let out = '';
+  let lastFetched: Date | undefined;
+  let fetchedIso = '';
+  for (const r of batch) {
+    if (r.fetchedAt !== lastFetched) {
+      lastFetched = r.fetchedAt;
+      fetchedIso = r.fetchedAt.toISOString();
+    }
+    const t = copyText;
+    out += `${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t${r.flag}\t${t(r.qualityNotes)}\n`;
+  }
+  return out;
+}
 
 export interface WriteOptions {
   // runs last inside the transaction: a check that may refuse the commit (the caller's source
   // lease), so a run that lost its right to write rolls back whole
   fence?: (tx: SqlTx) => Promise<void>;
-  // runs before each batch is staged, in the same transaction (reference rows the batch needs)
-  prepare?: (tx: SqlTx, batch: ObservationInput[]) => Promise<void>;
+  // runs once every row is staged, before they are applied, in the same transaction: the
+  // reference rows (markets, commodities) the write needs
+  beforeApply?: (tx: SqlTx) => Promise<void>;
+}
+
+// Fills the stage as batches arrive; end() once the last is in.
+interface Stager {
+  add(batch: ObservationInput[]): Promise<void>;
+  end(): Promise<void>;
+}
+
+// PostgreSQL: one COPY ... FROM STDIN for the whole write, fed batch by batch. A batch is handed to
+// the socket and the parser goes on with the next while the server reads it (the wait for the
+// socket to drain comes before the next batch, not after this one), so parsing and loading overlap.
+function copyStager(client: PoolClient): Stager {
+  let copy: CopyStreamQuery | undefined;
+  let failed: Error | undefined;
+  let drained: Promise<unknown> | undefined;
+  return {
+    async add(batch) {
+      if (!copy) {
+        copy = client.query(copyFrom(`COPY obs_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`));
+        copy.on('error', (err: Error) => (failed ??= err));
+      }
+      await drained;
+      if (failed) throw failed;
+      drained = copy.write(copyLines(batch)) ? undefined : once(copy, 'drain');
+    },
+    async end() {
+      if (!copy) return;
+      await drained;
+      if (failed) throw failed;
+      copy.end();
+      await finished(copy);
+    },
+  };
+}
+
+// PGlite: JSON statements of CHUNK rows (it runs in this thread: there is nothing to overlap).
+function jsonStager(tx: SqlTx): Stager {
+  return {
+    async add(batch) {
+      for (let i = 0; i < batch.length; i += CHUNK) {
+        await tx.execute(
+          `INSERT INTO obs_stage (${STAGE_COLUMNS.join(', ')})
+           SELECT ${STAGE_COLUMNS.join(', ')}
+           FROM json_populate_recordset(NULL::obs_stage, $1::json)`,
+          JSON.stringify(batch.slice(i, i + CHUNK).map(stageRow)),
+        );
+      }
+    },
+    async end() {},
+  };
 }
 
 // The only writer of observations. Idempotent by the key (source, market, commodity, price type,
 // unit, survey date); the country is the market's: a new key is inserted, an equal value is left
 // alone, a changed value is updated and its previous value kept as a revision. Everything of one
 // call is one transaction. Rows are staged in a temporary table as they arrive (memory holds one
-// batch whatever the total): by COPY on a PostgreSQL server, by JSON statements on PGlite; then
-// set-based statements apply them.
+// batch whatever the total): by one streamed COPY on a PostgreSQL server, by JSON statements on
+// PGlite; then one INSERT ... ON CONFLICT DO UPDATE applies them all (the database's triggers keep
+// the revisions and check the references, set-wise).
 @Injectable()
 export class ObservationWriterService {
   constructor(private readonly prisma: PrismaService) {}
@@ -142,8 +205,13 @@ export class ObservationWriterService {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const counts = await this.apply(pgTx(client), sourceId, runId, batches, opts, (batch) =>
-          this.copyStage(client, batch),
+        const counts = await this.apply(
+          pgTx(client),
+          sourceId,
+          runId,
+          batches,
+          opts,
+          copyStager(client),
         );
         await client.query('COMMIT');
         return counts;
@@ -157,28 +225,10 @@ export class ObservationWriterService {
     return this.prisma.$transaction(
       async (ptx) => {
         const tx = prismaTx(ptx);
-        return this.apply(tx, sourceId, runId, batches, opts, (batch) => this.jsonStage(tx, batch));
+        return this.apply(tx, sourceId, runId, batches, opts, jsonStager(tx));
       },
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
-  }
-
-  private async copyStage(client: PoolClient, batch: ObservationInput[]): Promise<void> {
-    await pipeline(
-      Readable.from([copyLines(batch)]),
-      client.query(copyFrom(`COPY obs_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN`)),
-    );
-  }
-
-  private async jsonStage(tx: SqlTx, batch: ObservationInput[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      await tx.execute(
-        `INSERT INTO obs_stage (${STAGE_COLUMNS.join(', ')})
-         SELECT ${STAGE_COLUMNS.join(', ')}
-         FROM json_populate_recordset(NULL::obs_stage, $1::json)`,
-        JSON.stringify(batch.slice(i, i + CHUNK).map(stageRow)),
-      );
-    }
   }
 
   private async apply(
@@ -187,7 +237,7 @@ export class ObservationWriterService {
     runId: number,
     batches: AsyncIterable<ObservationInput[]> | Iterable<ObservationInput[]>,
     opts: WriteOptions,
-    stage: (batch: ObservationInput[]) => Promise<void>,
+    stager: Stager,
   ): Promise<WriteCounts> {
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     let staged = 0;
@@ -198,67 +248,89 @@ export class ObservationWriterService {
       parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
     for await (const batch of batches) {
       if (!batch.length) continue;
-      await opts.prepare?.(tx, batch);
-      await stage(batch);
+      await stager.add(batch);
       staged += batch.length;
     }
+    await stager.end();
     if (staged === 0) return counts;
-    // a temporary table is never auto-analyzed: without statistics the joins below are planned blind
-    await tx.execute('ANALYZE obs_stage');
-    // within one write the last value for a key wins; the earlier ones count as duplicates
-    counts.duplicates = await tx.execute(
-      `DELETE FROM obs_stage a USING obs_stage b
-       WHERE a.market_id = b.market_id AND a.commodity_id = b.commodity_id AND a.price_type = b.price_type
-         AND a.unit = b.unit AND a.survey_date = b.survey_date AND a.seq < b.seq`,
-    );
-    // every market must exist (the country comes from it): refuse rather than drop rows
+    await opts.beforeApply?.(tx);
+    // every market must exist (the country comes from it): refuse with the ids rather than drop rows
     const orphans = await tx.query<{ market_id: string }>(
-      `SELECT DISTINCT s.market_id FROM obs_stage s LEFT JOIN market m ON m.id = s.market_id
-       WHERE m.id IS NULL LIMIT 5`,
+      `SELECT s.market_id FROM (SELECT DISTINCT market_id FROM obs_stage) s
+       WHERE NOT EXISTS (SELECT 1 FROM market m WHERE m.id = s.market_id) LIMIT 5`,
     );
     if (orphans.length)
       throw new Error(
         `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
       );
-    await tx.execute(
-      `INSERT INTO observation_revision
-         (observation_id, previous_value, previous_raw_value, previous_fetched_at, new_value, run_id)
-       SELECT o.id, o.value, o.raw_value, o.fetched_at, s.value, $2::int
-       FROM obs_stage s JOIN observation o ON ${KEY_MATCH}
-       WHERE ${CHANGED}`,
-      sourceId,
-      runId,
-    );
-    counts.updated = await tx.execute(
-      `UPDATE observation o SET
-         value = s.value, raw_value = s.raw_value, flag = s.flag::"ObservationFlag",
-         currency = s.currency, usd_value = s.usd_value, price_flag = s.price_flag,
-         period_start = s.period_start, period_end = s.period_end,
-         source_url = s.source_url, fetched_at = s.fetched_at, parser_version = s.parser_version,
-         quality_notes = s.quality_notes, run_id = $2::int, updated_at = now()
-       FROM obs_stage s
-       WHERE ${KEY_MATCH} AND ${CHANGED}`,
-      sourceId,
-      runId,
-    );
-    counts.inserted = await tx.execute(
-      `INSERT INTO observation
-         (country, source_id, market_id, commodity_id, survey_date, period_start, period_end, value,
-          unit, price_type, currency, usd_value, price_flag, raw_value, source_url, fetched_at,
-          parser_version, flag, quality_notes, run_id)
-       SELECT m.country, $1, s.market_id, s.commodity_id, s.survey_date, s.period_start, s.period_end,
-              s.value, s.unit, s.price_type, s.currency, s.usd_value, s.price_flag, s.raw_value,
-              s.source_url, s.fetched_at, s.parser_version, s.flag::"ObservationFlag",
-              s.quality_notes, $2::int
-       FROM obs_stage s JOIN market m ON m.id = s.market_id
-       ON CONFLICT (source_id, market_id, commodity_id, price_type, unit, survey_date) DO NOTHING`,
-      sourceId,
-      runId,
-    );
+    // One statement per write: a new key is inserted, a changed value updated (the revision trigger
+    // keeps its predecessor), an equal one left alone. A key repeated within the write makes
+    // PostgreSQL refuse the statement (it cannot affect a row twice): only then is the stage
+    // de-duplicated, the last row of each key winning, and the statement run again.
+    await tx.execute('SAVEPOINT observation_upsert');
+    let written: { inserted: number; updated: number };
+    try {
+      written = await this.upsert(tx, sourceId, runId, 'obs_stage');
+    } catch (err) {
+      if (
+        (err as { code?: string }).code !== '21000' &&
+        !/affect row a second time/.test(String(err))
+      )
+        throw err;
+      await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
+      const [{ n }] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
+      );
+      counts.duplicates = staged - n;
+      written = await this.upsert(
+        tx,
+        sourceId,
+        runId,
+        `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY ${KEY}, seq DESC)`,
+      );
+    }
+    await tx.execute('RELEASE SAVEPOINT observation_upsert');
+    counts.inserted = written.inserted;
+    counts.updated = written.updated;
     counts.unchanged = staged - counts.duplicates - counts.inserted - counts.updated;
     await failpoint('observations:staged');
     await opts.fence?.(tx);
     await failpoint('observations:before-commit');
+    return counts;
+  }
+
+  private async upsert(
+    tx: SqlTx,
+    sourceId: string,
+    runId: number,
+    from: string,
+  ): Promise<{ inserted: number; updated: number }> {
+    const [counts] = await tx.query<{ inserted: number; updated: number }>(
+      `WITH written AS (
+         INSERT INTO observation AS o
+           (country, source_id, market_id, commodity_id, survey_date, period_start, period_end, value,
+            unit, price_type, currency, usd_value, price_flag, raw_value, source_url, fetched_at,
+            parser_version, flag, quality_notes, run_id)
+         SELECT m.country, $1, s.market_id, s.commodity_id, s.survey_date, s.period_start, s.period_end,
+                s.value, s.unit, s.price_type, s.currency, s.usd_value, s.price_flag, s.raw_value,
+                s.source_url, s.fetched_at, s.parser_version, s.flag::"ObservationFlag",
+                s.quality_notes, $2::int
+         FROM ${from} s JOIN market m ON m.id = s.market_id
+         ON CONFLICT (country, commodity_id, survey_date, market_id, source_id, price_type, unit) DO UPDATE SET
+           value = excluded.value, raw_value = excluded.raw_value, flag = excluded.flag,
+           currency = excluded.currency, usd_value = excluded.usd_value, price_flag = excluded.price_flag,
+           period_start = excluded.period_start, period_end = excluded.period_end,
+           source_url = excluded.source_url, fetched_at = excluded.fetched_at,
+           parser_version = excluded.parser_version, quality_notes = excluded.quality_notes,
+           run_id = excluded.run_id, updated_at = now()
+         WHERE o.value <> excluded.value OR o.flag <> excluded.flag
+         RETURNING xmax = 0 AS inserted)
+       SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
+              count(*) FILTER (WHERE NOT inserted)::int AS updated
+       FROM written`,
+      sourceId,
+      runId,
+    );
     return counts;
   }
 }

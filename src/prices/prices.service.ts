@@ -189,8 +189,9 @@ export class PricesService {
     return clauses.length ? clauses.join(' AND ') : 'TRUE';
   }
 
-  // One page in the order (date, market, commodity, source), the observation key's order, so a
-  // cursor is the last row's key and pages never skip or repeat rows while data is added.
+  // One page in the order (commodity, date, market, source, price type, unit) within the country:
+  // the observation key's index order, so a page is a range read of that index, a cursor is the
+  // last row's key, and pages never skip or repeat rows while data is added.
   async page(
     f: ObservationFilter,
     limit: number,
@@ -200,15 +201,15 @@ export class PricesService {
     let where = this.where(f, params);
     if (after) {
       params.push(
+        after.commodity,
         after.date,
         after.market,
-        after.commodity,
         after.source,
         after.priceType,
         after.unit,
       );
       const n = params.length;
-      where += ` AND (survey_date, market_id, commodity_id, source_id, price_type, unit) > ($${n - 5}::date, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      where += ` AND (commodity_id, survey_date, market_id, source_id, price_type, unit) > ($${n - 5}, $${n - 4}::date, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     }
     params.push(limit + 1);
     const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
@@ -216,7 +217,7 @@ export class PricesService {
               country, market_id AS market, commodity_id AS commodity, price_type AS "priceType", value,
               unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag
        FROM observation WHERE ${where}
-       ORDER BY survey_date, market_id, commodity_id, source_id, price_type, unit
+       ORDER BY commodity_id, survey_date, market_id, source_id, price_type, unit
        LIMIT $${params.length}::int`,
       ...params,
     );
@@ -299,11 +300,14 @@ export class PricesService {
     );
   }
 
-  // Changes whenever an observation of the commodity is inserted or revised: the key for caches.
-  async dataVersion(commodity: string): Promise<string> {
+  // Changes whenever an observation of the commodity in the country is inserted or revised: the
+  // key for caches (a range of the observation key's index).
+  async dataVersion(commodity: string, country: string): Promise<string> {
     const rows = await this.prisma.$queryRawUnsafe<{ n: number; latest: string | null }[]>(
-      `SELECT count(*)::int AS n, max(updated_at)::text AS latest FROM observation WHERE commodity_id = $1`,
+      `SELECT count(*)::int AS n, max(updated_at)::text AS latest FROM observation
+       WHERE country = $2 AND commodity_id = $1`,
       commodity,
+      country,
     );
     return `${rows[0].n}@${rows[0].latest ?? ''}`;
   }

@@ -52,7 +52,7 @@ export const slug = (s: string): string =>
 
 // Market ids are unique across countries: the country, the admin1 and the market name.
 export const wfpMarketId = (iso3: string, admin1: string, market: string): string =>
-  [iso3.toLowerCase(), slug(admin1) || 'na', slug(market)].join('-');
+  [iso3.toLowerCase(), (admin1 && slugOnce(admin1)) || 'na', slugOnce(market)].join('-');
 
 // The flag word as WFP writes it, onto the observation flag (the word itself is kept too).
 export function wfpFlag(word: string): ObservationFlag {
@@ -92,29 +92,65 @@ const num = (v: string | undefined): number | null => {
   return Number.isFinite(n) ? n : NaN;
 };
 
+// Where each column of the format sits in a file's header (-1: absent).
+export type WfpColumnIndex = Record<(typeof WFP_COLUMNS)[number], number>;
+
+export function columnIndex(header: string[]): WfpColumnIndex {
+  const names = header.map((h) => h.trim().toLowerCase());
+  return Object.fromEntries(WFP_COLUMNS.map((c) => [c, names.indexOf(c)])) as WfpColumnIndex;
+}
+
+// Slugs of the names a file repeats on every row (a few thousand markets and commodities), made
+// once each; bounded, so a hostile file of unique names cannot grow it without limit.
+const SLUGS = new Map<string, string>();
+const slugOnce = (s: string): string => {
+  let v = SLUGS.get(s);
+  if (v === undefined) {
+    if (SLUGS.size >= 100_000) SLUGS.clear();
+    v = slug(s);
+    SLUGS.set(s, v);
+  }
+  return v;
+};
+
 // One CSV record (by header name) into a row to store, or the reason it is refused.
 export function parseWfpRecord(
   r: Record<string, string | undefined>,
   iso3: string,
 ): { row: WfpRow } | { reason: string } {
-  const date = (r.date ?? '').trim();
+  return parseWfpFields(
+    WFP_COLUMNS.map((c) => r[c] ?? ''),
+    Object.fromEntries(WFP_COLUMNS.map((c, i) => [c, i])) as WfpColumnIndex,
+    iso3,
+  );
+}
+
+// One CSV record (its fields, placed by the header's column index) into a row, or the reason.
+export function parseWfpFields(
+  f: string[],
+  ix: WfpColumnIndex,
+  iso3: string,
+): { row: WfpRow } | { reason: string } {
+  const get = (i: number): string => (i >= 0 ? (f[i] ?? '').trim() : '');
+  const date = get(ix.date);
   const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!dm || !isCalendarDate(Number(dm[1]), Number(dm[2]), Number(dm[3])))
     return { reason: `date: "${date}" is not a calendar date written YYYY-MM-DD` };
-  const market = (r.market ?? '').trim();
+  const market = get(ix.market);
   if (!market) return { reason: 'market: missing' };
-  const commodity = (r.commodity ?? '').trim();
-  if (!commodity || !slug(commodity)) return { reason: 'commodity: missing' };
-  const unit = (r.unit ?? '').trim();
+  const commodity = get(ix.commodity);
+  const commodityId = commodity ? slugOnce(commodity) : '';
+  if (!commodityId) return { reason: 'commodity: missing' };
+  const unit = get(ix.unit);
   if (!unit) return { reason: 'unit: missing' };
-  const rawPrice = (r.price ?? '').trim();
+  const rawPrice = get(ix.price);
   const price = num(rawPrice);
   if (price === null) return { reason: 'price: missing' };
   if (Number.isNaN(price)) return { reason: `price: "${rawPrice}" is not a number` };
   if (!(price > 0)) return { reason: `price: ${rawPrice} is not positive` };
-  const usd = num(r.usdprice);
-  const lat = num(r.latitude);
-  const lon = num(r.longitude);
+  const usd = num(get(ix.usdprice));
+  const lat = num(get(ix.latitude));
+  const lon = num(get(ix.longitude));
   const coordinatesOk =
     lat !== null &&
     lon !== null &&
@@ -122,25 +158,25 @@ export function parseWfpRecord(
     !Number.isNaN(lon) &&
     Math.abs(lat) <= 90 &&
     Math.abs(lon) <= 180;
-  const admin1 = (r.admin1 ?? '').trim() || null;
-  const word = (r.priceflag ?? '').trim() || 'actual';
+  const admin1 = get(ix.admin1) || null;
+  const word = get(ix.priceflag) || 'actual';
   return {
     row: {
       marketId: wfpMarketId(iso3, admin1 ?? '', market),
       market: {
         name: market,
         admin1,
-        admin2: (r.admin2 ?? '').trim() || null,
+        admin2: get(ix.admin2) || null,
         latitude: coordinatesOk ? lat : null,
         longitude: coordinatesOk ? lon : null,
       },
-      commodityId: slug(commodity),
-      commodity: { name: commodity, category: (r.category ?? '').trim() },
+      commodityId,
+      commodity: { name: commodity, category: get(ix.category) },
       surveyDate: date,
       value: price,
       unit,
-      priceType: ((r.pricetype ?? '').trim() || 'retail').toLowerCase(),
-      currency: (r.currency ?? '').trim() || 'unknown',
+      priceType: (get(ix.pricetype) || 'retail').toLowerCase(),
+      currency: get(ix.currency) || 'unknown',
       usdValue: usd !== null && !Number.isNaN(usd) && usd > 0 ? usd : undefined,
       priceFlag: word,
       flag: wfpFlag(word),

@@ -1,0 +1,180 @@
+import { INestApplication } from '@nestjs/common';
+import { createApp } from '../../src/app.factory';
+import { PrismaService } from '../../src/database/prisma.service';
+import { RunLedgerService } from '../../src/ingestion/run-ledger.service';
+import {
+  ObservationInput,
+  ObservationWriterService,
+} from '../../src/prices/observation-writer.service';
+import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
+
+// The one writer and what the database itself now enforces: the revision trigger, the set-wise
+// reference checks that replaced observation's per-row foreign keys, and the single upsert with
+// its fallback for a key repeated within one write.
+describe.each(TEST_DATABASES)('observation writer and its database rules on %s', (kind) => {
+  let db: TestDb;
+  let app: INestApplication;
+  let prisma: PrismaService;
+  let writer: ObservationWriterService;
+  let ledger: RunLedgerService;
+  const fetchedAt = new Date('2026-01-02T03:04:05.000Z');
+  const row = (marketId: string, surveyDate: string, value: number): ObservationInput => ({
+    marketId,
+    commodityId: 'rice',
+    surveyDate,
+    value,
+    unit: 'KPW/kg',
+    currency: 'KPW',
+    rawValue: String(value),
+    flag: 'observed',
+    sourceUrl: 'https://example.org/prices',
+    fetchedAt,
+    parserVersion: 'test/1',
+  });
+  const count = async () =>
+    Number(
+      (
+        await prisma.$queryRawUnsafe<{ n: number }[]>('SELECT count(*)::int AS n FROM observation')
+      )[0].n,
+    );
+  const errorOf = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (err) {
+      return err as Error & { code?: string; meta?: unknown };
+    }
+    throw new Error('expected a refusal');
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase(kind, {
+      LOAD_ARCHIVE_ON_EMPTY: 'false',
+      LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
+    });
+    app = await createApp(db.config, { listen: false });
+    prisma = app.get(PrismaService);
+    writer = app.get(ObservationWriterService);
+    ledger = app.get(RunLedgerService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.cleanup();
+  });
+
+  it('applies a write in one statement: inserts, then leaves equal values, revises changed ones', async () => {
+    const run1 = await ledger.start('dailynk-en', 'cli', 'live');
+    const first = await writer.write('dailynk-en', run1, [
+      row('pyongyang', '2020-01-01', 5000),
+      row('sinuiju', '2020-01-01', 5100),
+    ]);
+    expect(first).toEqual({ inserted: 2, updated: 0, unchanged: 0, duplicates: 0 });
+    const run2 = await ledger.start('dailynk-en', 'cli', 'live');
+    const second = await writer.write('dailynk-en', run2, [
+      row('pyongyang', '2020-01-01', 5000),
+      row('sinuiju', '2020-01-01', 5200),
+      row('hyesan', '2020-01-01', 5300),
+    ]);
+    expect(second).toEqual({ inserted: 1, updated: 1, unchanged: 1, duplicates: 0 });
+    const revisions = await prisma.$queryRawUnsafe<
+      { previous_value: number; new_value: number; run_id: number; market_id: string }[]
+    >(
+      `SELECT r.previous_value, r.new_value, r.run_id, o.market_id
+       FROM observation_revision r JOIN observation o ON o.id = r.observation_id`,
+    );
+    expect(revisions).toEqual([
+      { previous_value: 5100, new_value: 5200, run_id: run2, market_id: 'sinuiju' },
+    ]);
+    const sinuiju = await prisma.$queryRawUnsafe<{ value: number; run_id: number }[]>(
+      `SELECT value, run_id FROM observation WHERE market_id = 'sinuiju'`,
+    );
+    expect(sinuiju).toEqual([{ value: 5200, run_id: run2 }]);
+  });
+
+  it('keeps the last of a key repeated within one write, counts the others as duplicates, and writes no revision for them', async () => {
+    const before = await count();
+    const revisionsBefore = await prisma.observationRevision.count();
+    const run = await ledger.start('dailynk-en', 'cli', 'live');
+    const counts = await writer.writeStream('dailynk-en', run, [
+      [row('pyongyang', '2020-02-01', 6000), row('sinuiju', '2020-02-01', 6100)],
+      [row('pyongyang', '2020-02-01', 6050), row('pyongyang', '2020-02-01', 6075)],
+    ]);
+    expect(counts).toEqual({ inserted: 2, updated: 0, unchanged: 0, duplicates: 2 });
+    expect(await count()).toBe(before + 2);
+    expect(await prisma.observationRevision.count()).toBe(revisionsBefore);
+    const [p] = await prisma.$queryRawUnsafe<{ value: number }[]>(
+      `SELECT value FROM observation WHERE market_id = 'pyongyang' AND survey_date = '2020-02-01'`,
+    );
+    expect(p.value).toBe(6075);
+  });
+
+  it('refuses a write naming an unknown market, and writes none of it', async () => {
+    const before = await count();
+    const run = await ledger.start('dailynk-en', 'cli', 'live');
+    const err = await errorOf(
+      writer.write('dailynk-en', run, [
+        row('pyongyang', '2020-03-01', 7000),
+        row('atlantis', '2020-03-01', 7100),
+      ]),
+    );
+    expect(err.message).toContain('unknown market id(s): atlantis');
+    expect(await count()).toBe(before);
+  });
+
+  it('checks every reference set-wise in the database, as the foreign keys did (SQLSTATE 23503)', async () => {
+    const before = await count();
+    const insert = (market: string, commodity: string, source: string, run: number | null) =>
+      prisma.$executeRawUnsafe(
+        `INSERT INTO observation (country, source_id, market_id, commodity_id, survey_date, value, unit,
+           currency, raw_value, source_url, fetched_at, parser_version, run_id)
+         VALUES ('PRK', $1, $2, $3, '2021-01-01', 1, 'KPW/kg', 'KPW', '1', 'x', now(), 't', $4)`,
+        source,
+        market,
+        commodity,
+        run,
+      );
+    for (const [args, named] of [
+      [['atlantis', 'rice', 'dailynk-en', null], 'market atlantis'],
+      [['pyongyang', 'ambrosia', 'dailynk-en', null], 'commodity ambrosia'],
+      [['pyongyang', 'rice', 'nobody', null], 'source nobody'],
+      [['pyongyang', 'rice', 'dailynk-en', 999_999], 'ingestion run 999999'],
+    ] as const) {
+      const err = await errorOf(insert(...(args as [string, string, string, number | null])));
+      expect(String(err.message)).toContain(named);
+      expect(JSON.stringify(err)).toContain('23503');
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses deleting or renaming a referenced market, commodity or source; a deleted run leaves its observations without one', async () => {
+    // a source with an observation and no run (its runs would hold it by their own foreign key)
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO observation (country, source_id, market_id, commodity_id, survey_date, value, unit,
+         currency, raw_value, source_url, fetched_at, parser_version)
+       VALUES ('PRK', 'nktimes-en', 'pyongyang', 'rice', '2021-06-01', 1, 'KPW/kg', 'KPW', '1', 'x', now(), 't')`,
+    );
+    for (const sql of [
+      `DELETE FROM market WHERE id = 'pyongyang'`,
+      `UPDATE market SET id = 'pyongyang-2' WHERE id = 'pyongyang'`,
+      `DELETE FROM commodity WHERE id = 'rice'`,
+      `DELETE FROM source WHERE id = 'nktimes-en'`,
+    ]) {
+      const err = await errorOf(prisma.$executeRawUnsafe(sql));
+      expect(String(err.message)).toContain('is still referenced');
+    }
+    // an unreferenced market goes as before, and renaming one keeps it working
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO market (id, name, kind, country) VALUES ('nowhere', 'Nowhere', 'city', 'PRK')`,
+    );
+    await prisma.$executeRawUnsafe(`UPDATE market SET latitude = 40 WHERE id = 'pyongyang'`);
+    expect(await prisma.$executeRawUnsafe(`DELETE FROM market WHERE id = 'nowhere'`)).toBe(1);
+
+    const run = await ledger.start('dailynk-en', 'cli', 'live');
+    await writer.write('dailynk-en', run, [row('hamhung', '2020-04-01', 8000)]);
+    await prisma.$executeRawUnsafe('DELETE FROM ingestion_run WHERE id = $1', run);
+    const rows = await prisma.$queryRawUnsafe<{ run_id: number | null }[]>(
+      `SELECT run_id FROM observation WHERE market_id = 'hamhung' AND survey_date = '2020-04-01'`,
+    );
+    expect(rows).toEqual([{ run_id: null }]);
+  });
+});
