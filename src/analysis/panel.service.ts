@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { PricesService, SeriesPoint } from '../prices/prices.service';
 import { DEFAULT_COUNTRY } from './events';
 
@@ -52,9 +52,70 @@ const checkPairs = (markets: number, maxPairs?: number): void => {
     throw new PairLimitError(markets, maxPairs);
 };
 
+// What a request (HTTP or the command line) names of a panel.
+export interface PanelRequest {
+  commodity: string;
+  country?: string;
+  unit?: string;
+  priceType?: string;
+  from?: string;
+  to?: string;
+  markets?: string[];
+  source?: string;
+}
+
 @Injectable()
 export class PanelService {
   constructor(private readonly prices: PricesService) {}
+
+  // A request's series, checked and loaded once: one country (default PRK), one unit and one
+  // price type (a 400 lists the choices when the commodity has several and none was picked);
+  // unknown names are a 400 naming the parameter.
+  async forRequest(q: PanelRequest, maxPairs?: number): Promise<Panel> {
+    if (q.from && q.to && q.from > q.to)
+      throw new BadRequestException('from: must not be after to');
+    const country = q.country ?? DEFAULT_COUNTRY;
+    await this.prices.assertKnown('country', 'country', [country]);
+    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
+    await this.prices.assertKnown('markets', 'market', q.markets);
+    const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
+    return this.load(
+      q.commodity,
+      { country, ...series, markets: q.markets, source: q.source },
+      { maxPairs },
+    );
+  }
+
+  private async seriesOf(
+    commodity: string,
+    country: string,
+    unit?: string,
+    priceType?: string,
+  ): Promise<{ unit?: string; priceType?: string }> {
+    const choices = await this.prices.seriesChoices(commodity, country);
+    const list = (c: typeof choices) =>
+      c
+        .map((x) => `unit=${x.unit}&priceType=${x.priceType} (${x.observations} observations)`)
+        .join('; ');
+    if (unit !== undefined && !choices.some((c) => c.unit === unit))
+      throw new BadRequestException(
+        `unit: ${commodity} in ${country} has no series in "${unit}"${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+      );
+    if (priceType !== undefined && !choices.some((c) => c.priceType === priceType))
+      throw new BadRequestException(
+        `priceType: ${commodity} in ${country} has no ${priceType} series${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+      );
+    const left = choices.filter(
+      (c) =>
+        (unit === undefined || c.unit === unit) &&
+        (priceType === undefined || c.priceType === priceType),
+    );
+    if (left.length > 1)
+      throw new BadRequestException(
+        `unit, priceType: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
+      );
+    return left.length ? { unit: left[0].unit, priceType: left[0].priceType } : { unit, priceType };
+  }
 
   // Without a market list, cities only (a regional average is not a market to pair with a city).
   // `maxPairs`: the pair analyses grow with the square of the markets (200 markets: 19,900 pairs).

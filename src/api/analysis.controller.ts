@@ -13,7 +13,7 @@ import {
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
 import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
 import { CoverageService } from '../coverage/coverage.service';
-import { Panel, PanelService } from '../analysis/panel.service';
+import { Panel, PanelRequest, PanelService } from '../analysis/panel.service';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
 import { isCalendarDate } from '../common/dates';
 import {
@@ -44,64 +44,9 @@ export class AnalysisController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  // The request's series, checked and loaded once: one country (default PRK), one unit and one
-  // price type (a 400 lists the choices when the commodity has several and none was picked).
-  private async panelFor(
-    q: {
-      commodity: string;
-      country?: string;
-      unit?: string;
-      priceType?: string;
-      from?: string;
-      to?: string;
-      markets?: string[];
-      source?: string;
-    },
-    pairAnalysis = false,
-  ): Promise<Panel> {
-    if (q.from && q.to && q.from > q.to)
-      throw new BadRequestException('from: must not be after to');
-    const country = q.country ?? DEFAULT_COUNTRY;
-    await this.prices.assertKnown('country', 'country', [country]);
-    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
-    await this.prices.assertKnown('markets', 'market', q.markets);
-    const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
-    return this.panels.load(
-      q.commodity,
-      { country, ...series, markets: q.markets, source: q.source },
-      { maxPairs: pairAnalysis ? this.config.analysisMaxPairs : undefined },
-    );
-  }
-
-  private async seriesOf(
-    commodity: string,
-    country: string,
-    unit?: string,
-    priceType?: string,
-  ): Promise<{ unit?: string; priceType?: string }> {
-    const choices = await this.prices.seriesChoices(commodity, country);
-    const list = (c: typeof choices) =>
-      c
-        .map((x) => `unit=${x.unit}&priceType=${x.priceType} (${x.observations} observations)`)
-        .join('; ');
-    if (unit !== undefined && !choices.some((c) => c.unit === unit))
-      throw new BadRequestException(
-        `unit: ${commodity} in ${country} has no series in "${unit}"${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
-      );
-    if (priceType !== undefined && !choices.some((c) => c.priceType === priceType))
-      throw new BadRequestException(
-        `priceType: ${commodity} in ${country} has no ${priceType} series${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
-      );
-    const left = choices.filter(
-      (c) =>
-        (unit === undefined || c.unit === unit) &&
-        (priceType === undefined || c.priceType === priceType),
-    );
-    if (left.length > 1)
-      throw new BadRequestException(
-        `unit, priceType: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
-      );
-    return left.length ? { unit: left[0].unit, priceType: left[0].priceType } : { unit, priceType };
+  // The request's series, checked and loaded once (PanelService.forRequest, shared with the CLI).
+  private panelFor(q: PanelRequest, pairAnalysis = false): Promise<Panel> {
+    return this.panels.forRequest(q, pairAnalysis ? this.config.analysisMaxPairs : undefined);
   }
 
   @Get('dispersion')

@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -27,7 +28,8 @@ import {
   ConvergenceReportService,
 } from '../analysis/convergence-report.service';
 import { reportMarkdown } from '../analysis/report-markdown';
-import { PricesService, UnknownIdError } from '../prices/prices.service';
+import { PanelService } from '../analysis/panel.service';
+import { UnknownIdError } from '../prices/prices.service';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../coverage/tower-file.parser';
 import { TowerImportReport, TowerImportService } from '../coverage/tower-import.service';
 import {
@@ -50,8 +52,9 @@ export const USAGE = `usage: npm run cli -- <command>
                                             WDI CSV, or a long CSV country,year,value)
   import towers <file> --format opencellid|csv|geojson --source NAME
                                             import a tower registry file (one transaction)
-  report <commodity> [--format md|json] [--out FILE] [--bootstrap B]
-                                            the convergence test as Markdown (default) or JSON
+  report <commodity> [--country ISO3] [--unit U] [--price-type T] [--format md|json] [--out FILE]
+         [--bootstrap B]                    the convergence test as Markdown (default) or JSON, for
+                                            one country (default PRK) and one series of the commodity
   sources                                   list the source ids
 
 Exit codes, the same whether the command runs here or is handed to a running server:
@@ -189,6 +192,8 @@ export async function runCli(
       since: { type: 'string' },
       bootstrap: { type: 'string' },
       country: { type: 'string' },
+      unit: { type: 'string' },
+      'price-type': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -250,7 +255,16 @@ export async function runCli(
   if (!['migrate', 'ingest', 'runs', 'import', 'report', 'replay'].includes(command))
     throw new UsageError(`unknown command "${command}"`);
 
-  let report: { commodity: string; format: 'md' | 'json'; bootstrap: number } | undefined;
+  let report:
+    | {
+        commodity: string;
+        format: 'md' | 'json';
+        bootstrap: number;
+        country?: string;
+        unit?: string;
+        priceType?: string;
+      }
+    | undefined;
   if (command === 'report') {
     const format = (values.format ?? 'md') as 'md' | 'json';
     if (!args[0]) throw new UsageError('report needs a commodity id, e.g. report rice');
@@ -259,7 +273,19 @@ export async function runCli(
     const bootstrap = values.bootstrap === undefined ? 999 : Number(values.bootstrap);
     if (!Number.isInteger(bootstrap) || bootstrap < 0)
       throw new UsageError(`--bootstrap: a whole number of at least 0, not ${values.bootstrap}`);
-    report = { commodity: args[0], format, bootstrap };
+    const country = values.country?.trim().toUpperCase();
+    if (country !== undefined && !/^[A-Z]{3}$/.test(country))
+      throw new UsageError(
+        `--country: an ISO 3166-1 alpha-3 code such as PRK, not ${values.country}`,
+      );
+    report = {
+      commodity: args[0],
+      format,
+      bootstrap,
+      country,
+      unit: values.unit,
+      priceType: values['price-type'],
+    };
   }
   const emitReport = async (r: ConvergenceReport): Promise<number> => {
     const text = report!.format === 'json' ? JSON.stringify(r, null, 2) : reportMarkdown(r);
@@ -343,7 +369,13 @@ export async function runCli(
         (await viaServer(
           lock,
           'GET',
-          `/api/analysis/convergence?commodity=${encodeURIComponent(report.commodity)}&bootstrap=${report.bootstrap}`,
+          `/api/analysis/convergence?${new URLSearchParams({
+            commodity: report.commodity,
+            bootstrap: String(report.bootstrap),
+            ...(report.country && { country: report.country }),
+            ...(report.unit && { unit: report.unit }),
+            ...(report.priceType && { priceType: report.priceType }),
+          }).toString()}`,
         )) as ConvergenceReport,
       );
     }
@@ -414,11 +446,12 @@ export async function runCli(
       return 0;
     }
     if (report) {
-      await app.get(PricesService).assertKnown('commodity', 'commodity', [report.commodity]);
+      // the same checks and series choice as GET /api/analysis/convergence
+      const panel = await app.get(PanelService).forRequest(report, config.analysisMaxPairs);
       return emitReport(
         await app
           .get(ConvergenceReportService)
-          .report(report.commodity, { bootstrap: report.bootstrap }),
+          .report(report.commodity, { bootstrap: report.bootstrap, panel }),
       );
     }
     if (subscriptionsFile) {
@@ -475,7 +508,9 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
     err instanceof UnknownIdError ||
     err instanceof SourceError ||
     err instanceof WfpFileError ||
-    err instanceof SubscriptionFileError
+    err instanceof SubscriptionFileError ||
+    // what the shared request checks refuse (the API's 400s): unknown country, mixed series, ...
+    err instanceof BadRequestException
   ) {
     io.err(`error: ${err.message}`);
     if (err instanceof DataDirBusyError)

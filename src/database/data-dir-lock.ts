@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -125,6 +126,30 @@ export function discardUnfinishedCluster(pgDir: string): void {
   if (!existsSync(pgDir)) {
     mkdirSync(path.dirname(pgDir), { recursive: true });
     writeFileSync(marker, new Date().toISOString());
+  }
+}
+
+// Cluster creation (initdb) in a short-lived child process: made in this process it leaves about
+// 450 MiB behind (measured: 853 MiB RSS after a first start against 393 MiB when the cluster
+// exists), which the server would carry for its whole life. The child exits and takes it along.
+const CREATE_CLUSTER = `
+const { PGlite } = require(process.argv[1]);
+(async () => { const db = new PGlite(process.argv[2]); await db.waitReady; await db.close(); })()
+  .catch((err) => { console.error(err && err.message ? err.message : err); process.exit(1); });`;
+
+export function createClusterApart(pgDir: string): void {
+  if (existsSync(path.join(pgDir, 'PG_VERSION'))) return;
+  try {
+    execFileSync(
+      process.execPath,
+      ['-e', CREATE_CLUSTER, require.resolve('@electric-sql/pglite'), pgDir],
+      { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr?.trim();
+    throw new Error(
+      `creating the embedded database in ${pgDir} failed: ${stderr || (err as Error).message}`,
+    );
   }
 }
 

@@ -6,7 +6,12 @@ import { Client, Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaClient } from '../generated/prisma/client';
 import { failpoint } from '../common/failpoint';
-import { clusterCreated, DataDirLock, discardUnfinishedCluster } from './data-dir-lock';
+import {
+  clusterCreated,
+  createClusterApart,
+  DataDirLock,
+  discardUnfinishedCluster,
+} from './data-dir-lock';
 import { migrate, MigrationReport, SqlConnection } from './migrator';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -41,6 +46,7 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       lock = new DataDirLock(config.dataDir);
       lock.acquire(holder); // before PGlite opens the folder
       discardUnfinishedCluster(db.dataDir);
+      createClusterApart(db.dataDir);
       pglite = new PGlite(db.dataDir);
       adapter = new PGliteAdapterFactory(pglite);
     } else {

@@ -299,6 +299,29 @@ describe('import wfp from the command line', () => {
       );
       expect(noCountry.code).toBe(2);
       expect(noCountry.stderr).toMatch(/country: name it with --country ISO3/);
+      // the report for the imported country, one series at a time, as over HTTP
+      const mixed = await cli(['report', 'rice', '--country', 'COL'], db.env);
+      expect(mixed.code).toBe(2);
+      expect(mixed.stderr).toMatch(/unit, priceType: rice has 2 series in COL .* choose one/);
+      const local = await cli(
+        [
+          'report',
+          'rice',
+          '--country',
+          'col',
+          '--price-type',
+          'retail',
+          '--format',
+          'json',
+          '--bootstrap',
+          '0',
+        ],
+        db.env,
+      );
+      expect(local.code).toBe(0);
+      const localReport = JSON.parse(local.stdout) as { summary: string[] };
+      expect(localReport.summary[0]).toMatch(/rice price observations in \d+ markets/);
+      expect(local.stdout).toContain('COL');
       const app = await createApp(db.config);
       try {
         const handed = await cli(['import', 'wfp', file, '--country', 'COL'], db.env);
@@ -307,6 +330,24 @@ describe('import wfp from the command line', () => {
         expect(handed.stdout).toMatch(
           /wfp-hdx: partial \(run \d+, import, api\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
         );
+        const handedReport = await cli(
+          [
+            'report',
+            'rice',
+            '--country',
+            'COL',
+            '--price-type',
+            'retail',
+            '--format',
+            'json',
+            '--bootstrap',
+            '0',
+          ],
+          db.env,
+        );
+        expect(handedReport.code).toBe(0);
+        expect(handedReport.stderr).toMatch(/handing the work to it/);
+        expect(JSON.parse(handedReport.stdout)).toEqual(localReport);
       } finally {
         await app.close();
       }
