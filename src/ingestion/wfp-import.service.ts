@@ -97,10 +97,9 @@ export class WfpImportService {
     async function* batches(): AsyncGenerator<ObservationInput[]> {
       let batch: ObservationInput[] = [];
       let ix: WfpColumnIndex | undefined;
-      let record = 0; // 0 is the header; record n is the file's row n + 1
       const refuse = (reason: string) => {
         rejected++;
-        if (rejections.length < KEPT_REJECTIONS) rejections.push({ row: record + 1, reason });
+        if (rejections.length < KEPT_REJECTIONS) rejections.push({ row: rowsRead + 1, reason });
       };
       for await (const chunk of csvBatches(input)) {
         const broken = new Map(chunk.errors.map((e) => [e.row, e.message]));
@@ -111,15 +110,14 @@ export class WfpImportService {
             ix = columnIndex(names);
             continue;
           }
-          record++;
-          rowsRead++;
-          const csvError = broken.get(record);
+          rowsRead++; // records after the header: record n is the file's row n + 1
+          const csvError = broken.get(rowsRead);
           if (csvError !== undefined) {
             refuse(`csv: ${csvError}`);
             continue;
           }
           // the HXL tag row
-          if (record === 1 && (fields[ix.date] ?? '').trim().startsWith('#')) continue;
+          if (rowsRead === 1 && (fields[ix.date] ?? '').trim().startsWith('#')) continue;
           const parsed = parseWfpFields(fields, ix, iso3);
           if ('reason' in parsed) {
             refuse(parsed.reason);

@@ -42,10 +42,6 @@ const CHUNK = 10_000;
 // The key within one source's write (the source is the write's own).
 const KEY = 'market_id, commodity_id, price_type, unit, survey_date';
 
-// The only writer of observations. Idempotent by the key (source, market, commodity, price type,
-// unit, survey date); the country is the market's:
-// a new key is inserted, an equal value is left alone, a changed value is updated and its previous
-// value kept as a revision. Everything of one call is one transaction.
 // The staged columns, in COPY order.
 const STAGE_COLUMNS = [
   'market_id',

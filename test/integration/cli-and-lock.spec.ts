@@ -303,21 +303,23 @@ describe('import wfp from the command line', () => {
       const mixed = await cli(['report', 'rice', '--country', 'COL'], db.env);
       expect(mixed.code).toBe(2);
       expect(mixed.stderr).toMatch(/unit, priceType: rice has 2 series in COL .* choose one/);
-      const local = await cli(
-        [
-          'report',
-          'rice',
-          '--country',
-          'col',
-          '--price-type',
-          'retail',
-          '--format',
-          'json',
-          '--bootstrap',
-          '0',
-        ],
-        db.env,
-      );
+      const retailReport = (country: string) =>
+        cli(
+          [
+            'report',
+            'rice',
+            '--country',
+            country,
+            '--price-type',
+            'retail',
+            '--format',
+            'json',
+            '--bootstrap',
+            '0',
+          ],
+          db.env,
+        );
+      const local = await retailReport('col');
       expect(local.code).toBe(0);
       const localReport = JSON.parse(local.stdout) as { summary: string[] };
       expect(localReport.summary[0]).toMatch(/rice price observations in \d+ markets/);
@@ -330,21 +332,7 @@ describe('import wfp from the command line', () => {
         expect(handed.stdout).toMatch(
           /wfp-hdx: partial \(run \d+, import, api\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
         );
-        const handedReport = await cli(
-          [
-            'report',
-            'rice',
-            '--country',
-            'COL',
-            '--price-type',
-            'retail',
-            '--format',
-            'json',
-            '--bootstrap',
-            '0',
-          ],
-          db.env,
-        );
+        const handedReport = await retailReport('COL');
         expect(handedReport.code).toBe(0);
         expect(handedReport.stderr).toMatch(/handing the work to it/);
         expect(JSON.parse(handedReport.stdout)).toEqual(localReport);
