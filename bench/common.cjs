@@ -11,7 +11,8 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL || 'postgresql://postgres@12
 
 async function freshDatabase(kind) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nkmt-bench-'));
-  const env = { DATA_DIR: dataDir, ENABLE_CRON: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1' };
+  // the load figures are the server's capacity: the per-client rate limits are off
+  const env = { DATA_DIR: dataDir, ENABLE_CRON: 'false', LOG_LEVEL: 'warn', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_ANALYSIS_PER_MINUTE: '0' };
   let drop = async () => {};
   if (kind === 'postgres') {
     const name = `nkmt_bench_${process.pid}_${Date.now()}`;

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
@@ -7,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { acceptedTokens } from './api/admin-token.guard';
 import { bodyGate } from './api/body-gate';
 import { DomainErrorsFilter } from './api/domain-errors.filter';
+import { rateLimits, readTimeout, securityHeaders } from './api/http-hardening';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
@@ -23,7 +25,8 @@ export function openApiDocument(app: INestApplication) {
     .setTitle('North Korean market price tracker')
     .setDescription(
       'Market prices in North Korean cities (rice, exchange rates, ...) with full provenance, and the statistics that test whether prices converged as mobile phones spread. ' +
-        'Prices are in current North Korean won (KPW); values before the 2009-11-30 redenomination are divided by 100. Credit Daily NK for its market survey.',
+        'Prices are in current North Korean won (KPW); values before the 2009-11-30 redenomination are divided by 100. Credit Daily NK for its market survey. ' +
+        'Public reads are rate-limited per client (RATE_LIMIT_PER_MINUTE, a smaller budget for /api/analysis/*): over it, 429 with Retry-After and RateLimit headers; /api/health is never limited. A read that takes longer than REQUEST_TIMEOUT_MS is a 503 naming it.',
     )
     .setVersion('0.1.0')
     .addBearerAuth()
@@ -42,6 +45,13 @@ export async function createApp(
     abortOnError: false,
     bodyParser: false,
   });
+  app.set('trust proxy', config.api.trustProxyHops);
+  app.use(securityHeaders());
+  // cross-origin reads only from the origins configured (closed when CORS_ORIGINS is unset)
+  if (config.api.corsOrigins.length)
+    app.enableCors({ origin: config.api.corsOrigins, methods: ['GET', 'HEAD'], maxAge: 600 });
+  for (const limit of rateLimits(config.api)) app.use(limit);
+  app.use(readTimeout(config.api.requestTimeoutMs));
   // No global body parser: each endpoint that takes a body reads it after its token check and
   // within its own cap (body-gate.ts).
   const tokens = () => acceptedTokens(config, app.get(PrismaService));
@@ -105,10 +115,16 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
   });
-  if (opts.listen !== false) {
-    await app.listen(config.port, config.host);
-    const address = app.getHttpServer().address() as AddressInfo;
-    app.get(PrismaService).lock?.update({ port: address.port, host: '127.0.0.1' });
-  }
+  if (opts.listen !== false) await listenApp(app, config);
   return app;
+}
+
+// Serves a built application on the configured port; the lock file records where, for the CLI.
+export async function listenApp(
+  app: INestApplication,
+  config: Pick<AppConfig, 'port' | 'host'>,
+): Promise<void> {
+  await app.listen(config.port, config.host);
+  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  app.get(PrismaService).lock?.update({ port: address.port, host: '127.0.0.1' });
 }

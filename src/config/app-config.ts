@@ -181,6 +181,48 @@ export class EnvironmentVariables {
   STARTUP_RETRY_MS: number = 30_000;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  DATABASE_RETRY_MS: number = 1000;
+
+  @IsOptional()
+  @Matches(/^\s*(\*|https?:\/\/[^\s,]+)(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message:
+      'CORS_ORIGINS must be * or a comma-separated list of origins such as https://dash.example.org (unset: no cross-origin access)',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_ANALYSIS_PER_MINUTE: number = 60;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  TRUST_PROXY_HOPS: number = 0;
+
+  @IsOptional()
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -209,6 +251,16 @@ export interface AppConfig {
   maxPolygonBytes: number;
   analysisMaxPairs: number;
   startupRetryMs: number;
+  // the first wait before trying an unreachable PostgreSQL again at boot (doubling, up to 30 s)
+  databaseRetryMs: number;
+  // public reads: per-client rate limits (0: off), the time a read may take, who may call cross-origin
+  api: {
+    corsOrigins: string[] | '*';
+    rateLimitPerMinute: number;
+    analysisRateLimitPerMinute: number;
+    requestTimeoutMs: number;
+    trustProxyHops: number;
+  };
   // each source's declared settings (src/sources/*/…source.ts), by source id
   sources: Record<string, SourceSettings>;
   coverage: {
@@ -238,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
   if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
   if (env.INSTANCE_HOST) raw.INSTANCE_HOST = env.INSTANCE_HOST;
+  if (env.CORS_ORIGINS) raw.CORS_ORIGINS = env.CORS_ORIGINS;
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
@@ -273,6 +326,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxPolygonBytes: vars.MAX_POLYGON_BYTES,
     instanceHost: vars.INSTANCE_HOST,
     startupRetryMs: vars.STARTUP_RETRY_MS,
+    databaseRetryMs: vars.DATABASE_RETRY_MS,
+    api: {
+      corsOrigins:
+        vars.CORS_ORIGINS?.trim() === '*'
+          ? '*'
+          : (vars.CORS_ORIGINS ?? '')
+              .split(',')
+              .map((o) => o.trim())
+              .filter(Boolean),
+      rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+      analysisRateLimitPerMinute: vars.RATE_LIMIT_ANALYSIS_PER_MINUTE,
+      requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+      trustProxyHops: vars.TRUST_PROXY_HOPS,
+    },
     sources: sources.values,
     coverage: {
       radiusKm: vars.COVERAGE_RADIUS_KM,

@@ -53,6 +53,10 @@ suite('dashboard in Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // a Content-Security-Policy violation is reported on the console, not as a page error
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     expect(Number(await page.getAttribute('#dispersion-chart polyline.cv', 'data-points'))).toBe(
@@ -73,16 +77,26 @@ suite('dashboard in Chromium', () => {
 
   it('redraws for another commodity', async () => {
     const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
     await page.selectOption('#commodity', 'usd');
-    // expressions as strings: they run in the page, where document exists (the test's types have no DOM)
-    const cvPoints =
-      "document.querySelector('#dispersion-chart polyline.cv')?.getAttribute('data-points') === '163'";
-    await page.waitForFunction(cvPoints, undefined, { timeout: 30_000 });
-    const summary =
-      "document.querySelector('#summary li')?.textContent?.startsWith('The test uses 489 usd price observations')";
-    await page.waitForFunction(summary, undefined, { timeout: 30_000 });
+    // Selectors, not waitForFunction: Playwright evaluates a waitForFunction predicate in the page,
+    // which the dashboard's Content-Security-Policy (script-src 'self', no eval) rightly refuses.
+    await page.waitForSelector('#dispersion-chart polyline.cv[data-points="163"]', {
+      state: 'attached',
+      timeout: 30_000,
+    });
+    await page
+      .locator('#summary li')
+      .first()
+      .filter({ hasText: /^The test uses 489 usd price observations/ })
+      .waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -38,6 +38,9 @@ export async function freshDatabase(
     HOST: '127.0.0.1',
     HTTP_MIN_INTERVAL_MS: '0',
     HTTP_RETRY_BASE_MS: '5',
+    // the suites call the API far faster than a client may; http-hardening.spec tests the limits
+    RATE_LIMIT_PER_MINUTE: '0',
+    RATE_LIMIT_ANALYSIS_PER_MINUTE: '0',
     ...extraEnv,
   };
   let dropDatabase: (() => Promise<void>) | undefined;
