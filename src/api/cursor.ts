@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isCalendarDate } from '../common/dates';
+import { isIsoDay } from '../common/dates';
 import { PageCursor } from '../prices/prices.service';
 
 export function encodeCursor(c: PageCursor): string {
@@ -15,8 +15,7 @@ export function decodeCursor(text: string): PageCursor {
       Array.isArray(v) &&
       v.length === 6 &&
       v.every((x) => typeof x === 'string') &&
-      /^\d{4}-\d{2}-\d{2}$/.test(v[0]) &&
-      isCalendarDate(...(v[0].split('-').map(Number) as [number, number, number])) &&
+      isIsoDay(v[0]) &&
       v[0] >= '0001-01-01'
     ) {
       const [date, market, commodity, source, priceType, unit] = v;

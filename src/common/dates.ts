@@ -9,3 +9,10 @@ export function isCalendarDate(y: number, m: number, d: number): boolean {
 export function isoDate(y: number, m: number, d: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+// A string written YYYY-MM-DD that names a real day.
+export function isIsoDay(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  return !!m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}

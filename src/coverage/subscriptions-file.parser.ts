@@ -30,11 +30,17 @@ export class SubscriptionFileError extends Error {
 const isCountry = (iso3: string) => /^[A-Z]{3}$/.test(iso3) && countries.isValid(iso3);
 
 export function parseSubscriptionFile(text: string): SubscriptionFile {
-  const rows: string[][] = parse(text.replace(/^\uFEFF/, ''), {
-    relax_column_count: true,
-    skip_empty_lines: false, // keep blank lines, so a row number is the file's line number
-    trim: true,
-  });
+  let rows: string[][];
+  try {
+    rows = parse(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      skip_empty_lines: false, // keep blank lines, so a row number is the file's line number
+      trim: true,
+    });
+  } catch (err) {
+    // csv-parse names the line and the problem (an unclosed or misplaced quote)
+    throw new SubscriptionFileError(`not a readable CSV file: ${(err as Error).message}`);
+  }
   const blank = (r: string[]) => r.every((c) => c === '');
   const points: SubscriptionPoint[] = [];
   const rejected: { row: number; reason: string }[] = [];

@@ -12,6 +12,7 @@ import { SnapshotStoreService } from './snapshot-store.service';
 import { SourceLeaseService } from './source-lease.service';
 import { PrismaService } from '../database/prisma.service';
 import { failpoint } from '../common/failpoint';
+import { unstorableReason } from './storable';
 
 export class UnknownSourceError extends Error {
   constructor(
@@ -56,6 +57,13 @@ export class IngestionService implements BeforeApplicationShutdown {
     private readonly httpCache: HttpCacheService,
     private readonly prisma: PrismaService,
   ) {}
+
+  // The run ledger, newest first; an unknown source is refused by name (as the API's 400), not
+  // answered with an empty list. One method for the API and the command line.
+  async listRuns(q: { source?: string; limit: number }): Promise<RunView[]> {
+    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
+    return this.ledger.list(q);
+  }
 
   sourceIds(): string[] {
     return this.sources.map((s) => s.meta.id);
@@ -195,6 +203,12 @@ export class IngestionService implements BeforeApplicationShutdown {
         for (const r of result.rejected)
           this.logger.debug(`run ${runId} rejected ${r.location} "${r.rawValue}": ${r.reason}`);
         for (const o of result.observations) {
+          const reason = unstorableReason(o);
+          if (reason) {
+            counts.rejected++;
+            this.logger.warn(`run ${runId} refused a parsed row of ${doc.label}: ${reason}`);
+            continue;
+          }
           rows.push({
             ...o,
             sourceUrl: o.sourceUrl ?? doc.url,

@@ -177,4 +177,22 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     );
     expect(rows).toEqual([{ run_id: null }]);
   });
+
+  it('never stores a zero, negative, infinite or NaN price, whichever path writes it (CHECK, SQLSTATE 23514)', async () => {
+    const before = await count();
+    const run = await ledger.start('dailynk-en', 'cli', 'live');
+    for (const bad of [0, -5, Infinity, NaN]) {
+      const err = await errorOf(
+        writer.write('dailynk-en', run, [
+          row('pyongyang', '2021-01-01', 5000),
+          row('wonsan', '2021-01-01', bad),
+        ]),
+      );
+      // PGlite's JSON stage turns a non-finite number into null: refused as NOT NULL (23502)
+      expect(JSON.stringify(err.meta ?? {}) + err.message).toMatch(
+        /23514|observation_value_positive_finite|23502/,
+      );
+    }
+    expect(await count()).toBe(before);
+  });
 });

@@ -2,7 +2,7 @@ import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches, registerDecorator, ValidationOptions } from 'class-validator';
-import { isCalendarDate } from '../../common/dates';
+import { isIsoDay } from '../../common/dates';
 
 // A calendar day written YYYY-MM-DD ("2019-02-30" is refused).
 export function IsIsoDay(options?: ValidationOptions) {
@@ -16,11 +16,7 @@ export function IsIsoDay(options?: ValidationOptions) {
         ...options,
       },
       validator: {
-        validate(value: unknown) {
-          if (typeof value !== 'string') return false;
-          const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-          return !!m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-        },
+        validate: (value: unknown) => isIsoDay(value),
       },
     });
 }

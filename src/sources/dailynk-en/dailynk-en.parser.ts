@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio/slim';
 import { LayoutChangedError } from '../source.error';
+import { publishedDate } from '../shared/published-date';
 import {
   MarketRef,
   ParseContext,
@@ -36,13 +37,6 @@ const PREVIOUS =
 export interface ArticleMeta {
   published: string;
   url: string;
-}
-
-function publishedDate($: cheerio.CheerioAPI): string | null {
-  const v =
-    $('meta[property="article:published_time"]').attr('content') ??
-    $('time[datetime]').first().attr('datetime');
-  return v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
 }
 
 function itemIn(text: string): (typeof ITEMS)[number] | undefined {

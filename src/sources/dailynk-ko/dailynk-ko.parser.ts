@@ -103,6 +103,14 @@ export function parseDailyNkKoreanTable(html: string): ParseResult {
         const marketId = CITY_KO[hit[1]];
         const reading = readKoreanNumber(hit[2]);
         if (reading.kind !== 'value') continue;
+        if (!(reading.value > 0)) {
+          rejected.push({
+            location: `${last.start} ${marketId} cny`,
+            rawValue: hit[0],
+            reason: 'a yuan rate must be a positive number',
+          });
+          continue;
+        }
         const usd = last.usd.get(marketId);
         const ratio = usd === undefined ? undefined : usd / reading.value;
         if (!YUAN_WORDS.test(text)) {

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio/slim';
 import { LayoutChangedError } from '../source.error';
+import { publishedDate } from '../shared/published-date';
 import {
   MarketRef,
   ParseContext,
@@ -67,13 +68,6 @@ export function relativeDay(
   if (!isCalendarDate(y, m, day)) return null;
   const iso = isoDate(y, m, day);
   return iso <= published ? iso : null;
-}
-
-function publishedDate($: cheerio.CheerioAPI): string | null {
-  const v =
-    $('meta[property="article:published_time"]').attr('content') ??
-    $('time[datetime]').first().attr('datetime');
-  return v && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,0 +1,371 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { RUNS, SEED } from './fuzz-settings';
+import { isIsoDay } from '../../src/common/dates';
+import { loadConfig } from '../../src/config/app-config';
+import {
+  parseSubscriptionFile,
+  SubscriptionFileError,
+} from '../../src/coverage/subscriptions-file.parser';
+import {
+  parseTowerFile,
+  TowerFileError,
+  TowerFileFormat,
+} from '../../src/coverage/tower-file.parser';
+import { NORTHERN_BORDER_REGION } from '../../src/sources/asiapress-ko/asiapress-ko.parser';
+import { createSources } from '../../src/sources/source-registry';
+import { SourceError } from '../../src/sources/source.error';
+import { FetchedDocument, ParseResult, PriceSource } from '../../src/sources/source.types';
+import {
+  checkHeader,
+  columnIndex,
+  parseWfpFields,
+  WfpFileError,
+} from '../../src/sources/wfp-hdx/wfp-hdx.parser';
+import { fixture, gazetteerMarkets, readFixture } from '../helpers/markets';
+
+// Every parser, fuzzed over the real saved pages (mutated: truncated, bytes flipped, hostile
+// numbers and markup spliced in, slices cut out) and over random bytes. The property: a parser
+// returns rows or throws its own error kind; it never crashes with another error, and every row it
+// returns is storable (a finite positive value, a calendar date, a known market, a unit) while
+// every refused value carries a reason.
+
+const params = { numRuns: RUNS, seed: SEED, endOnFailure: true };
+
+// What the fuzzed inputs came to, per parser, for RELIABILITY.md (FUZZ_REPORT=<file>).
+const tally: Record<
+  string,
+  { cases: number; rows: number; refusedValues: number; errors: number }
+> = {};
+const count = (parser: string, outcome: { rows?: number; refused?: number; error?: boolean }) => {
+  const t = (tally[parser] ??= { cases: 0, rows: 0, refusedValues: 0, errors: 0 });
+  t.cases++;
+  t.rows += outcome.rows ?? 0;
+  t.refusedValues += outcome.refused ?? 0;
+  if (outcome.error) t.errors++;
+};
+afterAll(() => {
+  if (process.env.FUZZ_REPORT)
+    writeFileSync(
+      `${process.env.FUZZ_REPORT}.parsers.json`,
+      JSON.stringify({ runsPerCase: RUNS, seed: SEED, tally }, null, 2),
+    );
+});
+
+const ctx = { markets: gazetteerMarkets() };
+// the gazetteer's cities, and the region Asia Press averages over (data/reference/regions.csv)
+const marketIds = new Set([...ctx.markets.map((m) => m.id), NORTHERN_BORDER_REGION]);
+
+const SPLICE = [
+  '-1',
+  '0',
+  '-0',
+  'NaN',
+  'Infinity',
+  '1e400',
+  '999999999999999999999',
+  '0.0000001',
+  '1,2,3',
+  '\u0000',
+  '\uFFFD',
+  '\uFEFF',
+  '<table>',
+  '</td>',
+  '<td>',
+  '<tr><td>평양</td><td>-5</td></tr>',
+  '</html>',
+  '<!--',
+  '"',
+  '""',
+  ',',
+  '\n',
+  '\r\n',
+  '{',
+  '}',
+  '[',
+  'null',
+  '가격',
+  '원',
+  '쌀',
+  '만',
+  '억',
+  '2019-02-30',
+  '0000-00-00',
+  '9999-12-31',
+  'Pyongyang',
+  '평양',
+  'won',
+  'KPW',
+];
+
+type Mutation = (b: Buffer) => Buffer;
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc
+    .double({ min: 0, max: 1, noNaN: true })
+    .map((f) => (b: Buffer) => b.subarray(0, Math.floor(b.length * f))),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 }))
+    .map(([f, byte]) => (b: Buffer) => {
+      const c = Buffer.from(b);
+      if (c.length) c[Math.min(c.length - 1, Math.floor(c.length * f))] = byte;
+      return c;
+    }),
+  fc
+    .tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.oneof(
+        fc.constantFrom(...SPLICE),
+        fc.string({ maxLength: 20 }),
+        fc.string({ unit: 'grapheme', maxLength: 10 }),
+      ),
+    )
+    .map(([f, s]) => (b: Buffer) => {
+      const at = Math.floor(b.length * f);
+      return Buffer.concat([b.subarray(0, at), Buffer.from(s), b.subarray(at)]);
+    }),
+  fc
+    .tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 0.2, noNaN: true }))
+    .map(([f, len]) => (b: Buffer) => {
+      const at = Math.floor(b.length * f);
+      return Buffer.concat([b.subarray(0, at), b.subarray(at + Math.floor(b.length * len))]);
+    }),
+  // a number in the page replaced by a hostile one
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom('-1', '0', 'NaN', '1e400', '99999999999999999999', '', '.', '-'),
+    )
+    .map(([n, s]) => (b: Buffer) => {
+      const text = b.toString('utf8');
+      const numbers = [...text.matchAll(/\d[\d,.]*/g)];
+      if (!numbers.length) return b;
+      const m = numbers[n % numbers.length];
+      return Buffer.from(text.slice(0, m.index) + s + text.slice(m.index + m[0].length));
+    }),
+);
+
+// A saved page, mutated 1 to 4 times; or random bytes.
+const body = (page: Buffer): fc.Arbitrary<Buffer> =>
+  fc.oneof(
+    {
+      weight: 5,
+      arbitrary: fc
+        .array(mutation, { minLength: 1, maxLength: 4 })
+        .map((ms) => ms.reduce((b, m) => m(b), page)),
+    },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4096 }).map((a) => Buffer.from(a)) },
+  );
+
+function assertStorable(r: ParseResult, where: string): void {
+  expect(Number.isInteger(r.missing) && r.missing >= 0).toBe(true);
+  for (const o of r.observations) {
+    const ok =
+      Number.isFinite(o.value) &&
+      o.value > 0 &&
+      isIsoDay(o.surveyDate) &&
+      marketIds.has(o.marketId) &&
+      /^[a-z0-9-]+$/.test(o.commodityId) &&
+      o.unit.length > 0 &&
+      o.currency.length > 0;
+    if (!ok) throw new Error(`${where}: an unstorable row: ${JSON.stringify(o)}`);
+  }
+  for (const x of r.rejected)
+    if (typeof x.reason !== 'string' || !x.reason.trim())
+      throw new Error(`${where}: a refused value without a reason: ${JSON.stringify(x)}`);
+}
+
+// The saved pages of each source, with the label its fetch gives them.
+function pagesOf(source: PriceSource): { name: string; label: string }[] {
+  const dir = source.meta.id;
+  const files = readdirSync(fixture('sources', dir)).filter((f) => !f.endsWith('.expected.json'));
+  return files.map((name) => ({
+    name,
+    label:
+      dir === 'dailynk-sheet'
+        ? name.split('-')[0] // rice-basic.csv is the rice tab, rate-*.csv the rate tab
+        : name.startsWith('listing')
+          ? 'listing'
+          : name.replace(/\.\w+$/, ''),
+  }));
+}
+
+const sources = createSources(loadConfig({}));
+
+describe.each(sources.map((s) => [s.meta.id, s] as const))(
+  'the %s parser under fuzzing',
+  (_id, source) => {
+    it.each(pagesOf(source).map((p) => [p.name, p] as const))(
+      'a mutated %s: rows that can be stored, or a SourceError naming the problem',
+      (name, page) => {
+        const saved = Buffer.from(readFixture('sources', source.meta.id, name));
+        fc.assert(
+          fc.property(body(saved), (b) => {
+            const doc: FetchedDocument = {
+              url: `https://example.org/${page.label}`,
+              label: page.label,
+              body: b,
+              fetchedAt: new Date('2026-11-25T00:00:00Z'),
+              provenance: 'replay',
+            };
+            let r: ParseResult;
+            try {
+              r = source.parse(doc, ctx);
+            } catch (err) {
+              if (!(err instanceof SourceError) || !err.message.trim()) throw err;
+              count(source.meta.id, { error: true });
+              return;
+            }
+            assertStorable(r, `${source.meta.id} ${name}`);
+            count(source.meta.id, { rows: r.observations.length, refused: r.rejected.length });
+          }),
+          params,
+        );
+      },
+    );
+  },
+);
+
+describe('the WFP record parser under fuzzing', () => {
+  const text = readFixture('wfp', 'wfp_food_prices_col.csv');
+  const header = text.split('\n')[0].split(',');
+  const ix = columnIndex(header);
+  const field = fc.oneof(
+    fc.constantFrom(
+      ...SPLICE,
+      '2020-01-15',
+      '2020-13-45',
+      'KG',
+      '90 KG',
+      '500 ML',
+      'Retail',
+      'actual',
+      'COP',
+      '2880.00',
+    ),
+    fc.string({ maxLength: 30 }),
+  );
+  it('any fields: a row with a positive finite price and a calendar date, or a reason', () => {
+    checkHeader(header);
+    const realRows = text
+      .split('\n')
+      .slice(2)
+      .filter(Boolean)
+      .map((l) =>
+        l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, '').replace(/^"|"$/g, '')),
+      );
+    const fields = fc.oneof(
+      fc.array(field, { minLength: 0, maxLength: header.length + 2 }),
+      fc
+        .tuple(fc.constantFrom(...realRows), fc.nat(header.length - 1), field)
+        .map(([row, i, v]) => row.map((x, j) => (j === i ? v : x))),
+    );
+    fc.assert(
+      fc.property(fields, (f) => {
+        const out = parseWfpFields(f, ix, 'COL');
+        if ('reason' in out) {
+          expect(out.reason.trim()).not.toBe('');
+          count('wfp-record', { refused: 1 });
+          return;
+        }
+        count('wfp-record', { rows: 1 });
+        const r = out.row;
+        const ok =
+          Number.isFinite(r.value) &&
+          r.value > 0 &&
+          isIsoDay(r.surveyDate) &&
+          r.marketId.length > 0 &&
+          /^[a-z0-9-]+$/.test(r.commodityId) &&
+          (r.market.latitude === null || Math.abs(r.market.latitude) <= 90) &&
+          (r.market.longitude === null || Math.abs(r.market.longitude) <= 180);
+        if (!ok) throw new Error(`an unstorable WFP row: ${JSON.stringify(r)}`);
+      }),
+      params,
+    );
+  });
+
+  it('any header: accepted, or a WfpFileError naming the missing columns', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...header), fc.string({ maxLength: 10 })), {
+          maxLength: 20,
+        }),
+        (h) => {
+          try {
+            checkHeader(h);
+          } catch (err) {
+            if (!(err instanceof WfpFileError)) throw err;
+          }
+        },
+      ),
+      params,
+    );
+  });
+});
+
+describe('the tower and subscription file parsers under fuzzing', () => {
+  const towerFiles: [string, TowerFileFormat][] = [
+    ['opencellid-467.csv', 'opencellid'],
+    ['opencellid-467-noheader.csv', 'opencellid'],
+    ['imagery-survey.csv', 'csv'],
+    ['imagery-survey.geojson', 'geojson'],
+  ];
+  it.each(towerFiles)(
+    'a mutated %s: towers on the map with dates, or a TowerFileError',
+    (name, format) => {
+      const saved = Buffer.from(readFixture('towers', name));
+      fc.assert(
+        fc.property(body(saved), (b) => {
+          let r;
+          try {
+            r = parseTowerFile(b.toString('utf8'), format, { dedupMeters: 100 });
+          } catch (err) {
+            if (!(err instanceof TowerFileError) || !err.message.trim()) throw err;
+            count(`towers-${format}`, { error: true });
+            return;
+          }
+          count(`towers-${format}`, { rows: r.towers.length, refused: r.rejected.length });
+          for (const t of r.towers)
+            if (
+              !(Math.abs(t.latitude) <= 90 && Math.abs(t.longitude) <= 180) ||
+              !isIsoDay(t.firstSeen.slice(0, 10)) ||
+              (t.rangeM !== null && !(Number.isFinite(t.rangeM) && t.rangeM >= 0))
+            )
+              throw new Error(`an unstorable tower: ${JSON.stringify(t)}`);
+          for (const x of [...r.rejected, ...r.merged]) expect(x.reason.trim()).not.toBe('');
+        }),
+        params,
+      );
+    },
+  );
+
+  it.each(['API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv', 'subscriptions-long.csv'])(
+    'a mutated %s: finite non-negative yearly values, or a SubscriptionFileError',
+    (name) => {
+      const saved = Buffer.from(readFixture('wdi', name));
+      fc.assert(
+        fc.property(body(saved), (b) => {
+          let r;
+          try {
+            r = parseSubscriptionFile(b.toString('utf8'));
+          } catch (err) {
+            if (!(err instanceof SubscriptionFileError) || !err.message.trim()) throw err;
+            count('subscriptions', { error: true });
+            return;
+          }
+          count('subscriptions', { rows: r.points.length, refused: r.rejected.length });
+          for (const p of r.points)
+            if (!(
+              Number.isFinite(p.value) &&
+              p.value >= 0 &&
+              Number.isInteger(p.year) &&
+              /^[A-Z]{3}$/.test(p.country)
+            ))
+              throw new Error(`an unstorable point: ${JSON.stringify(p)}`);
+          for (const x of r.rejected) expect(x.reason.trim()).not.toBe('');
+        }),
+        params,
+      );
+    },
+  );
+});
