@@ -7,7 +7,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { checkBearer, TOKEN_MESSAGES } from './body-gate';
+import { checkBearer, sameToken, TOKEN_MESSAGES } from './body-gate';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 
@@ -39,3 +39,13 @@ export class AdminTokenGuard implements CanActivate {
 // ADMIN_TOKEN and, on the embedded database, the server's own lock-file token (the CLI hand-off).
 export const acceptedTokens = (config: AppConfig, prisma: PrismaService): string[] =>
   [config.adminToken, prisma.lock?.token].filter((t): t is string => !!t);
+
+// Who asked for a run: the command line handing work to this server (it authenticates with the
+// lock-file token, which only a process on this machine can read) or an API client.
+export function triggerOf(req: Request, prisma: PrismaService): 'cli' | 'api' {
+  const lockToken = prisma.lock?.token;
+  const header = req.headers.authorization;
+  return lockToken && header?.startsWith('Bearer ') && sameToken(lockToken, header.slice(7))
+    ? 'cli'
+    : 'api';
+}

@@ -16,7 +16,8 @@ import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { WfpImportService } from '../ingestion/wfp-import.service';
-import { AdminTokenGuard } from './admin-token.guard';
+import { AdminTokenGuard, triggerOf } from './admin-token.guard';
+import { PrismaService } from '../database/prisma.service';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
 
 export class SubscriptionImportQueryDto {
@@ -51,6 +52,7 @@ export class ImportsController {
     private readonly wfp: WfpImportService,
     private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
   ) {}
 
   @Post('subscriptions')
@@ -92,7 +94,7 @@ export class ImportsController {
     return this.wfp.import(capped, {
       fileName: q.fileName,
       country: q.country,
-      trigger: 'api',
+      trigger: triggerOf(req, this.prisma),
       sourceUrl: q.fileName ? `upload:${q.fileName}` : undefined,
     });
   }

@@ -9,13 +9,15 @@ import {
   ParseIntPipe,
   Post,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
-import { PricesService } from '../prices/prices.service';
-import { AdminTokenGuard } from './admin-token.guard';
+import { PrismaService } from '../database/prisma.service';
+import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { RunsQueryDto, StartRunDto } from './dto/runs.dto';
 import { NoQueryDto } from './dto/validators';
 
@@ -25,7 +27,7 @@ export class IngestionController {
   constructor(
     private readonly ledger: RunLedgerService,
     private readonly ingestion: IngestionService,
-    private readonly prices: PricesService,
+    private readonly prisma: PrismaService,
   ) {}
 
   @Get('runs')
@@ -35,8 +37,7 @@ export class IngestionController {
       'id, source, trigger (cron, cli, api, startup), mode (live, archive, replay, import), status (running, succeeded, partial: stored with some values rejected, failed, abandoned: its process died before it finished and wrote nothing), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, ...) and message.',
   })
   async runs(@Query() q: RunsQueryDto) {
-    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
-    return this.ledger.list({ source: q.source, limit: q.limit ?? 50 });
+    return this.ingestion.listRuns({ source: q.source, limit: q.limit ?? 50 });
   }
 
   @Get('runs/:id/rejections')
@@ -55,6 +56,8 @@ export class IngestionController {
     id: number,
     @Query() _query: NoQueryDto,
   ) {
+    // run ids are 32-bit serials: a larger whole number cannot name one
+    if (id < 1 || id > 2_147_483_647) throw new NotFoundException(`id: no run ${id}`);
     const rejections = await this.ledger.rejectionsOf(id);
     if (rejections === undefined) throw new NotFoundException(`id: no run ${id}`);
     return rejections ?? [];
@@ -69,8 +72,8 @@ export class IngestionController {
     description:
       'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
   })
-  async start(@Body() body: StartRunDto, @Query() _query: NoQueryDto) {
-    return this.ingestion.run(body.source, 'api', body.mode ?? 'live', {
+  async start(@Body() body: StartRunDto, @Query() _query: NoQueryDto, @Req() req: Request) {
+    return this.ingestion.run(body.source, triggerOf(req, this.prisma), body.mode ?? 'live', {
       since: body.since ? new Date(`${body.since}T00:00:00Z`) : undefined,
     });
   }

@@ -213,7 +213,7 @@ describe('command line beside a running server on the same embedded database', (
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/in use by the server on port \d+ .*handing the work to it/);
     expect(res.stdout).toMatch(
-      /dailynk-sheet: succeeded \(run 2, archive, api\): inserted 0, updated 0, unchanged 981/,
+      /dailynk-sheet: succeeded \(run 2, archive, cli\): inserted 0, updated 0, unchanged 981/,
     );
     const runs = await cli(['runs'], db.env);
     expect(runs.stdout.split('\n').filter(Boolean)).toHaveLength(2);
@@ -330,7 +330,7 @@ describe('import wfp from the command line', () => {
         expect(handed.code).toBe(0);
         expect(handed.stderr).toMatch(/handing the work to it/);
         expect(handed.stdout).toMatch(
-          /wfp-hdx: partial \(run \d+, import, api\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
+          /wfp-hdx: partial \(run \d+, import, cli\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
         );
         const handedReport = await retailReport('COL');
         expect(handedReport.code).toBe(0);

@@ -52,7 +52,7 @@ describe('command-line exit codes when handing work to a running server', () => 
     );
     // the other four were tried (and fail: their URLs point at a closed port)
     for (const id of ['dailynk-ko', 'dailynk-en', 'asiapress-ko', 'asiapress-en'])
-      expect(out).toMatch(new RegExp(`${id}: failed \\(run \\d+, live, api\\)`));
+      expect(out).toMatch(new RegExp(`${id}: failed \\(run \\d+, live, cli\\)`));
     expect(out).not.toMatch(/usage:/);
   }, 60_000);
 

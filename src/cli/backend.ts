@@ -1,0 +1,43 @@
+import type { ConvergenceReport } from '../analysis/convergence-report.service';
+import type { SubscriptionImportReport } from '../coverage/subscription-import.service';
+import type { TowerFileFormat } from '../coverage/tower-file.parser';
+import type { TowerImportReport } from '../coverage/tower-import.service';
+import type { RunMode } from '../ingestion/ingestion.service';
+import type { RunView } from '../ingestion/run-ledger.service';
+import type { FileImportReport } from '../ingestion/wfp-import.service';
+
+// What the commands need from the application. Two implementations: the application itself, in
+// this process (local-backend.ts), and a running server that owns the embedded database, over its
+// HTTP API (http-backend.ts). A command is written once against this interface, so it cannot
+// behave differently on the two paths.
+
+export interface ReportRequest {
+  commodity: string;
+  bootstrap: number;
+  country?: string;
+  unit?: string;
+  priceType?: string;
+}
+
+// A run that did not happen because another process runs that source right now.
+export interface SkippedRun {
+  skipped: string;
+}
+
+export interface Backend {
+  // where the work is done, for the line that says so
+  readonly description?: string;
+  migrate(): Promise<string>;
+  runSource(source: string, mode: RunMode, since?: string): Promise<RunView | SkippedRun>;
+  listRuns(q: { source?: string; limit: number }): Promise<RunView[]>;
+  importWfp(file: string, opts: { fileName: string; country?: string }): Promise<FileImportReport>;
+  importSubscriptions(body: string, fileName: string): Promise<SubscriptionImportReport>;
+  importTowers(
+    body: string,
+    opts: { format: TowerFileFormat; source: string; fileName: string },
+  ): Promise<TowerImportReport>;
+  convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
+  close(): Promise<void>;
+}
+
+export const isSkipped = (r: RunView | SkippedRun): r is SkippedRun => 'skipped' in r;

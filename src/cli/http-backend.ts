@@ -1,0 +1,135 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ConvergenceReport } from '../analysis/convergence-report.service';
+import type { SubscriptionImportReport } from '../coverage/subscription-import.service';
+import type { TowerImportReport } from '../coverage/tower-import.service';
+import type { LockInfo } from '../database/data-dir-lock';
+import type { RunMode } from '../ingestion/ingestion.service';
+import type { RunView } from '../ingestion/run-ledger.service';
+import type { FileImportReport } from '../ingestion/wfp-import.service';
+import { Backend, ReportRequest } from './backend';
+
+// The running server's answer mapped onto the command line's exit codes: 4xx is bad input (2),
+// anything else (or no answer) a failure (1). A 409 (the source is busy) is a skipped run.
+export class HandOffError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2,
+    readonly busy = false,
+  ) {
+    super(message);
+    this.name = 'HandOffError';
+  }
+}
+
+// With the embedded database a running server owns the data folder: the work is asked of it over
+// its HTTP API, with the token it wrote in the lock file.
+export class HttpBackend implements Backend {
+  readonly description: string;
+  private readonly base: string;
+
+  constructor(private readonly lock: LockInfo) {
+    this.base = `http://${lock.host ?? '127.0.0.1'}:${lock.port}`;
+    this.description = `the server on port ${lock.port} (pid ${lock.pid})`;
+  }
+
+  migrate() {
+    return Promise.resolve(
+      `the running server (pid ${this.lock.pid}) applied the migrations at its start; nothing to do`,
+    );
+  }
+
+  async runSource(source: string, mode: RunMode, since?: string) {
+    try {
+      return await this.call<RunView>('POST', '/api/ingestion/runs', {
+        json: { source, mode, ...(since ? { since } : {}) },
+      });
+    } catch (err) {
+      if (err instanceof HandOffError && err.busy) return { skipped: err.message };
+      throw err;
+    }
+  }
+
+  listRuns(q: { source?: string; limit: number }) {
+    return this.call<RunView[]>(
+      'GET',
+      `/api/ingestion/runs?${query({ ...q, limit: String(q.limit) })}`,
+    );
+  }
+
+  importWfp(file: string, opts: { fileName: string; country?: string }) {
+    return this.call<FileImportReport>('POST', `/api/imports/wfp?${query(opts)}`, {
+      stream: createReadStream(file),
+      type: 'text/csv',
+    });
+  }
+
+  importSubscriptions(body: string, fileName: string) {
+    return this.call<SubscriptionImportReport>(
+      'POST',
+      `/api/imports/subscriptions?${query({ fileName })}`,
+      { text: body, type: 'text/csv' },
+    );
+  }
+
+  importTowers(body: string, opts: { format: string; source: string; fileName: string }) {
+    return this.call<TowerImportReport>(
+      'POST',
+      `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source })}`,
+      { text: body, type: opts.format === 'geojson' ? 'application/json' : 'text/csv' },
+    );
+  }
+
+  convergenceReport(q: ReportRequest) {
+    return this.call<ConvergenceReport>(
+      'GET',
+      `/api/analysis/convergence?${query({ ...q, bootstrap: String(q.bootstrap) })}`,
+    );
+  }
+
+  close() {
+    return Promise.resolve();
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST',
+    urlPath: string,
+    body: { json?: unknown; text?: string; stream?: Readable; type?: string } = {},
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${urlPath}`, {
+        method,
+        headers: {
+          'content-type': body.type ?? 'application/json',
+          authorization: `Bearer ${this.lock.token}`,
+        },
+        body: body.stream
+          ? (Readable.toWeb(body.stream) as ReadableStream)
+          : (body.text ?? (body.json === undefined ? undefined : JSON.stringify(body.json))),
+        ...(body.stream ? { duplex: 'half' } : {}),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new HandOffError(
+        `could not reach the running server at ${this.base} (pid ${this.lock.pid}): ${cause?.code ?? cause?.message ?? (err as Error).message}`,
+        1,
+      );
+    }
+    const json = (await res.json().catch(() => ({}))) as { message?: unknown };
+    if (res.ok) return json as T;
+    const message = typeof json.message === 'string' ? json.message : JSON.stringify(json.message);
+    if (res.status === 409) throw new HandOffError(message, 1, true);
+    throw new HandOffError(
+      res.status < 500 ? message : `the running server answered ${res.status}: ${message}`,
+      res.status < 500 ? 2 : 1,
+    );
+  }
+}
+
+// The set fields of a request as a query string.
+function query(fields: Record<string, string | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== '') qs.set(k, v);
+  return qs.toString();
+}

@@ -1,0 +1,88 @@
+import { createReadStream } from 'node:fs';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConvergenceReportService } from '../analysis/convergence-report.service';
+import { PanelService } from '../analysis/panel.service';
+import { logLevels } from '../app.factory';
+import { AppModule } from '../app.module';
+import { AppConfig } from '../config/app-config';
+import { SubscriptionImportService } from '../coverage/subscription-import.service';
+import { TowerImportService } from '../coverage/tower-import.service';
+import { PrismaService } from '../database/prisma.service';
+import { IngestionService, RunInProgressError, RunMode } from '../ingestion/ingestion.service';
+import { WfpImportService } from '../ingestion/wfp-import.service';
+import { StartupService } from '../startup.service';
+import { TowerFileFormat } from '../coverage/tower-file.parser';
+import { Backend, ReportRequest } from './backend';
+
+// The application in this process: the schema migrated and the reference data loaded first, as
+// every entry point does; no HTTP server, no cron.
+export class LocalBackend implements Backend {
+  private constructor(
+    private readonly app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {}
+
+  static async open(config: AppConfig): Promise<LocalBackend> {
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ ...config, enableCron: false }, { withApi: false, holder: 'cli' }),
+      {
+        logger: logLevels(config.logLevel === 'log' ? 'warn' : config.logLevel),
+        abortOnError: false,
+      },
+    );
+    try {
+      await app.get(PrismaService).open();
+      await app.get(StartupService).prepare({ loadArchiveIfEmpty: false });
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+    return new LocalBackend(app, config);
+  }
+
+  migrate() {
+    return Promise.resolve('database schema is current');
+  }
+
+  async runSource(source: string, mode: RunMode, since?: string) {
+    try {
+      return await this.app.get(IngestionService).run(source, 'cli', mode, {
+        since: since ? new Date(`${since}T00:00:00Z`) : undefined,
+      });
+    } catch (err) {
+      if (err instanceof RunInProgressError) return { skipped: err.message };
+      throw err;
+    }
+  }
+
+  listRuns(q: { source?: string; limit: number }) {
+    return this.app.get(IngestionService).listRuns(q);
+  }
+
+  importWfp(file: string, opts: { fileName: string; country?: string }) {
+    return this.app
+      .get(WfpImportService)
+      .import(createReadStream(file), { ...opts, trigger: 'cli' });
+  }
+
+  importSubscriptions(body: string, fileName: string) {
+    return this.app.get(SubscriptionImportService).import(body, fileName);
+  }
+
+  importTowers(body: string, opts: { format: TowerFileFormat; source: string; fileName: string }) {
+    return this.app.get(TowerImportService).import(body, opts.format, opts.source, opts.fileName);
+  }
+
+  async convergenceReport(q: ReportRequest) {
+    // the same checks and series choice as GET /api/analysis/convergence
+    const panel = await this.app.get(PanelService).forRequest(q, this.config.analysisMaxPairs);
+    return this.app
+      .get(ConvergenceReportService)
+      .report(q.commodity, { bootstrap: q.bootstrap, panel });
+  }
+
+  close() {
+    return this.app.close();
+  }
+}
