@@ -102,10 +102,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   // client does not expose; undefined on PGlite.
   rawPool(): Pool | undefined {
     if (this.kind !== 'postgres') return undefined;
-    this.pool ??= new Pool({
-      connectionString: (this.config.database as { url: string }).url,
-      max: 4,
-    });
+    if (!this.pool) {
+      this.pool = new Pool({
+        connectionString: (this.config.database as { url: string }).url,
+        max: 4,
+      });
+      // an idle connection the server closed: the pool drops it and opens another when needed
+      this.pool.on('error', (err) =>
+        this.logger.warn(`a pooled database connection was lost: ${err.message}`),
+      );
+    }
     return this.pool;
   }
 

@@ -5,6 +5,7 @@ import { SourceError } from '../sources/source.error';
 import { FetchedDocument, HttpGetter } from '../sources/source.types';
 import { HttpCacheService } from './http-cache.service';
 
+const MAX_REDIRECTS = 5;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ROBOTS_TTL_MS = 24 * 3600_000;
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
@@ -106,6 +107,42 @@ export class HttpFetcher implements HttpGetter {
     }
   }
 
+  // Redirects are followed within the source's own origin only (at most MAX_REDIRECTS): a redirect
+  // to another host is a failed run naming it, never a request to a host the configuration did
+  // not name.
+  private async fetchSameOrigin(
+    url: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<Response> {
+    const origin = new URL(url).origin;
+    let target = url;
+    for (let hops = 0; ; hops++) {
+      const res = await fetch(target, {
+        headers,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+      });
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+      await res.body?.cancel();
+      const next = new URL(location, target);
+      if (next.origin !== origin)
+        throw new SourceError(
+          'http_status',
+          `GET ${url}: redirected (HTTP ${res.status}) to another host, ${next.origin}; not followed`,
+          false,
+        );
+      if (hops >= MAX_REDIRECTS)
+        throw new SourceError(
+          'http_status',
+          `GET ${url}: more than ${MAX_REDIRECTS} redirects`,
+          false,
+        );
+      target = next.toString();
+    }
+  }
+
   private async once(url: string, label: string): Promise<FetchedDocument> {
     const { timeoutMs, maxBodyBytes, userAgent } = this.config.http;
     const validators = await this.cache.validators(url);
@@ -118,12 +155,9 @@ export class HttpFetcher implements HttpGetter {
     await this.slot(new URL(url).origin);
     let res: Response;
     try {
-      res = await fetch(url, {
-        headers,
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'follow',
-      });
+      res = await this.fetchSameOrigin(url, headers, timeoutMs);
     } catch (err) {
+      if (err instanceof SourceError) throw err;
       const e = err as Error & { cause?: { code?: string; message?: string } };
       if (e.name === 'TimeoutError')
         throw new SourceError('timeout', `GET ${url}: no answer within ${timeoutMs} ms`);

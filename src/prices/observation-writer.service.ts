@@ -199,6 +199,12 @@ export class ObservationWriterService {
     const pool = this.prisma.rawPool();
     if (pool) {
       const client = await pool.connect();
+      // a connection lost while checked out (a database restart, a failover, a terminated
+      // backend) is an 'error' event on the client: kept, so the write fails and is rolled back
+      // by the server, instead of an unhandled event ending the process
+      let lost: Error | undefined;
+      const onError = (err: Error) => (lost = err);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const counts = await this.apply(
@@ -215,7 +221,8 @@ export class ObservationWriterService {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost); // a lost connection is discarded, not returned to the pool
       }
     }
     return this.prisma.$transaction(

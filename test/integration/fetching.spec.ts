@@ -166,6 +166,45 @@ describe.each(TEST_DATABASES)('fetching like a good citizen on %s', (kind) => {
     expect(slow).toMatchObject({ status: 'failed', errorKind: 'timeout' });
   });
 
+  it('rides out a burst of 5xx and connection resets, and fails a run whose resets do not stop', async () => {
+    let n = 0;
+    pub.routes.set('/sheet?rice', (req, res) => {
+      if (++n <= 2) return void res.writeHead(503).end();
+      if (n === 3) return void req.socket.destroy(); // a reset, no answer
+      csv(archive('rice'), { etag: '"rice-v1"' })(req, res);
+    });
+    const ok = await ingestion.run('dailynk-sheet', 'cli');
+    expect(ok.status).toBe('succeeded');
+    expect(pub.hits('sheet=rice')).toHaveLength(4);
+    const before = await prisma.observation.count();
+    pub.log = [];
+    pub.routes.set('/sheet?rice', (req) => void req.socket.destroy());
+    const reset = await ingestion.run('dailynk-sheet', 'cli');
+    expect(reset).toMatchObject({ status: 'failed', errorKind: 'network' });
+    expect(pub.hits('sheet=rice')).toHaveLength(4); // first try + HTTP_RETRIES (3)
+    expect(await prisma.observation.count()).toBe(before);
+  });
+
+  it('follows a redirect within the source, and refuses one to another host without fetching it', async () => {
+    pub.routes.set('/sheet?rice', (_req, res) =>
+      res.writeHead(302, { location: `${pub.base}/moved?sheet=rice` }).end(),
+    );
+    pub.routes.set('/moved?rice', csv(archive('rice')));
+    expect((await ingestion.run('dailynk-sheet', 'cli')).status).toBe('succeeded');
+    const before = await prisma.observation.count();
+    pub.log = [];
+    pub.routes.set('/sheet?rice', (_req, res) =>
+      res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
+    );
+    const away = await ingestion.run('dailynk-sheet', 'cli');
+    expect(away).toMatchObject({ status: 'failed', errorKind: 'http_status' });
+    expect(away.errorMessage).toMatch(
+      /redirected \(HTTP 301\) to another host, http:\/\/169\.254\.169\.254; not followed/,
+    );
+    expect(pub.hits('sheet=rice')).toHaveLength(1); // permanent: not retried
+    expect(await prisma.observation.count()).toBe(before);
+  });
+
   it('refuses a body over the size limit without retrying', async () => {
     pub.routes.set('/sheet?rice', csv('x'.repeat(300_000)));
     const run = await ingestion.run('dailynk-sheet', 'cli');
