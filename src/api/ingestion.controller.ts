@@ -34,7 +34,7 @@ export class IngestionController {
   @ApiOperation({
     summary: 'The ingestion run ledger, newest first',
     description:
-      'id, source, trigger (cron, cli, api, startup), mode (live, archive, replay, import), status (running, succeeded, partial: stored with some values rejected, failed, abandoned: its process died before it finished and wrote nothing), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, ...) and message.',
+      'id, source, trigger (cron, cli, api, startup), mode (live, archive, replay, import), status (running, succeeded, partial: stored with some values rejected, failed, abandoned: its process died before it finished and wrote nothing), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, encoding, ...) and message.',
   })
   async runs(@Query() q: RunsQueryDto) {
     return this.ingestion.listRuns({ source: q.source, limit: q.limit ?? 50 });

@@ -27,8 +27,8 @@ export class HttpCacheService {
     };
   }
 
-  body(sha256: string): Promise<Buffer | undefined> {
-    return this.snapshots.body(sha256);
+  stored(sha256: string): Promise<{ body: Buffer; contentType?: string } | undefined> {
+    return this.snapshots.read(sha256);
   }
 
   async remember(url: string, v: Validators): Promise<void> {

@@ -168,12 +168,13 @@ export class HttpFetcher implements HttpGetter {
     }
     if (res.status === 304 && validators) {
       await res.body?.cancel();
-      const body = await this.cache.body(validators.sha256);
-      if (body) {
+      const stored = await this.cache.stored(validators.sha256);
+      if (stored) {
         return {
           url,
           label,
-          body,
+          body: stored.body,
+          contentType: stored.contentType,
           fetchedAt: new Date(),
           httpStatus: 304,
           provenance: 'live',

@@ -136,12 +136,13 @@ export class IngestionService implements BeforeApplicationShutdown {
     for (const f of fetches) if (!latest.has(f.label ?? f.url)) latest.set(f.label ?? f.url, f);
     const docs: FetchedDocument[] = [];
     for (const f of latest.values()) {
-      const body = await this.snapshots.body(f.snapshotSha256);
-      if (body)
+      const stored = await this.snapshots.read(f.snapshotSha256);
+      if (stored)
         docs.push({
           url: f.url,
           label: f.label ?? '',
-          body,
+          body: stored.body,
+          contentType: stored.contentType,
           fetchedAt: f.fetchedAt,
           httpStatus: f.httpStatus ?? undefined,
           provenance: 'replay',

@@ -39,9 +39,16 @@ export class SnapshotStoreService {
     return sha256;
   }
 
-  async body(sha256: string): Promise<Buffer | undefined> {
-    const rows = await this.prisma.$queryRaw<{ body: string }[]>`
-      SELECT encode(body, 'base64') AS body FROM raw_snapshot WHERE sha256 = ${sha256}`;
-    return rows[0] ? gunzipSync(Buffer.from(rows[0].body, 'base64')) : undefined;
+  // A stored body with the Content-Type it was first fetched with (its declared encoding included,
+  // so a replay decodes it as the live run did).
+  async read(sha256: string): Promise<{ body: Buffer; contentType?: string } | undefined> {
+    const rows = await this.prisma.$queryRaw<{ body: string; content_type: string | null }[]>`
+      SELECT encode(body, 'base64') AS body, content_type FROM raw_snapshot WHERE sha256 = ${sha256}`;
+    return rows[0]
+      ? {
+          body: gunzipSync(Buffer.from(rows[0].body, 'base64')),
+          contentType: rows[0].content_type ?? undefined,
+        }
+      : undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { decodeBody } from './shared/decode-body';
 import { SourceSettings } from './source-declaration';
 import {
   FetchedDocument,
@@ -24,7 +25,7 @@ export abstract class ListingArticlesSource implements PriceSource {
     const url = String(this.settings.url);
     const listing = await http.get(url, 'listing');
     const docs = [listing];
-    const links = this.articleLinks(listing.body.toString('utf8'), url);
+    const links = this.articleLinks(decodeBody(listing), url);
     for (const link of links.slice(0, Number(this.settings.maxArticles))) {
       const u = new URL(link);
       docs.push(await http.get(link, `article:${u.pathname}${u.search}`));
@@ -33,7 +34,7 @@ export abstract class ListingArticlesSource implements PriceSource {
   }
 
   parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {
-    const html = doc.body.toString('utf8');
+    const html = decodeBody(doc);
     return doc.label === 'listing'
       ? this.parseListing(html, doc.url)
       : this.parseArticle(html, doc.url, ctx);

@@ -1,3 +1,4 @@
+import { decodeBody } from './shared/decode-body';
 import {
   FetchedDocument,
   HttpGetter,
@@ -25,6 +26,6 @@ export abstract class SinglePageSource implements PriceSource {
   }
 
   parse(doc: FetchedDocument, ctx: ParseContext): ParseResult {
-    return this.parseBody(doc.body.toString('utf8'), doc, ctx);
+    return this.parseBody(decodeBody(doc), doc, ctx);
   }
 }

@@ -5,6 +5,7 @@ export type SourceErrorKind =
   | 'http_status'
   | 'body_too_large'
   | 'layout_changed'
+  | 'encoding'
   | 'robots_disallowed'
   | 'lease_held'
   | 'bad_input';

@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import iconv from 'iconv-lite';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
@@ -49,7 +50,7 @@ class Publisher {
 }
 
 const csv =
-  (body: string, extra: Record<string, string> = {}): Route =>
+  (body: string | Buffer, extra: Record<string, string> = {}): Route =>
   (_req, res) =>
     res.writeHead(200, { 'content-type': 'text/csv', ...extra }).end(body);
 
@@ -203,6 +204,56 @@ describe.each(TEST_DATABASES)('fetching like a good citizen on %s', (kind) => {
     );
     expect(pub.hits('sheet=rice')).toHaveLength(1); // permanent: not retried
     expect(await prisma.observation.count()).toBe(before);
+  });
+
+  it('reads a page in the encoding it declares, and fails one whose bytes do not match it', async () => {
+    expect((await ingestion.run('dailynk-sheet', 'cli')).status).toBe('succeeded');
+    const before = await prisma.observation.count();
+    const eucKr = (tab: string) => iconv.encode(archive(tab), 'euc-kr');
+    // the Korean city names in EUC-KR, declared: the same 981 values, nothing new
+    pub.routes.set(
+      '/sheet?rice',
+      csv(eucKr('rice'), { 'content-type': 'text/csv; charset=EUC-KR' }),
+    );
+    pub.routes.set(
+      '/sheet?rate',
+      csv(eucKr('rate'), { 'content-type': 'text/csv; charset=euc-kr' }),
+    );
+    expect(await ingestion.run('dailynk-sheet', 'cli')).toMatchObject({
+      status: 'succeeded',
+      rowsInserted: 0,
+      rowsUpdated: 0,
+      rowsUnchanged: before,
+    });
+    // a replay decodes the stored pages with the encoding they were fetched with
+    expect(await ingestion.run('dailynk-sheet', 'cli', 'replay')).toMatchObject({
+      status: 'succeeded',
+      rowsInserted: 0,
+      rowsUnchanged: before,
+    });
+    // the same bytes declared as UTF-8, or not declared at all: refused before any parser reads them
+    pub.routes.set(
+      '/sheet?rice',
+      csv(eucKr('rice'), { 'content-type': 'text/csv; charset=utf-8' }),
+    );
+    const wrong = await ingestion.run('dailynk-sheet', 'cli');
+    expect(wrong).toMatchObject({ status: 'failed', errorKind: 'encoding' });
+    expect(wrong.errorMessage).toMatch(/not valid utf-8 as declared/);
+    pub.routes.set('/sheet?rice', csv(eucKr('rice')));
+    const undeclared = await ingestion.run('dailynk-sheet', 'cli');
+    expect(undeclared).toMatchObject({ status: 'failed', errorKind: 'encoding' });
+    expect(undeclared.errorMessage).toMatch(/no encoding declared; UTF-8 assumed/);
+    pub.routes.set(
+      '/sheet?rice',
+      csv(archive('rice'), { 'content-type': 'text/csv; charset=klingon' }),
+    );
+    const unknown = await ingestion.run('dailynk-sheet', 'cli');
+    expect(unknown).toMatchObject({ status: 'failed', errorKind: 'encoding' });
+    expect(unknown.errorMessage).toMatch(/"klingon" is not one this reader knows/);
+    expect(await prisma.observation.count()).toBe(before);
+    // the publisher mends it: the next run reads it again (and replays start from a good page)
+    pub.routes.set('/sheet?rice', csv(archive('rice')));
+    expect((await ingestion.run('dailynk-sheet', 'cli')).status).toBe('succeeded');
   });
 
   it('refuses a body over the size limit without retrying', async () => {

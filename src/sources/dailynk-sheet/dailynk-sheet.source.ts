@@ -1,3 +1,4 @@
+import { decodeBody } from '../shared/decode-body';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { declareSource, SourceSettings } from '../source-declaration';
@@ -85,7 +86,7 @@ export class DailyNkSheetSource implements PriceSource {
         `unknown sheet tab "${doc.label}" (expected rice or rate)`,
       );
     }
-    return parseDailyNkSheet(doc.body.toString('utf8'), doc.label, ctx);
+    return parseDailyNkSheet(decodeBody(doc), doc.label, ctx);
   }
 }
 
