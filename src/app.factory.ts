@@ -8,7 +8,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { acceptedTokens } from './api/admin-token.guard';
 import { bodyGate } from './api/body-gate';
 import { DomainErrorsFilter } from './api/domain-errors.filter';
-import { rateLimits, readTimeout, securityHeaders } from './api/http-hardening';
+import {
+  EXPENSIVE_QUEUE_PER_CLIENT,
+  expensiveConcurrency,
+  rateLimits,
+  readTimeout,
+  securityHeaders,
+} from './api/http-hardening';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
@@ -26,7 +32,7 @@ export function openApiDocument(app: INestApplication) {
     .setDescription(
       'Market prices in North Korean cities (rice, exchange rates, ...) with full provenance, and the statistics that test whether prices converged as mobile phones spread. ' +
         'Prices are in current North Korean won (KPW); values before the 2009-11-30 redenomination are divided by 100. Credit Daily NK for its market survey. ' +
-        'Public reads are rate-limited per client (RATE_LIMIT_PER_MINUTE, a smaller budget for /api/analysis/*): over it, 429 with Retry-After and RateLimit headers; /api/health is never limited. A read that takes longer than REQUEST_TIMEOUT_MS is a 503 naming it.',
+        'Public reads are rate-limited per client (RATE_LIMIT_PER_MINUTE, a smaller budget for /api/analysis/*): over it, 429 with Retry-After and RateLimit headers; /api/health is never limited. The statistics requests of one client are worked on one at a time (ANALYSIS_CONCURRENCY_PER_CLIENT), the rest wait their turn (beyond 32 waiting: 429); when the estimator queue is full, 503 with Retry-After. A read that takes longer than REQUEST_TIMEOUT_MS is a 503 naming it.',
     )
     .setVersion('0.1.0')
     .addBearerAuth()
@@ -52,6 +58,10 @@ export async function createApp(
     app.enableCors({ origin: config.api.corsOrigins, methods: ['GET', 'HEAD'], maxAge: 600 });
   for (const limit of rateLimits(config.api)) app.use(limit);
   app.use(readTimeout(config.api.requestTimeoutMs));
+  // after the time limit, so that waiting for one's turn counts towards it
+  app.use(
+    expensiveConcurrency(config.api.analysisConcurrencyPerClient, EXPENSIVE_QUEUE_PER_CLIENT),
+  );
   // No global body parser: each endpoint that takes a body reads it after its token check and
   // within its own cap (body-gate.ts).
   const tokens = () => acceptedTokens(config, app.get(PrismaService));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CoverageModule } from '../coverage/coverage.module';
 import { PricesModule } from '../prices/prices.module';
 import { AnalysisCache } from './analysis-cache';
+import { AnalysisWorkers } from './analysis-workers';
 import { ConvergenceReportService } from './convergence-report.service';
 import { DispersionService } from './dispersion.service';
 import { HalfLifeService } from './half-life.service';
@@ -22,7 +23,7 @@ const services = [
 
 @Module({
   imports: [PricesModule, CoverageModule],
-  providers: [AnalysisCache, ...services],
+  providers: [AnalysisCache, AnalysisWorkers, ...services],
   exports: services,
 })
 export class AnalysisModule {}

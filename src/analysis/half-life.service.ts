@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
-import { insufficient, MIN_OBSERVATIONS, pairSeries } from './pairs';
-import { adf } from './stats/time-series';
-import { halfLife } from './stats/time-series';
+import { AnalysisWorkers } from './analysis-workers';
+import { MIN_OBSERVATIONS } from './pairs';
 
-export interface Period {
-  from: string;
-  to: string;
-}
-
-export const ADF_MAX_LAG = 4;
+export { ADF_MAX_LAG, Period } from './analysis-tasks';
+import type { Period } from './analysis-tasks';
 
 // Law-of-one-price half-lives for every market pair and period.
 @Injectable()
@@ -18,6 +13,7 @@ export class HalfLifeService {
   constructor(
     private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
+    private readonly workers: AnalysisWorkers,
   ) {}
 
   async halfLives(
@@ -35,21 +31,7 @@ export class HalfLifeService {
         return {
           commodity,
           minimumObservations: MIN_OBSERVATIONS,
-          periods: periods.map((period) => ({
-            ...period,
-            pairs: pairSeries(points, period.from, period.to).map((p) => {
-              const base = { a: p.a, b: p.b, observations: p.dates.length };
-              if (p.dates.length < MIN_OBSERVATIONS)
-                return { ...base, ...insufficient('an AR(1) half-life', p.dates.length) };
-              return {
-                ...base,
-                firstDate: p.dates[0],
-                lastDate: p.dates[p.dates.length - 1],
-                ...halfLife(p.q, p.days),
-                adf: opts.adf ? adf(p.q, ADF_MAX_LAG) : undefined,
-              };
-            }),
-          })),
+          periods: await this.workers.run('halfLives', points, periods, opts.adf ?? false),
         };
       },
     );

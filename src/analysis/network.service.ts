@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { inRange, Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
-import { GRANGER_MAX_LAG, SIGNIFICANCE, tradeNetwork } from './network';
-import { MIN_OBSERVATIONS, pairSeries } from './pairs';
+import { AnalysisWorkers } from './analysis-workers';
+import { GRANGER_MAX_LAG, SIGNIFICANCE } from './network';
+import { MIN_OBSERVATIONS } from './pairs';
 
 @Injectable()
 export class NetworkService {
   constructor(
     private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
+    private readonly workers: AnalysisWorkers,
   ) {}
 
   async network(
@@ -34,7 +36,7 @@ export class NetworkService {
           significance: SIGNIFICANCE,
           minimumObservations: MIN_OBSERVATIONS,
         },
-        ...tradeNetwork(points, pairSeries(points), coords),
+        ...(await this.workers.run('network', points, coords)),
       };
     });
   }

@@ -5,7 +5,8 @@ import { distanceKm } from '../coverage/tower-coverage';
 import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { COUNTRY_EVENTS } from './events';
-import { PanelRow, pairRegression, PairRegressionSpec } from './pair-regression';
+import { AnalysisWorkers } from './analysis-workers';
+import { PanelRow, PairRegressionSpec } from './pair-regression';
 import { pairSeries } from './pairs';
 
 const PRK_BORDER = COUNTRY_EVENTS.PRK.borderClosure!;
@@ -27,6 +28,7 @@ export class PairRegressionService {
     private readonly panels: PanelService,
     private readonly coverage: CoverageService,
     private readonly cache: AnalysisCache,
+    private readonly workers: AnalysisWorkers,
   ) {}
 
   async panel(
@@ -122,7 +124,7 @@ export class PairRegressionService {
         },
         rowsWithoutCoverageValue: droppedNoCoverage,
         towerSources: q.coverage === 'towers' ? towerSources : undefined,
-        result: pairRegression(rows, q),
+        result: await this.workers.run('pairRegression', rows, q),
       };
     });
   }

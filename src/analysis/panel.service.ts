@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { PricesService, SeriesPoint } from '../prices/prices.service';
 import { DEFAULT_COUNTRY } from './events';
 
@@ -64,8 +65,19 @@ export interface PanelRequest {
   source?: string;
 }
 
+// Series read for one request are kept for the next (keyed by the data version, so never stale):
+// a client asking for statistic after statistic of one commodity reads its prices once, not once
+// per request. Bounded by the number of price points held (about 100 bytes each). The estimators
+// only read the points, never change them.
+const HELD_POINTS = 2_000_000;
+
 @Injectable()
 export class PanelService {
+  private readonly held = new LRUCache<string, SeriesPoint[]>({
+    maxSize: HELD_POINTS,
+    sizeCalculation: (points) => points.length + 1,
+  });
+
   constructor(private readonly prices: PricesService) {}
 
   // A request's series, checked and loaded once: one country (default PRK), one unit and one
@@ -131,26 +143,20 @@ export class PanelService {
     const country = filter.country ?? DEFAULT_COUNTRY;
     filter = { ...filter, country };
     const version = await this.prices.dataVersion(commodity, country);
+    const key = JSON.stringify([commodity, version, filter]);
     let data: Promise<PanelData> | undefined;
-    return {
-      commodity,
-      version,
-      filter,
-      data: () =>
-        (data ??= Promise.all([
-          this.prices.series(commodity, filter),
-          this.prices.listMarkets(filter.country),
-        ]).then(([points, markets]) => {
-          checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
-          return {
-            points,
-            markets: markets.map((m) => ({
-              id: m.id,
-              latitude: m.latitude,
-              longitude: m.longitude,
-            })),
-          };
-        })),
+    const read = async (): Promise<PanelData> => {
+      const [points, markets] = await Promise.all([
+        this.held.get(key) ?? this.prices.series(commodity, filter),
+        this.prices.listMarkets(filter.country),
+      ]);
+      this.held.set(key, points);
+      checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
+      return {
+        points,
+        markets: markets.map((m) => ({ id: m.id, latitude: m.latitude, longitude: m.longitude })),
+      };
     };
+    return { commodity, version, filter, data: () => (data ??= read()) };
   }
 }

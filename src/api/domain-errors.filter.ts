@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/commo
 import type { Response } from 'express';
 import { PairLimitError } from '../analysis/panel.service';
 import { AreaInputError } from '../coverage/area-validation';
-import { GeometryBusyError } from '../coverage/area-share.service';
+import { BusyError } from '../common/busy.error';
 import { TowerImportInputError } from '../coverage/tower-import.service';
 import { RunInProgressError, UnknownSourceError } from '../ingestion/ingestion.service';
 import { UnknownIdError } from '../prices/prices.service';
@@ -19,7 +19,7 @@ import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
   SourceError,
   TowerImportInputError,
   AreaInputError,
-  GeometryBusyError,
+  BusyError,
   WfpFileError,
   SubscriptionFileError,
   PairLimitError,
@@ -27,7 +27,7 @@ import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
 export class DomainErrorsFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    if (err instanceof GeometryBusyError) {
+    if (err instanceof BusyError) {
       res.setHeader('Retry-After', String(err.retryAfterSeconds));
       res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
         statusCode: HttpStatus.SERVICE_UNAVAILABLE,

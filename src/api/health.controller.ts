@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { NoQueryDto } from './dto/validators';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MobileSeriesService } from '../coverage/mobile-series.service';
 import { PrismaService } from '../database/prisma.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PricesService } from '../prices/prices.service';
@@ -14,7 +13,6 @@ export class HealthController {
     private readonly prisma: PrismaService,
     private readonly prices: PricesService,
     private readonly ledger: RunLedgerService,
-    private readonly mobile: MobileSeriesService,
     private readonly startup: StartupService,
   ) {}
 
@@ -25,17 +23,13 @@ export class HealthController {
       'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
   })
   async health(@Query() _query: NoQueryDto) {
-    const [counts, mobileSeriesPoints, last] = await Promise.all([
-      this.prices.counts(),
-      this.mobile.count(),
-      this.ledger.lastBySource(),
-    ]);
+    const [counts, last] = await Promise.all([this.prices.counts(), this.ledger.lastBySource()]);
     const startupSteps = this.startup.status();
     return {
       status: startupSteps.some((s) => s.status === 'failed') ? 'degraded' : 'ok',
       database: this.prisma.kind,
       uptimeSeconds: Math.round(process.uptime()),
-      counts: { ...counts, mobileSeriesPoints },
+      counts,
       startup: { steps: startupSteps, recovered: this.startup.recovery },
       lastRuns: Object.fromEntries([...last.entries()].map(([id, v]) => [id, v.last])),
     };

@@ -62,6 +62,55 @@ export function rateLimits(api: AppConfig['api']): RequestHandler[] {
   return out;
 }
 
+// At most `perClient` expensive requests (the statistics, area shares) of one client are worked on
+// at a time; the client's next ones wait their turn, in order, up to `queue` of them, and beyond that
+// are a 429. Rate limits bound how many requests a client makes in a minute; this bounds how much of
+// the server one client holds at any moment (its database reads and its share of the estimator
+// threads), so that one client pulling statistics in a tight loop cannot slow everyone else's
+// pages and health checks. Per replica, like the rate limits.
+export const EXPENSIVE_QUEUE_PER_CLIENT = 32;
+
+export function expensiveConcurrency(perClient: number, queue: number): RequestHandler {
+  const clients = new Map<string, { active: number; waiting: (() => void)[] }>();
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (perClient <= 0 || !isExpensive(req)) return next();
+    const key = req.ip ?? req.socket.remoteAddress ?? '?';
+    let c = clients.get(key);
+    if (!c) clients.set(key, (c = { active: 0, waiting: [] }));
+    const client = c;
+    const release = () => {
+      const go = client.waiting.shift();
+      if (go) return go();
+      client.active--;
+      if (client.active === 0) clients.delete(key);
+    };
+    const start = () => {
+      res.once('close', release);
+      next();
+    };
+    if (client.active < perClient) {
+      client.active++;
+      return start();
+    }
+    if (client.waiting.length >= queue) {
+      res.setHeader('Retry-After', '1');
+      res.status(429).json({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `concurrency: at most ${perClient} analysis requests per client at a time and ${queue} waiting (ANALYSIS_CONCURRENCY_PER_CLIENT); wait for an answer before asking again`,
+      });
+      return;
+    }
+    // a waiting request whose client goes away gives up its place
+    const go = () => (res.destroyed ? release() : start());
+    client.waiting.push(go);
+    res.once('close', () => {
+      const i = client.waiting.indexOf(go);
+      if (i >= 0) client.waiting.splice(i, 1);
+    });
+  };
+}
+
 // A read that has not answered within `ms` gets a 503 naming the limit, and whatever its handler
 // writes later is dropped. Uploads and triggered runs (POSTs with a token) are not cut off: their
 // work is recorded in the run ledger and bounded by their own limits.

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -160,6 +161,22 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   ANALYSIS_MAX_PAIRS: number = 5_000;
 
+  // worker threads for the estimators (0: compute on the event loop); default: the cores but one
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  ANALYSIS_THREADS: number = Math.max(1, availableParallelism() - 1);
+
+  // estimator tasks that may wait for a worker; beyond them a request is a 503 with Retry-After
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ANALYSIS_QUEUE: number = 64;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -208,6 +225,14 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   RATE_LIMIT_ANALYSIS_PER_MINUTE: number = 60;
 
+  // expensive requests (statistics, area shares) worked on at once per client (0: no limit)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  ANALYSIS_CONCURRENCY_PER_CLIENT: number = 1;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -250,6 +275,9 @@ export interface AppConfig {
   maxImportBytes: number;
   maxPolygonBytes: number;
   analysisMaxPairs: number;
+  // the estimators' worker threads (0: inline) and how many tasks may wait for one
+  analysisThreads: number;
+  analysisQueue: number;
   startupRetryMs: number;
   // the first wait before trying an unreachable PostgreSQL again at boot (doubling, up to 30 s)
   databaseRetryMs: number;
@@ -258,6 +286,7 @@ export interface AppConfig {
     corsOrigins: string[] | '*';
     rateLimitPerMinute: number;
     analysisRateLimitPerMinute: number;
+    analysisConcurrencyPerClient: number;
     requestTimeoutMs: number;
     trustProxyHops: number;
   };
@@ -323,6 +352,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     leaseTtlMs: vars.LEASE_TTL_MS,
     maxImportBytes: vars.MAX_IMPORT_BYTES,
     analysisMaxPairs: vars.ANALYSIS_MAX_PAIRS,
+    analysisThreads: vars.ANALYSIS_THREADS,
+    analysisQueue: vars.ANALYSIS_QUEUE,
     maxPolygonBytes: vars.MAX_POLYGON_BYTES,
     instanceHost: vars.INSTANCE_HOST,
     startupRetryMs: vars.STARTUP_RETRY_MS,
@@ -337,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
               .filter(Boolean),
       rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
       analysisRateLimitPerMinute: vars.RATE_LIMIT_ANALYSIS_PER_MINUTE,
+      analysisConcurrencyPerClient: vars.ANALYSIS_CONCURRENCY_PER_CLIENT,
       requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
       trustProxyHops: vars.TRUST_PROXY_HOPS,
     },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
+import { BusyError } from '../common/busy.error';
 import { PricesService } from '../prices/prices.service';
 import { AreaFeature, circleArea, ShareStep, towersNear } from './area-coverage';
 import { AREA_LIMITS, AreaInputError } from './area-validation';
@@ -18,12 +19,12 @@ function workerFile(): string {
     : path.resolve(__dirname, '..', '..', 'dist', 'coverage', 'geometry.worker.js');
 }
 
-export class GeometryBusyError extends Error {
+export class GeometryBusyError extends BusyError {
   constructor(
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     message = `area shares are being computed for other requests (at most ${AREA_QUEUE} waiting); try again in ${retryAfterSeconds} s`,
   ) {
-    super(message);
+    super(retryAfterSeconds, message);
     this.name = 'GeometryBusyError';
   }
 }

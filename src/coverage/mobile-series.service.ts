@@ -58,8 +58,4 @@ export class MobileSeriesService {
     );
     return points.length;
   }
-
-  count(): Promise<number> {
-    return this.prisma.mobileSeriesPoint.count();
-  }
 }

@@ -120,43 +120,45 @@ export class RunLedgerService {
     return runs.map(toRunView);
   }
 
-  // The newest run of each source, and since when a failing source has been failing.
+  // The newest finished run of each source, its last success, and since when a failing source has
+  // been failing: one query whatever the number of sources (health and the source list ask on every
+  // request; under load, a query per source waited in line behind everyone else's).
   async lastBySource(): Promise<
     Map<string, { last: RunView; lastSuccessAt: string | null; failingSince: string | null }>
   > {
-    const sources = await this.prisma.source.findMany({ select: { id: true } });
-    const out = new Map<
-      string,
-      { last: RunView; lastSuccessAt: string | null; failingSince: string | null }
-    >();
-    for (const { id } of sources) {
-      const last = await this.prisma.ingestionRun.findFirst({
-        where: { sourceId: id, status: { not: 'running' } },
-        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-      });
-      if (!last) continue;
-      const lastOk = await this.prisma.ingestionRun.findFirst({
-        where: { sourceId: id, status: { in: ['succeeded', 'partial'] } },
-        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-      });
-      let failingSince: string | null = null;
-      if (last.status === 'failed') {
-        const firstFail = await this.prisma.ingestionRun.findFirst({
-          where: {
-            sourceId: id,
-            status: 'failed',
-            ...(lastOk ? { startedAt: { gt: lastOk.startedAt } } : {}),
-          },
-          orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
-        });
-        failingSince = firstFail?.startedAt.toISOString() ?? null;
-      }
-      out.set(id, {
-        last: toRunView(last),
-        lastSuccessAt: lastOk?.finishedAt?.toISOString() ?? null,
-        failingSince,
-      });
-    }
-    return out;
+    const rows = await this.prisma.$queryRawUnsafe<
+      (IngestionRun & { lastSuccessAt: Date | null; failingSince: Date | null })[]
+    >(
+      `WITH last_ok AS (
+         SELECT DISTINCT ON (source_id) source_id, started_at, finished_at FROM ingestion_run
+         WHERE status IN ('succeeded', 'partial') ORDER BY source_id, started_at DESC, id DESC),
+       last AS (
+         SELECT DISTINCT ON (source_id) * FROM ingestion_run
+         WHERE status <> 'running' ORDER BY source_id, started_at DESC, id DESC),
+       failing AS (
+         SELECT f.source_id, min(f.started_at) AS since
+         FROM ingestion_run f LEFT JOIN last_ok o USING (source_id)
+         WHERE f.status = 'failed' AND (o.started_at IS NULL OR f.started_at > o.started_at)
+         GROUP BY f.source_id)
+       SELECT last.id, last.source_id AS "sourceId", last.trigger::text AS trigger, last.mode,
+              last.status::text AS status, last.started_at AS "startedAt",
+              last.finished_at AS "finishedAt", last.rows_inserted AS "rowsInserted",
+              last.rows_updated AS "rowsUpdated", last.rows_unchanged AS "rowsUnchanged",
+              last.rows_rejected AS "rowsRejected", last.rows_parsed AS "rowsParsed", last.warning,
+              last.error_kind AS "errorKind", last.error_message AS "errorMessage",
+              last_ok.finished_at AS "lastSuccessAt", failing.since AS "failingSince"
+       FROM last LEFT JOIN last_ok USING (source_id) LEFT JOIN failing USING (source_id)
+       ORDER BY last.source_id`,
+    );
+    return new Map(
+      rows.map((r) => [
+        r.sourceId,
+        {
+          last: toRunView(r),
+          lastSuccessAt: r.lastSuccessAt?.toISOString() ?? null,
+          failingSince: r.status === 'failed' ? (r.failingSince?.toISOString() ?? null) : null,
+        },
+      ]),
+    );
   }
 }

@@ -1,0 +1,113 @@
+import { PricePoint } from './dispersion';
+import { tradeNetwork } from './network';
+import { pairRegression } from './pair-regression';
+import { balancedLogPanel, dayOf, insufficient, MIN_OBSERVATIONS, pairSeries } from './pairs';
+import { betaConvergence } from './stats/beta-convergence';
+import { baiPerron, chowTest, chowTestHac } from './stats/breaks';
+import { adf, halfLife } from './stats/time-series';
+import { mannKendall } from './stats/trend';
+
+// The estimators' number crunching, as pure functions of plain data: what runs in the analysis
+// worker threads (analysis.worker.ts), away from the event loop that answers every other request.
+// Arguments and results cross the thread boundary by structured clone (plain objects, arrays,
+// Maps, numbers including NaN and Infinity).
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export const ADF_MAX_LAG = 4;
+
+// Law-of-one-price half-lives of every market pair in each period (with an ADF test if asked).
+function halfLives(points: PricePoint[], periods: Period[], withAdf: boolean) {
+  return periods.map((period) => ({
+    ...period,
+    pairs: pairSeries(points, period.from, period.to).map((p) => {
+      const base = { a: p.a, b: p.b, observations: p.dates.length };
+      if (p.dates.length < MIN_OBSERVATIONS)
+        return { ...base, ...insufficient('an AR(1) half-life', p.dates.length) };
+      return {
+        ...base,
+        firstDate: p.dates[0],
+        lastDate: p.dates[p.dates.length - 1],
+        ...halfLife(p.q, p.days),
+        adf: withAdf ? adf(p.q, ADF_MAX_LAG) : undefined,
+      };
+    }),
+  }));
+}
+
+// Sigma-convergence of one dispersion series: the Mann-Kendall trend, a Chow test (classical and
+// HAC) at each candidate break date, and Bai-Perron breaks. At least MIN_OBSERVATIONS values.
+function sigmaTrend(dates: string[], y: number[], breakDates: string[]) {
+  const mk = mannKendall(
+    y,
+    dates.map((d) => dayOf(d) / 365.25),
+  )!;
+  const chow = breakDates.map((date) => {
+    const point = dates.filter((d) => d < date).length;
+    const r = chowTest(y, point);
+    // the classical F assumes independent errors; the HAC version does not
+    return r
+      ? { date, ...r, hac: chowTestHac(y, point)! }
+      : {
+          date,
+          ...insufficient(
+            `a Chow test at ${date} (observations before / after: ${point} / ${y.length - point})`,
+            Math.min(point, y.length - point),
+            2,
+          ),
+        };
+  });
+  const bp = baiPerron(y);
+  return {
+    mannKendall: mk,
+    chow,
+    baiPerron: bp && {
+      trim: 0.15,
+      minimumSegment: bp.h,
+      breakDates: bp.breaks.map((i) => dates[i - 1]),
+      regimes: [0, ...bp.breaks].map((start, i) => ({
+        from: dates[start],
+        to: dates[(bp.breaks[i] ?? y.length) - 1],
+        mean: bp.means[i],
+      })),
+      bic: bp.bic,
+    },
+  };
+}
+
+// Beta-convergence on the dates where every market was observed.
+function beta(points: PricePoint[], markets: string[]) {
+  const panel = balancedLogPanel(points, markets);
+  const dates = panel.dates.length;
+  if (dates < MIN_OBSERVATIONS)
+    return {
+      dates,
+      ...insufficient('beta-convergence (dates with every market observed)', dates),
+    };
+  return { dates, ...betaConvergence(panel.logPrices)! };
+}
+
+function network(
+  points: PricePoint[],
+  coordinates: Map<string, { latitude: number; longitude: number }>,
+) {
+  return tradeNetwork(points, pairSeries(points), coordinates);
+}
+
+export const ANALYSIS_TASKS = { halfLives, sigmaTrend, beta, network, pairRegression };
+export type AnalysisTasks = typeof ANALYSIS_TASKS;
+export type AnalysisTaskName = keyof AnalysisTasks;
+export interface AnalysisTask<K extends AnalysisTaskName = AnalysisTaskName> {
+  name: K;
+  args: Parameters<AnalysisTasks[K]>;
+}
+
+export function runAnalysisTask<K extends AnalysisTaskName>(
+  task: AnalysisTask<K>,
+): ReturnType<AnalysisTasks[K]> {
+  const fn = ANALYSIS_TASKS[task.name] as (...args: unknown[]) => ReturnType<AnalysisTasks[K]>;
+  return fn(...(task.args as unknown[]));
+}
