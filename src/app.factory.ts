@@ -9,6 +9,7 @@ import { acceptedTokens } from './api/admin-token.guard';
 import { bodyGate } from './api/body-gate';
 import { DomainErrorsFilter } from './api/domain-errors.filter';
 import {
+  cacheHeaders,
   EXPENSIVE_QUEUE_PER_CLIENT,
   expensiveConcurrency,
   rateLimits,
@@ -16,6 +17,7 @@ import {
   securityHeaders,
 } from './api/http-hardening';
 import { AppModule } from './app.module';
+import { REFERENCED_RESPONSE_MODELS } from './api/dto/responses/referenced-models';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
 import { StartupService } from './startup.service';
@@ -32,12 +34,15 @@ export function openApiDocument(app: INestApplication) {
     .setDescription(
       'Market prices in North Korean cities (rice, exchange rates, ...) with full provenance, and the statistics that test whether prices converged as mobile phones spread. ' +
         'Prices are in current North Korean won (KPW); values before the 2009-11-30 redenomination are divided by 100. Credit Daily NK for its market survey. ' +
-        'Public reads are rate-limited per client (RATE_LIMIT_PER_MINUTE, a smaller budget for /api/analysis/*): over it, 429 with Retry-After and RateLimit headers; /api/health is never limited. The statistics requests of one client are worked on one at a time (ANALYSIS_CONCURRENCY_PER_CLIENT), the rest wait their turn (beyond 32 waiting: 429); when the estimator queue is full, 503 with Retry-After. A read that takes longer than REQUEST_TIMEOUT_MS is a 503 naming it.',
+        'Public reads are rate-limited per client (RATE_LIMIT_PER_MINUTE, a smaller budget for /api/analysis/*): over it, 429 with Retry-After and RateLimit headers; /api/health is never limited. The statistics requests of one client are worked on one at a time (ANALYSIS_CONCURRENCY_PER_CLIENT), the rest wait their turn (beyond 32 waiting: 429); when the estimator queue is full, 503 with Retry-After. A read that takes longer than REQUEST_TIMEOUT_MS is a 503 naming it. ' +
+        'Caching: every JSON answer has an ETag; send it back as If-None-Match and an unchanged answer is a 304 without a body; reads carry Cache-Control: no-cache (revalidate every time), health no-store. ' +
+        'Compatibility: paths stay under /api; within this major version fields are only ever added, never renamed, removed or retyped; info.version rises with every change to the document; a breaking change would move to /api/v2 with /api kept for one major version.',
     )
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  // the shapes referenced inside oneOf and maps, which no decorator registers by itself
+  return SwaggerModule.createDocument(app, config, { extraModels: REFERENCED_RESPONSE_MODELS });
 }
 
 // Builds the HTTP application: schema migrated, reference data loaded, shipped archive ingested on
@@ -53,6 +58,7 @@ export async function createApp(
   });
   app.set('trust proxy', config.api.trustProxyHops);
   app.use(securityHeaders());
+  app.use(cacheHeaders());
   // cross-origin reads only from the origins configured (closed when CORS_ORIGINS is unset)
   if (config.api.corsOrigins.length)
     app.enableCors({ origin: config.api.corsOrigins, methods: ['GET', 'HEAD'], maxAge: 600 });

@@ -7,6 +7,7 @@ import {
   placeboSentence,
   RegressionForText,
   regressionSentence,
+  trendSentence,
 } from './report-text';
 
 // The report's sentence rules on fixed inputs. The regression numbers are those of the shipped
@@ -196,5 +197,21 @@ describe('Granger sentences', () => {
     expect(s).toMatch(/sinuiju's price changes precede pyongyang's \(adjusted p = 0.005\)/);
     expect(s).not.toMatch(/\blead/);
     expect(s).toMatch(/prediction, not cause/);
+  });
+});
+
+describe('the trend sentence without a valid Hamed-Rao variance', () => {
+  it('says the test cannot be corrected and claims no significance', () => {
+    const text = trendSentence('coefficient of variation', {
+      n: 8,
+      senSlopePerYear: -0.0021,
+      senSlopePerStep: -0.0001,
+      z: null,
+      p: null,
+      nOverNStar: -0.047,
+    });
+    expect(text).toBe(
+      "Across 8 survey dates the cross-market coefficient of variation fell (Sen's slope -0.00210 per year); the Mann-Kendall test cannot be corrected for autocorrelation here (the Hamed-Rao factor n/n* is -0.05, not positive, so the corrected variance is undefined), and no significance is claimed.",
+    );
   });
 });

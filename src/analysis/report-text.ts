@@ -18,11 +18,20 @@ export const significance = (p: number): string =>
 
 export function trendSentence(
   measure: string,
-  mk: { senSlopePerYear: number | null; senSlopePerStep: number; z: number; p: number; n: number },
+  mk: {
+    senSlopePerYear: number | null;
+    senSlopePerStep: number;
+    z: number | null;
+    p: number | null;
+    n: number;
+    nOverNStar: number;
+  },
 ): string {
   const slope = mk.senSlopePerYear ?? mk.senSlopePerStep;
   const unit = mk.senSlopePerYear !== null ? 'per year' : 'per survey';
   const dir = slope < 0 ? 'fell' : slope > 0 ? 'rose' : 'did not change';
+  if (mk.z === null || mk.p === null)
+    return `Across ${mk.n} survey dates the cross-market ${measure} ${dir} (Sen's slope ${fmt(slope, 5)} ${unit}); the Mann-Kendall test cannot be corrected for autocorrelation here (the Hamed-Rao factor n/n* is ${fmt(mk.nOverNStar, 2)}, not positive, so the corrected variance is undefined), and no significance is claimed.`;
   return `Across ${mk.n} survey dates the cross-market ${measure} ${dir} (Sen's slope ${fmt(slope, 5)} ${unit}); the Mann-Kendall test corrected for autocorrelation (Hamed-Rao) gives z = ${fmt(mk.z, 2)}, ${pIs(mk.p)}: ${significance(mk.p)}.`;
 }
 

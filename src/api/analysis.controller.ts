@@ -27,6 +27,15 @@ import {
 } from './dto/analysis-query.dto';
 import { PricesService } from '../prices/prices.service';
 import { DispersionQueryDto } from './dto/dispersion-query.dto';
+import {
+  BetaReportDto,
+  ConvergenceReportDto,
+  DispersionReportDto,
+  HalfLivesReportDto,
+  NetworkReportDto,
+  PairRegressionReportDto,
+  TrendReportDto,
+} from './dto/responses/analysis.responses';
 
 @ApiTags('analysis')
 @Controller('analysis')
@@ -66,10 +75,7 @@ export class AnalysisController {
       'Composition caveat: with balanced=false a date with two markets and one with three are not strictly comparable.',
     ].join('\n'),
   })
-  @ApiOkResponse({
-    description:
-      '{ commodity, markets, from, to, balanced, sources, series: [...], byYear: [...] }',
-  })
+  @ApiOkResponse({ type: DispersionReportDto })
   async getDispersion(@Query() q: DispersionQueryDto): Promise<DispersionReport> {
     await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
     const panel = await this.panelFor(q);
@@ -95,6 +101,7 @@ export class AnalysisController {
       `adf=true adds the augmented Dickey-Fuller τ of q with a drift, lags chosen by AIC up to 4 (as urca::ur.df), with MacKinnon (2010) critical values. A pair with fewer than ${MIN_OBSERVATIONS} common dates gets insufficientData with its count, never a number.`,
     ].join('\n'),
   })
+  @ApiOkResponse({ type: HalfLivesReportDto })
   async getHalfLives(@Query() q: HalfLivesQueryDto) {
     const panel = await this.panelFor(q, true);
     const periods = q.periods
@@ -128,6 +135,7 @@ export class AnalysisController {
       `Fewer than ${MIN_OBSERVATIONS} dates: insufficientData.`,
     ].join('\n'),
   })
+  @ApiOkResponse({ type: TrendReportDto })
   async getTrend(@Query() q: TrendQueryDto) {
     const panel = await this.panelFor(q);
     for (const d of q.breaks ?? []) {
@@ -154,6 +162,7 @@ export class AnalysisController {
     summary: 'Beta-convergence',
     description: `On the dates where every market was observed, with p = ln price: Δp_{i,t+1} = α + β (p_it − mean_i p_it) + e, pooled OLS with classical standard errors; β < 0 means markets above the mean fall back towards it. Fewer than ${MIN_OBSERVATIONS} such dates: insufficientData.`,
   })
+  @ApiOkResponse({ type: BetaReportDto })
   async getBeta(@Query() q: BetaQueryDto) {
     const panel = await this.panelFor(q);
     return this.trends.beta(
@@ -175,6 +184,7 @@ export class AnalysisController {
       'placebo: the same specification on the USD exchange rate (markets, dates, coverage, controls, effects, errors), which costs nothing to ship: an effect there means the coverage measure picks up something common to all prices.',
     ].join('\n'),
   })
+  @ApiOkResponse({ type: PairRegressionReportDto })
   async getPairRegression(@Query() q: PairRegressionQueryDto) {
     const panel = await this.panelFor(q, true);
     const country = panel.filter.country ?? DEFAULT_COUNTRY;
@@ -220,6 +230,7 @@ export class AnalysisController {
     summary: 'The trade network: integration and leadership between markets',
     description: `For each pair: observations, great-circle distance (gazetteer), the sample correlation of Δ ln p between consecutive common dates, the AR(1) half-life of the log differential, and Granger causality in both directions on Δ ln p (F test; lags 1..4 chosen by BIC on a common sample). granger.*.pHolm: the p-value Holm-adjusted over every pair and direction of the network. leader: the market whose past changes predict the other's (Holm-adjusted p < 0.05) while the reverse does not: its changes precede the other's, which is prediction, not cause. Per market: leads and ledBy counts. Fewer than ${MIN_OBSERVATIONS} common dates: insufficientData.`,
   })
+  @ApiOkResponse({ type: NetworkReportDto })
   async getNetwork(@Query() q: NetworkQueryDto) {
     const panel = await this.panelFor(q, true);
     return this.networks.network(
@@ -234,6 +245,7 @@ export class AnalysisController {
     description:
       'sigma- and beta-convergence, half-lives before and after 2013-05-01 and 2020-01-22, the pair regression on national and (when a registry is loaded) tower coverage with border and distance controls, pair fixed effects, clustered errors and the wild cluster bootstrap, each beside the same regression on the USD rate, and the trade network. summary: sentences written from the computed statistics only; caveats: what limits the reading (markets, clusters, trends, synthetic towers).',
   })
+  @ApiOkResponse({ type: ConvergenceReportDto })
   async getConvergence(@Query() q: ConvergenceQueryDto) {
     const panel = await this.panelFor(q, true);
     return this.reports.report(q.commodity, { bootstrap: q.bootstrap, panel });

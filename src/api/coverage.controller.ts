@@ -10,7 +10,7 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.service';
@@ -30,6 +30,17 @@ import {
   TowerImportQueryDto,
   TowersQueryDto,
 } from './dto/coverage.dto';
+import {
+  AreaShareDto,
+  MarketAreaShareDto,
+  MarketCoverageSeriesDto,
+  MarketsCoverageDto,
+  NationalCoverageDto,
+  PairsCoverageDto,
+  TowerCollectionDto,
+  TowerImportDto,
+  TowerImportReportDto,
+} from './dto/responses/coverage.responses';
 
 const COVERAGE_DEFINITION =
   'A tower covers the points within its radius (COVERAGE_RADIUS_KM, default 5 km, the Digital Atlas estimate; per radio type with COVERAGE_RADIUS_BY_RADIO) from its first-seen date on. ' +
@@ -66,6 +77,7 @@ export class CoverageController {
       'National mobile subscriptions per 100 people, interpolated on a date grid, with the dated source values',
     description: `${INTERPOLATION_METHOD} values: the interpolated series on the grid (null before the first value). sourceValues: every stored value (ITU annual figures and operator milestones: subscribers, base stations, mapped towers, population covered) with its source URL and provenance.`,
   })
+  @ApiOkResponse({ type: NationalCoverageDto })
   async national(@Query() q: NationalCoverageQueryDto) {
     const from = q.from ?? '2008-01-01';
     const to = q.to ?? `${new Date().getUTCFullYear()}-12-31`;
@@ -88,6 +100,7 @@ export class CoverageController {
 
   @Get('markets')
   @ApiOperation({ summary: 'Coverage of every market at a date', description: COVERAGE_DEFINITION })
+  @ApiOkResponse({ type: MarketsCoverageDto })
   async markets(@Query() q: MarketsCoverageQueryDto) {
     const date = q.date ?? today();
     return {
@@ -103,6 +116,7 @@ export class CoverageController {
     summary: 'Market pairs and whether both markets are covered at a date (Aker 2010)',
     description: `${COVERAGE_DEFINITION} A pair is both covered from the later of its two first-covered dates (bothCoveredFrom; null while either market has never been covered).`,
   })
+  @ApiOkResponse({ type: PairsCoverageDto })
   async pairs(@Query() q: MarketsCoverageQueryDto) {
     const date = q.date ?? today();
     return {
@@ -117,6 +131,7 @@ export class CoverageController {
     summary: "One market's coverage over time",
     description: `${COVERAGE_DEFINITION} steps: each date on which towersInRange changes, with the count from that date on; towers: the towers reaching the market.`,
   })
+  @ApiOkResponse({ type: MarketCoverageSeriesDto })
   async marketSeries(@Param('id') id: string, @Query() _query: NoQueryDto) {
     const s = await this.coverage.marketSeries(id);
     if (!s) throw await this.notAPoint(id);
@@ -132,6 +147,7 @@ export class CoverageController {
     summary: "Share of a market's surrounding circle inside the tower circles, over time",
     description: `The area is a circle of radiusKm (at most ${AREA_LIMITS.marketRadiusKm} km) around the market point. share = area(A ∩ union of tower circles) / area(A), areas on the sphere (Turf; circles as 64-sided polygons, accurate to about 0.2 %). One step at each first-seen date of a tower that can touch the area.`,
   })
+  @ApiOkResponse({ type: MarketAreaShareDto })
   async marketArea(@Param('id') id: string, @Query() q: AreaQueryDto) {
     const radiusKm = q.radiusKm ?? this.config.coverage.areaRadiusKm;
     const steps = await this.areas.marketSteps(id, radiusKm);
@@ -149,6 +165,7 @@ export class CoverageController {
     summary: 'Share of any area inside the tower circles, over time',
     description: `As markets/:id/area, for a polygon given as GeoJSON (Content-Type application/json or application/geo+json). The polygon must be valid: closed rings of at least 4 positions, longitudes -180..180 and latitudes -90..90, a boundary that does not cross itself, at most ${AREA_LIMITS.vertices} positions, at most ${AREA_LIMITS.towers} towers within reach; otherwise 400 naming the problem. The work runs off the event loop, one area at a time; more than 8 waiting: 503 with Retry-After. Answers are cached per tower set.`,
   })
+  @ApiOkResponse({ type: AreaShareDto })
   async areaShare(@Body() body: unknown, @Query() _query: NoQueryDto) {
     const area = validateArea(body);
     return {
@@ -163,6 +180,7 @@ export class CoverageController {
     description:
       'Point features with source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.',
   })
+  @ApiOkResponse({ type: TowerCollectionDto })
   async towers(@Query() q: TowersQueryDto) {
     if (q.source) {
       const known = await this.coverage.towerSources();
@@ -187,6 +205,7 @@ export class CoverageController {
     description:
       'Needs a Bearer token (ADMIN_TOKEN). Rows outside North Korea, with unreadable dates or (OpenCelliD) another MCC than 467 are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.',
   })
+  @ApiOkResponse({ type: TowerImportReportDto })
   async import(@Query() q: TowerImportQueryDto, @Body() body: unknown) {
     const text =
       typeof body === 'string'
@@ -203,6 +222,7 @@ export class CoverageController {
 
   @Get('tower-imports')
   @ApiOperation({ summary: 'The tower import ledger, newest first' })
+  @ApiOkResponse({ type: TowerImportDto, isArray: true })
   importsList(@Query() _query: NoQueryDto) {
     return this.imports.list();
   }

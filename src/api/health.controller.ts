@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { NoQueryDto } from './dto/validators';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrismaService } from '../database/prisma.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PricesService } from '../prices/prices.service';
 import { StartupService } from '../startup.service';
+import { HealthDto } from './dto/responses/reference.responses';
 
 @ApiTags('health')
 @Controller('health')
@@ -22,6 +23,7 @@ export class HealthController {
     description:
       'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
   })
+  @ApiOkResponse({ type: HealthDto })
   async health(@Query() _query: NoQueryDto) {
     const [counts, last] = await Promise.all([this.prices.counts(), this.ledger.lastBySource()]);
     const startupSteps = this.startup.status();

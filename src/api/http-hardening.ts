@@ -140,3 +140,14 @@ export function readTimeout(ms: number): RequestHandler {
     next();
   };
 }
+
+// Reads are revalidated, never served stale from a cache: every JSON answer carries an ETag (a hash
+// of its body), so a client or proxy that sends If-None-Match gets a bodyless 304 while the data
+// are unchanged. Health is never cached.
+export const cacheHeaders =
+  (): RequestHandler =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/api/'))
+      res.setHeader('cache-control', req.path === '/api/health' ? 'no-store' : 'no-cache');
+    next();
+  };

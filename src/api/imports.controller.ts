@@ -10,7 +10,13 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -19,6 +25,10 @@ import { WfpImportService } from '../ingestion/wfp-import.service';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { PrismaService } from '../database/prisma.service';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
+import {
+  FileImportReportDto,
+  SubscriptionImportReportDto,
+} from './dto/responses/imports.responses';
 
 export class SubscriptionImportQueryDto {
   @ApiPropertyOptional({ description: 'The file name, for the provenance' })
@@ -64,6 +74,7 @@ export class ImportsController {
     description:
       "The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten.",
   })
+  @ApiOkResponse({ type: SubscriptionImportReportDto })
   async importSubscriptions(@Query() q: SubscriptionImportQueryDto, @Body() body: unknown) {
     if (typeof body !== 'string' || !body.trim())
       throw new BadRequestException('body: the file is missing (send it as text/csv)');
@@ -79,6 +90,7 @@ export class ImportsController {
     description:
       'The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections). Answers with the finished run, its country, the rows read and the first 1,000 refusals.',
   })
+  @ApiOkResponse({ type: FileImportReportDto })
   async importWfp(@Query() q: WfpImportQueryDto, @Req() req: Request) {
     const cap = this.config.maxImportBytes;
     let seen = 0;

@@ -13,13 +13,21 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IngestionService } from '../ingestion/ingestion.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { RunsQueryDto, StartRunDto } from './dto/runs.dto';
 import { NoQueryDto } from './dto/validators';
+import { RowRejectionDto } from './dto/responses/coverage.responses';
+import { RunDto } from './dto/responses/reference.responses';
 
 @ApiTags('ingestion')
 @Controller('ingestion')
@@ -36,6 +44,7 @@ export class IngestionController {
     description:
       'id, source, trigger (cron, cli, api, startup), mode (live, archive, replay, import), status (running, succeeded, partial: stored with some values rejected, failed, abandoned: its process died before it finished and wrote nothing), start and end time, rows inserted / updated (a changed value; the old one is kept as a revision) / unchanged / rejected, and for a failure its kind (network, timeout, http_status, body_too_large, layout_changed, encoding, ...) and message.',
   })
+  @ApiOkResponse({ type: RunDto, isArray: true })
   async runs(@Query() q: RunsQueryDto) {
     return this.ingestion.listRuns({ source: q.source, limit: q.limit ?? 50 });
   }
@@ -46,6 +55,7 @@ export class IngestionController {
     description:
       'For file imports (WFP): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].',
   })
+  @ApiOkResponse({ type: RowRejectionDto, isArray: true })
   async rejections(
     @Param(
       'id',
@@ -72,6 +82,7 @@ export class IngestionController {
     description:
       'Needs a Bearer token (ADMIN_TOKEN). Answers with the finished run from the ledger; a failed fetch is a run with status failed, not an HTTP error. 409 while the same source is already running.',
   })
+  @ApiCreatedResponse({ type: RunDto })
   async start(@Body() body: StartRunDto, @Query() _query: NoQueryDto, @Req() req: Request) {
     return this.ingestion.run(body.source, triggerOf(req, this.prisma), body.mode ?? 'live', {
       since: body.since ? new Date(`${body.since}T00:00:00Z`) : undefined,

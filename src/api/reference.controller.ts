@@ -1,10 +1,18 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { CronTime } from 'cron';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CountryQueryDto, NoQueryDto } from './dto/validators';
 import { DEFAULT_COUNTRY } from '../analysis/events';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
 import { PricesService } from '../prices/prices.service';
+import {
+  CommodityListingDto,
+  CountryDto,
+  MarketDto,
+  SourceDto,
+} from './dto/responses/reference.responses';
 
 @ApiTags('reference')
 @Controller()
@@ -13,7 +21,16 @@ export class ReferenceController {
     private readonly prices: PricesService,
     private readonly ledger: RunLedgerService,
     private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  // The time between two runs of a source's schedule, in ms (null when it has none).
+  private scheduleOf(sourceId: string): { cron: string; everyMs: number } | null {
+    const cron = this.config.sources[sourceId]?.cron;
+    if (cron === undefined) return null;
+    const [a, b] = new CronTime(String(cron), 'UTC').sendAt(2);
+    return { cron: String(cron), everyMs: b.toMillis() - a.toMillis() };
+  }
 
   @Get('countries')
   @ApiOperation({
@@ -21,6 +38,7 @@ export class ReferenceController {
     description:
       'iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, and the first and last survey dates (from, to).',
   })
+  @ApiOkResponse({ type: CountryDto, isArray: true })
   countries(@Query() _query: NoQueryDto) {
     return this.prices.listCountries();
   }
@@ -31,6 +49,7 @@ export class ReferenceController {
     description:
       'id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases. country: default PRK.',
   })
+  @ApiOkResponse({ type: MarketDto, isArray: true })
   async markets(@Query() q: CountryQueryDto) {
     const country = q.country ?? DEFAULT_COUNTRY;
     await this.prices.assertKnown('country', 'country', [country]);
@@ -43,6 +62,7 @@ export class ReferenceController {
     description:
       'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit, defaultCurrency, and series: the (unit, priceType) series the commodity has in the country, with their observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
   })
+  @ApiOkResponse({ type: CommodityListingDto, isArray: true })
   async commodities(@Query() q: CountryQueryDto) {
     const country = q.country ?? DEFAULT_COUNTRY;
     await this.prices.assertKnown('country', 'country', [country]);
@@ -59,16 +79,23 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'Price publishers and the state of their ingestion',
     description:
-      'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs.',
+      'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs. schedule: the cron expression of its runs (UTC; null for a file import such as wfp-hdx); stale: it has not succeeded for longer than twice the time between two scheduled runs (or it has run and never succeeded).',
   })
+  @ApiOkResponse({ type: SourceDto, isArray: true })
   async sources(@Query() _query: NoQueryDto) {
     const [sources, last, counts] = await Promise.all([
       this.prisma.source.findMany({ orderBy: { id: 'asc' } }),
       this.ledger.lastBySource(),
       this.prisma.observation.groupBy({ by: ['sourceId'], _count: { _all: true } }),
     ]);
+    const now = Date.now();
     return sources.map((s) => {
       const l = last.get(s.id);
+      const schedule = this.scheduleOf(s.id);
+      const lastSuccess = l?.lastSuccessAt ? Date.parse(l.lastSuccessAt) : null;
+      const stale =
+        schedule !== null &&
+        (lastSuccess === null ? l !== undefined : now - lastSuccess > 2 * schedule.everyMs);
       return {
         id: s.id,
         name: s.name,
@@ -81,6 +108,8 @@ export class ReferenceController {
         warning: l?.last.warning ?? null,
         lastSuccessAt: l?.lastSuccessAt ?? null,
         lastRun: l?.last ?? null,
+        schedule: schedule?.cron ?? null,
+        stale,
       };
     });
   }

@@ -135,10 +135,13 @@ describe.each(TEST_DATABASES)('killed during its first start (%s)', (kind) => {
       try {
         const health = await getJson<Health>(port, '/api/health');
         expect(health.status).toBe('degraded');
-        expect(health.startup.steps.map((s) => [s.step, s.status, s.attempts])).toEqual([
-          ['sample-towers', 'failed', 1],
-          ['archive', 'failed', 1],
+        // both failed; on a loaded machine the first retry (500 ms later) may already have begun
+        // before this request is answered, so an attempt count of 2 is allowed while still failed
+        expect(health.startup.steps.map((s) => [s.step, s.status])).toEqual([
+          ['sample-towers', 'failed'],
+          ['archive', 'failed'],
         ]);
+        for (const s of health.startup.steps) expect([1, 2]).toContain(s.attempts);
         expect(health.startup.steps[1].lastError).toMatch(
           /archive run \d+ of dailynk-sheet failed: failpoint observations:before-commit injected an error/,
         );

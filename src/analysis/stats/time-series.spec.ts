@@ -101,11 +101,20 @@ describe('trend and breaks in the dispersion series (against R and strucchange)'
     expect(r.s).toBe(R('mk.cv.S'));
     close(r.varS, 'mk.cv.varS');
     close(r.nOverNStar, 'mk.cv.nOverNStar');
-    close(r.z, 'mk.cv.z');
-    close(r.p, 'mk.cv.p');
+    close(r.z!, 'mk.cv.z');
+    close(r.p!, 'mk.cv.p');
     close(r.senSlopePerStep, 'mk.cv.senPerStep');
     close(r.senSlopePerYear!, 'mk.cv.senPerYear');
     expect(mannKendall([1, 2, 3])).toBeNull();
+  });
+
+  it('gives no z or p when the Hamed-Rao factor is not positive (found on a WFP series)', () => {
+    // ranks that alternate low/high: lag-1 rank autocorrelation strongly negative
+    const r = mannKendall([1, 9.7, 2, 9.1, 3, 8.5, 4, 7.9])!;
+    expect(r.nOverNStar).toBeCloseTo(-0.0473, 4);
+    expect(r.varSCorrected).toBeLessThan(0);
+    expect(r.z).toBeNull();
+    expect(r.p).toBeNull();
   });
 
   it('Chow test at 2013-05-01', () => {

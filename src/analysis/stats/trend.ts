@@ -9,8 +9,10 @@ export interface TrendResult {
   varS: number; // with the ties correction
   varSCorrected: number; // varS · n/n* (Hamed-Rao)
   nOverNStar: number;
-  z: number; // (S - sign(S)) / sqrt(varSCorrected)
-  p: number; // two-sided
+  // (S - sign(S)) / sqrt(varSCorrected) and its two-sided p; null when the Hamed-Rao factor n/n*
+  // is not positive (strong negative rank autocorrelation): the corrected variance is undefined
+  z: number | null;
+  p: number | null;
   tau: number; // Kendall's tau = S / (n(n-1)/2)
   senSlopePerStep: number; // median of (x_j - x_i)/(j - i)
   senSlopePerYear: number | null; // median of (x_j - x_i)/(t_j - t_i), t in years, when dates given
@@ -81,7 +83,11 @@ export function mannKendall(x: number[], years?: number[]): TrendResult | null {
   });
   const nOverNStar = 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
   const varSCorrected = varS * nOverNStar;
-  const z = s === 0 ? 0 : (s - Math.sign(s)) / Math.sqrt(varSCorrected);
+  const z = !(varSCorrected > 0)
+    ? null
+    : s === 0
+      ? 0
+      : (s - Math.sign(s)) / Math.sqrt(varSCorrected);
   return {
     n,
     s,
@@ -89,7 +95,7 @@ export function mannKendall(x: number[], years?: number[]): TrendResult | null {
     varSCorrected,
     nOverNStar,
     z,
-    p: zTwoSided(z),
+    p: z === null ? null : zTwoSided(z),
     tau: s / ((n * (n - 1)) / 2),
     senSlopePerStep: slope,
     senSlopePerYear: slopesYear.length ? median(slopesYear) : null,

@@ -18,6 +18,7 @@ import {
   PRICE_TYPE_PATTERN,
   ToInt,
 } from './validators';
+import { CommodityRangeDto } from './analysis-query.dto';
 
 export const MAX_PAGE_SIZE = 5000;
 export const DEFAULT_PAGE_SIZE = 500;
@@ -108,10 +109,22 @@ export class ObservationsQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({
-    enum: ['json', 'csv'],
-    description: 'json (default) or csv; Accept: text/csv also selects CSV',
+    enum: ['json', 'csv', 'ndjson'],
+    description:
+      'json (default: one page), csv or ndjson (every matching row, streamed); Accept: text/csv or application/x-ndjson also selects them',
   })
   @IsOptional()
-  @IsIn(['json', 'csv'])
-  format?: 'json' | 'csv';
+  @IsIn(['json', 'csv', 'ndjson'], { message: 'format must be one of json, csv, ndjson' })
+  format?: 'json' | 'csv' | 'ndjson';
+}
+
+// One commodity series as a table of dates by markets.
+export class WideQueryDto extends CommodityRangeDto {
+  @ApiPropertyOptional({
+    description:
+      'Use only this source (default: per market and date, the preferred source that has a value, as the analysis does)',
+  })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'source must be a source id such as dailynk-sheet' })
+  source?: string;
 }

@@ -1,0 +1,125 @@
+import { Bool, Day, Instant, Int, Many, MapOf, Num, One, Str, Strs } from './props';
+
+export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'abandoned'] as const;
+
+export class CountryDto {
+  @Str('ISO 3166-1 alpha-3', { example: 'PRK' }) iso3!: string;
+  @Str() name!: string;
+  @Int() observations!: number;
+  @Int() markets!: number;
+  @Int() commodities!: number;
+  @Day('first survey date', { nullable: true }) from!: string | null;
+  @Day('last survey date', { nullable: true }) to!: string | null;
+}
+
+export class MarketDto {
+  @Str('unique across countries', { example: 'pyongyang' }) id!: string;
+  @Str('ISO 3166-1 alpha-3') country!: string;
+  @Str() name!: string;
+  @Str('Korean name', { nullable: true }) nameKo!: string | null;
+  @Str(undefined, { nullable: true }) province!: string | null;
+  @Str(undefined, { nullable: true }) admin1!: string | null;
+  @Str(undefined, { nullable: true }) admin2!: string | null;
+  @Num('WGS84', { nullable: true }) latitude!: number | null;
+  @Num('WGS84', { nullable: true }) longitude!: number | null;
+  @Str('city or region') kind!: string;
+  @Strs('other spellings') aliases!: string[];
+}
+
+export class CommoditySeriesDto {
+  @Str('unit as published', { example: 'KPW/kg' }) unit!: string;
+  @Str(undefined, { example: 'retail' }) priceType!: string;
+  @Int() observations!: number;
+}
+
+export class CommodityListingDto {
+  @Str('lower-case slug of the published name', { example: 'maize-white' }) id!: string;
+  @Str('as published') name!: string;
+  @Str('food, fuel, currency, other') category!: string;
+  @Str('the category as published', { nullable: true }) categoryRaw!: string | null;
+  @Str(undefined, { nullable: true }) defaultUnit!: string | null;
+  @Str(undefined, { nullable: true }) defaultCurrency!: string | null;
+  @Many(() => CommoditySeriesDto, "the commodity's series in the country")
+  series!: CommoditySeriesDto[];
+}
+
+export class RunDto {
+  @Int() id!: number;
+  @Str() source!: string;
+  @Str('cron, cli, api, startup') trigger!: string;
+  @Str('live, archive, replay, import') mode!: string;
+  @Str(undefined, { enum: RUN_STATUSES }) status!: string;
+  @Instant() startedAt!: string;
+  @Instant(undefined, { nullable: true }) finishedAt!: string | null;
+  @Int() rowsInserted!: number;
+  @Int() rowsUpdated!: number;
+  @Int() rowsUnchanged!: number;
+  @Int() rowsRejected!: number;
+  @Int() rowsParsed!: number;
+  @Str(undefined, { nullable: true }) warning!: string | null;
+  @Str(
+    'network, timeout, http_status, body_too_large, layout_changed, encoding, database, lease_lost, ...',
+    { nullable: true },
+  )
+  errorKind!: string | null;
+  @Str(undefined, { nullable: true }) errorMessage!: string | null;
+}
+
+export class SourceDto {
+  @Str() id!: string;
+  @Str() name!: string;
+  @Str() homeUrl!: string;
+  @Str('show it wherever the numbers are shown') credit!: string;
+  @Int('observations stored') observations!: number;
+  @Str(undefined, { enum: ['ok', 'failing', 'never-run'] }) status!: string;
+  @Instant('the first failed run after the last success', { nullable: true })
+  failingSince!: string | null;
+  @Str('the last run parsed far fewer rows than recent runs', { nullable: true })
+  warning!: string | null;
+  @Instant(undefined, { nullable: true }) lastSuccessAt!: string | null;
+  @One(() => RunDto, undefined, { nullable: true }) lastRun!: RunDto | null;
+  @Str('cron expression of its schedule (null: not scheduled)', { nullable: true })
+  schedule!: string | null;
+  @Bool(
+    'true when the source has not succeeded for longer than twice its schedule (or has never succeeded)',
+  )
+  stale!: boolean;
+}
+
+export class HealthCountsDto {
+  @Int() observations!: number;
+  @Int() revisions!: number;
+  @Int() markets!: number;
+  @Int() commodities!: number;
+  @Int() sources!: number;
+  @Int() mobileSeriesPoints!: number;
+}
+
+export class StartupStepDto {
+  @Str(undefined, { enum: ['sample-towers', 'archive'] }) step!: string;
+  @Str(undefined, { enum: ['pending', 'ok', 'skipped', 'failed'] }) status!: string;
+  @Int() attempts!: number;
+  @Str(undefined, { nullable: true }) lastError!: string | null;
+  @Instant(undefined, { nullable: true }) nextRetryAt!: string | null;
+}
+
+export class StartupRecoveryDto {
+  @Int() leasesCleared!: number;
+  @Int() runsAbandoned!: number;
+  @Int() towerImportsAbandoned!: number;
+}
+
+export class StartupDto {
+  @Many(() => StartupStepDto) steps!: StartupStepDto[];
+  @One(() => StartupRecoveryDto) recovered!: StartupRecoveryDto;
+}
+
+export class HealthDto {
+  @Str(undefined, { enum: ['ok', 'degraded'] }) status!: string;
+  @Str(undefined, { enum: ['pglite', 'postgres'] }) database!: string;
+  @Int() uptimeSeconds!: number;
+  @One(() => HealthCountsDto) counts!: HealthCountsDto;
+  @One(() => StartupDto) startup!: StartupDto;
+  @MapOf(() => RunDto, 'the last finished run of each source, by source id')
+  lastRuns!: Record<string, RunDto>;
+}

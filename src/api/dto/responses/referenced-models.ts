@@ -1,0 +1,27 @@
+import {
+  ChowDto,
+  ChowInsufficientDto,
+  GrangerPairDto,
+  HalfLifeDto,
+  InsufficientDto,
+  PairHalfLifeDto,
+  PairInsufficientDto,
+  PairRegressionResultDto,
+} from './analysis.responses';
+import { RunDto } from './reference.responses';
+import { ObservationsPageDto } from './observations.responses';
+
+// Response classes named only by reference (inside oneOf or a map's values): the OpenAPI document
+// must list them as components for those references to resolve.
+export const REFERENCED_RESPONSE_MODELS = [
+  ChowDto,
+  ChowInsufficientDto,
+  GrangerPairDto,
+  HalfLifeDto,
+  InsufficientDto,
+  PairHalfLifeDto,
+  PairInsufficientDto,
+  PairRegressionResultDto,
+  RunDto,
+  ObservationsPageDto,
+];
