@@ -9,7 +9,7 @@ import {
   WildBootstrapResult,
   withinTransform,
 } from './stats/panel-regression';
-import { tTwoSided } from './stats/distributions';
+import { tQuantile, tTwoSided } from './stats/distributions';
 
 // Market-pair panel regression in the style of Aker (2010) and Jensen (2007):
 //   |ln p_it - ln p_jt| = β·coverage_ijt [+ γ·border_t + δ·(distance_ij/100 km)·coverage_ijt] + FE + e
@@ -45,6 +45,7 @@ export interface Coefficient {
   se: number;
   t: number;
   p: number;
+  ci95: [number, number];
 }
 
 // With distance × coverage in the model the coverage coefficient is the effect at zero distance;
@@ -191,6 +192,11 @@ export function pairRegression(
       se: fit.se[i],
       t: fit.t[i],
       p: fit.p[i],
+      // estimate ± t_{0.975, df} · se, with the same errors and df as the test
+      ci95: [
+        fit.coef[i] - tQuantile(0.975, dfForTests) * fit.se[i],
+        fit.coef[i] + tQuantile(0.975, dfForTests) * fit.se[i],
+      ] as [number, number],
     })),
     dropped,
     bootstrap,

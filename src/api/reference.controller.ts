@@ -1,14 +1,24 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+} from '@nestjs/common';
+import { countryOutline } from '../common/country-outline';
 import { CronTime } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CountryQueryDto, NoQueryDto } from './dto/validators';
-import { DEFAULT_COUNTRY } from '../analysis/events';
+import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
 import { PricesService } from '../prices/prices.service';
 import {
   CommodityListingDto,
+  CountryOutlineDto,
   CountryDto,
   MarketDto,
   SourceDto,
@@ -36,11 +46,29 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'Countries with their numbers',
     description:
-      'iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, and the first and last survey dates (from, to).',
+      "iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, the first and last survey dates (from, to), and events: the country's known event window (borderClosure, used by controls=border) and candidate break dates (used by the trend tests and the report's periods).",
   })
   @ApiOkResponse({ type: CountryDto, isArray: true })
-  countries(@Query() _query: NoQueryDto) {
-    return this.prices.listCountries();
+  async countries(@Query() _query: NoQueryDto) {
+    return (await this.prices.listCountries()).map((c) => ({
+      ...c,
+      events: { borderClosure: null, ...eventsOf(c.iso3) },
+    }));
+  }
+
+  @Get('countries/:iso3/outline')
+  @ApiOperation({
+    summary: "A country's outline as GeoJSON, for maps drawn offline",
+    description:
+      "Natural Earth 1:50m admin-0 boundaries (public domain, via the world-atlas package), as one GeoJSON Feature with a Polygon or MultiPolygon of [longitude, latitude] positions. Any ISO 3166-1 alpha-3 code Natural Earth draws; otherwise 404. The dashboard draws its map from this and the markets' coordinates: no tile server.",
+  })
+  @ApiOkResponse({ type: CountryOutlineDto })
+  outline(@Param('iso3') iso3: string, @Query() _query: NoQueryDto) {
+    if (!/^[A-Z]{3}$/.test(iso3))
+      throw new BadRequestException('iso3: an ISO 3166-1 alpha-3 code in capitals, such as PRK');
+    const outline = countryOutline(iso3);
+    if (!outline) throw new NotFoundException(`iso3: no outline for ${iso3}`);
+    return outline;
   }
 
   @Get('markets')

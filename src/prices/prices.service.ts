@@ -26,6 +26,8 @@ export interface ObservationRow {
   usdValue: number | null;
   source: string;
   flag: string;
+  priceFlag: string | null; // the publisher's own flag word (WFP: actual, aggregate, forecast)
+  rawValue: string; // the text the value was read from
 }
 
 // The observation key's order: a page's last row, to continue after.
@@ -215,7 +217,8 @@ export class PricesService {
     const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
       `SELECT to_char(survey_date, 'YYYY-MM-DD') AS date, to_char(period_end, 'YYYY-MM-DD') AS "periodEnd",
               country, market_id AS market, commodity_id AS commodity, price_type AS "priceType", value,
-              unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag
+              unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag,
+              price_flag AS "priceFlag", raw_value AS "rawValue"
        FROM observation WHERE ${where}
        ORDER BY commodity_id, survey_date, market_id, source_id, price_type, unit
        LIMIT $${params.length}::int`,

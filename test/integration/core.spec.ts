@@ -276,8 +276,21 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
         commodities: 2,
         from: '2009-08-15',
         to: last!.surveyDate.toISOString().slice(0, 10),
+        events: {
+          borderClosure: {
+            from: '2020-01-22',
+            to: '2023-08-31',
+            name: 'the COVID-19 border closure',
+          },
+          breakCandidates: ['2013-05-01', '2020-01-22'],
+        },
       },
     ]);
+    const outline = await http.get('/api/countries/PRK/outline').expect(200);
+    expect(outline.body.properties).toMatchObject({ iso3: 'PRK', name: 'North Korea' });
+    expect(outline.body.geometry.type).toBe('MultiPolygon');
+    await http.get('/api/countries/prk/outline').expect(400);
+    await http.get('/api/countries/XXX/outline').expect(404);
     const markets = await http.get('/api/markets?country=prk').expect(200);
     expect(markets.body).toHaveLength(19);
     expect(markets.body.every((m: { country: string }) => m.country === 'PRK')).toBe(true);

@@ -32,6 +32,8 @@ const SQUARE = {
 const GETS = [
   '/api/health',
   '/api/countries',
+  '/api/countries/PRK/outline',
+  '/api/countries/COL/outline',
   '/api/markets',
   '/api/markets?country=COL',
   '/api/commodities',

@@ -5,18 +5,22 @@
 type Cdf2 = (x: number, a: number) => number;
 type Cdf3 = (x: number, a: number, b: number) => number;
 
-let dists: { t: Cdf2; f: Cdf3; normal: Cdf3; chisq: Cdf2 } | undefined;
+let dists: { t: Cdf2; f: Cdf3; normal: Cdf3; chisq: Cdf2; tQuantile: Cdf2 } | undefined;
 function load() {
   dists ??= {
     t: require('@stdlib/stats-base-dists-t-cdf') as Cdf2,
     f: require('@stdlib/stats-base-dists-f-cdf') as Cdf3,
     normal: require('@stdlib/stats-base-dists-normal-cdf') as Cdf3,
     chisq: require('@stdlib/stats-base-dists-chisquare-cdf') as Cdf2,
+    tQuantile: require('@stdlib/stats-base-dists-t-quantile') as Cdf2,
   };
   return dists;
 }
 
 // Two-sided p-value of a t statistic with df degrees of freedom.
+// The p-quantile of Student's t with df degrees of freedom (R's qt(p, df)).
+export const tQuantile = (p: number, df: number): number => load().tQuantile(p, df);
+
 export const tTwoSided = (t: number, df: number): number => 2 * (1 - load().t(Math.abs(t), df));
 
 // Upper-tail p-value of an F statistic.

@@ -1,4 +1,4 @@
-import { Bool, Day, Int, Many, ManyOneOf, MapOf, Num, One, OneOf, Str, Strs } from './props';
+import { Bool, Day, Int, Many, ManyOneOf, MapOf, Num, Nums, One, OneOf, Str, Strs } from './props';
 
 // The statistics' answers. Where a statistic cannot be computed, its place holds the reason
 // (insufficientData with the counts) instead of a number: never a made-up value.
@@ -211,6 +211,8 @@ export class CoefficientDto {
   @Num() se!: number;
   @Num() t!: number;
   @Num() p!: number;
+  @Nums('95 % interval: estimate ± t(0.975, dfForTests) · se, with the same errors as the test')
+  ci95!: [number, number];
 }
 
 export class DroppedRegressorDto {

@@ -20,6 +20,9 @@ export class ObservationDto {
   usdValue!: number | null;
   @Str() source!: string;
   @Str('observed, aggregated, imputed') flag!: string;
+  @Str("the publisher's own flag word (WFP: actual, aggregate, forecast)", { nullable: true })
+  priceFlag!: string | null;
+  @Str('the text the value was read from, as published') rawValue!: string;
   @One(() => PerBaseUnitDto, 'where the unit is a multiple of a mass or volume (90 KG, 500 ML)', {
     nullable: true,
   })

@@ -1,6 +1,19 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Bool, Day, Instant, Int, Many, MapOf, Num, One, Str, Strs } from './props';
 
 export const RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'abandoned'] as const;
+
+export class EventWindowDto {
+  @Day() from!: string;
+  @Day() to!: string;
+  @Str() name!: string;
+}
+
+export class CountryEventsDto {
+  @One(() => EventWindowDto, 'a control window (null: none known)', { nullable: true })
+  borderClosure!: EventWindowDto | null;
+  @Strs('candidate break dates') breakCandidates!: string[];
+}
 
 export class CountryDto {
   @Str('ISO 3166-1 alpha-3', { example: 'PRK' }) iso3!: string;
@@ -10,6 +23,7 @@ export class CountryDto {
   @Int() commodities!: number;
   @Day('first survey date', { nullable: true }) from!: string | null;
   @Day('last survey date', { nullable: true }) to!: string | null;
+  @One(() => CountryEventsDto) events!: CountryEventsDto;
 }
 
 export class MarketDto {
@@ -122,4 +136,26 @@ export class HealthDto {
   @One(() => StartupDto) startup!: StartupDto;
   @MapOf(() => RunDto, 'the last finished run of each source, by source id')
   lastRuns!: Record<string, RunDto>;
+}
+
+export class OutlineGeometryDto {
+  @Str(undefined, { enum: ['Polygon', 'MultiPolygon'] }) type!: string;
+  @ApiProperty({
+    type: 'array',
+    items: {},
+    description: 'GeoJSON rings of [longitude, latitude] positions (WGS84)',
+  })
+  coordinates!: unknown[];
+}
+
+export class OutlinePropertiesDto {
+  @Str() iso3!: string;
+  @Str() name!: string;
+  @Str('where the boundary comes from') source!: string;
+}
+
+export class CountryOutlineDto {
+  @Str(undefined, { enum: ['Feature'] }) type!: string;
+  @One(() => OutlineGeometryDto) geometry!: OutlineGeometryDto;
+  @One(() => OutlinePropertiesDto) properties!: OutlinePropertiesDto;
 }

@@ -1,0 +1,29 @@
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import countries from 'i18n-iso-countries';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+
+// Country outlines for the dashboard's offline map: Natural Earth 1:50m boundaries as shipped in
+// the world-atlas package (TopoJSON, keyed by ISO 3166-1 numeric codes), read once on first use.
+// No tile server and no network: the map is drawn from this outline and the markets' coordinates.
+
+export const OUTLINE_SOURCE =
+  'Natural Earth 1:50m admin-0 boundaries (public domain), via the world-atlas package';
+
+let topology: Topology<{ countries: GeometryCollection<{ name: string }> }> | undefined;
+
+export function countryOutline(
+  iso3: string,
+): Feature<Polygon | MultiPolygon, { iso3: string; name: string; source: string }> | null {
+  const numeric = countries.alpha3ToNumeric(iso3);
+  if (!numeric) return null;
+  topology ??= require('world-atlas/countries-50m.json') as typeof topology & object;
+  const geometry = topology.objects.countries.geometries.find((g) => g.id === numeric);
+  if (!geometry) return null;
+  const f = feature(topology, geometry) as Feature<Polygon | MultiPolygon, { name: string }>;
+  return {
+    type: 'Feature',
+    geometry: f.geometry,
+    properties: { iso3, name: f.properties.name, source: OUTLINE_SOURCE },
+  };
+}
