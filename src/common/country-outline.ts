@@ -17,6 +17,7 @@ export function countryOutline(
 ): Feature<Polygon | MultiPolygon, { iso3: string; name: string; source: string }> | null {
   const numeric = countries.alpha3ToNumeric(iso3);
   if (!numeric) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on first use only
   topology ??= require('world-atlas/countries-50m.json') as typeof topology & object;
   const geometry = topology.objects.countries.geometries.find((g) => g.id === numeric);
   if (!geometry) return null;
