@@ -1,0 +1,155 @@
+import { BarChart, CustomChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  AriaComponent,
+  DataZoomComponent,
+  GeoComponent,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { SVGRenderer } from 'echarts/renderers';
+
+// ECharts, only the parts the views use (tree-shaken at build time), drawn as SVG.
+echarts.use([
+  BarChart,
+  CustomChart,
+  GraphChart,
+  LineChart,
+  ScatterChart,
+  AriaComponent,
+  DataZoomComponent,
+  GeoComponent,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
+
+export { echarts };
+
+// Okabe and Ito's palette: told apart under the common colour-vision deficiencies. Lines also get
+// ECharts' decal patterns and symbols (aria), so colour is never the only cue.
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+];
+
+export const BASE_OPTION = {
+  color: PALETTE,
+  aria: { enabled: true, decal: { show: true } },
+  animation: false,
+  textStyle: { fontFamily: 'system-ui, sans-serif' },
+};
+
+const charts = new Map<HTMLElement, echarts.ECharts>();
+
+export function chartIn(el: HTMLElement): echarts.ECharts {
+  let c = charts.get(el);
+  if (!c) {
+    c = echarts.init(el, undefined, { renderer: 'svg' });
+    charts.set(el, c);
+  }
+  return c;
+}
+
+window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+
+// What a chart drew, on its element: the number of data points in each series (read back from the
+// chart's own option), so the browser tests assert on the library's data, not on pixels.
+export function recordDrawn(el: HTMLElement, chart: echarts.ECharts): void {
+  const option = chart.getOption() as { series?: { name?: string; data?: unknown[] }[] };
+  const series = (option.series ?? []).map((s) => ({ name: s.name ?? '', n: s.data?.length ?? 0 }));
+  el.dataset.series = series.map((s) => `${s.name}:${s.n}`).join('|');
+  el.dataset.points = String(series.reduce((a, s) => a + s.n, 0));
+}
+
+export type Cell = string | number | null | undefined;
+export interface Table {
+  columns: string[];
+  rows: Cell[][];
+}
+
+const csvCell = (v: Cell): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+// The credit line comes first as a comment (R: read.csv(comment.char = "#"); pandas: comment="#").
+export const toCsv = (t: Table, credit: string): string =>
+  (credit ? `# ${credit.replace(/[\r\n]+/g, ' ')}\n` : '') +
+  [t.columns, ...t.rows].map((r) => r.map(csvCell).join(',')).join('\n') +
+  '\n';
+
+// Each view's section: its chart, a table toggle (the chart's text alternative) and a download of
+// the table behind the chart as CSV.
+export interface ViewSection {
+  chart: HTMLElement;
+  show(table: Table, credit: string, fileName: string): void;
+}
+
+export function viewSection(id: string): ViewSection {
+  const section = document.getElementById(id)!;
+  const chart = section.querySelector<HTMLElement>('.chart')!;
+  const tableBox = section.querySelector<HTMLElement>('.table')!;
+  const toggle = section.querySelector<HTMLButtonElement>('button.toggle-table')!;
+  const download = section.querySelector<HTMLButtonElement>('button.download')!;
+  let current: { table: Table; credit: string; fileName: string } | undefined;
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    tableBox.hidden = !open;
+  });
+  download.addEventListener('click', () => {
+    if (!current) return;
+    const blob = new Blob([toCsv(current.table, current.credit)], { type: 'text/csv' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = current.fileName;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  return {
+    chart,
+    show(table, credit, fileName) {
+      current = { table, credit, fileName };
+      const t = document.createElement('table');
+      const head = t.createTHead().insertRow();
+      for (const c of table.columns) {
+        const th = document.createElement('th');
+        th.scope = 'col';
+        th.textContent = c;
+        head.append(th);
+      }
+      const body = t.createTBody();
+      // a table of thousands of rows is no alternative: the first 1,000, and the CSV for the rest
+      for (const r of table.rows.slice(0, 1000)) {
+        const tr = body.insertRow();
+        for (const v of r)
+          tr.insertCell().textContent = v === null || v === undefined ? '' : String(v);
+      }
+      tableBox.replaceChildren(t);
+      if (table.rows.length > 1000) {
+        const p = document.createElement('p');
+        p.textContent = `The first 1,000 of ${table.rows.length} rows; the CSV has them all.`;
+        tableBox.append(p);
+      }
+      tableBox.dataset.rows = String(table.rows.length);
+    },
+  };
+}
+
+export const fmt = (x: number | null | undefined, digits = 3): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);

@@ -1,0 +1,238 @@
+import { allObservations, client, must, type Schemas } from './api';
+import { dispersionView } from './views/dispersion';
+import { halfLivesView, regressionView } from './views/half-lives';
+import { mapView } from './views/map';
+import { networkView } from './views/network';
+import { pricesView } from './views/prices';
+import { drawReport, drawSources, sourcesCsv } from './views/report';
+import { MEASURES, readState, type State, writeState } from './state';
+
+// The dashboard: controls whose values live in the URL, six views that read only the public API.
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const controls = {
+  country: $<HTMLSelectElement>('country'),
+  commodity: $<HTMLSelectElement>('commodity'),
+  series: $<HTMLSelectElement>('series'),
+  from: $<HTMLInputElement>('from'),
+  to: $<HTMLInputElement>('to'),
+  measure: $<HTMLSelectElement>('measure'),
+  log: $<HTMLInputElement>('log'),
+};
+
+let state: State = readState();
+const views = {
+  prices: pricesView(),
+  dispersion: dispersionView(),
+  map: mapView((market) => {
+    state = { ...state, market };
+    writeState(state);
+    void render();
+    $('prices').scrollIntoView();
+  }),
+  network: networkView(),
+  halfLives: halfLivesView(),
+  regression: regressionView(),
+};
+
+views.prices.onZoom((from, to) => {
+  state = { ...state, from, to };
+  controls.from.value = from ?? '';
+  controls.to.value = to ?? '';
+  writeState(state);
+  views.dispersion.zoom(from, to);
+});
+
+const option = (value: string, text: string) => {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = text;
+  return o;
+};
+
+// A view that cannot be drawn says why in its own place; the others still draw.
+async function guarded(id: string, work: () => Promise<void>): Promise<void> {
+  const box = document.querySelector<HTMLElement>(`#${id} .error`);
+  if (box) box.textContent = '';
+  try {
+    await work();
+  } catch (err) {
+    if (box) box.textContent = `Not shown: ${(err as Error).message}`;
+    document.getElementById(id)?.setAttribute('data-error', 'true');
+  }
+}
+
+let countries: Schemas['CountryDto'][] = [];
+let generation = 0;
+
+async function render(): Promise<void> {
+  const mine = ++generation;
+  document.body.dataset.ready = 'false';
+  const country = countries.find((c) => c.iso3 === state.country) ?? countries[0];
+  state.country = country.iso3;
+  controls.country.value = country.iso3;
+  const [commodities, markets, outline, sources] = await Promise.all([
+    must(client.GET('/api/commodities', { params: { query: { country: state.country } } })),
+    must(client.GET('/api/markets', { params: { query: { country: state.country } } })),
+    must(
+      client.GET('/api/countries/{iso3}/outline', { params: { path: { iso3: state.country } } }),
+    ),
+    must(client.GET('/api/sources')),
+  ]);
+  const withSeries = commodities.filter((c) => c.series.length);
+  const commodity = withSeries.find((c) => c.id === state.commodity) ?? withSeries[0];
+  state.commodity = commodity.id;
+  controls.commodity.replaceChildren(...withSeries.map((c) => option(c.id, c.name)));
+  controls.commodity.value = commodity.id;
+  const series =
+    commodity.series.find((s) => s.unit === state.unit && s.priceType === state.priceType) ??
+    [...commodity.series].sort((a, b) => b.observations - a.observations)[0];
+  state.unit = series.unit;
+  state.priceType = series.priceType;
+  controls.series.replaceChildren(
+    ...commodity.series.map((s) =>
+      option(`${s.unit}|${s.priceType}`, `${s.unit}, ${s.priceType} (${s.observations})`),
+    ),
+  );
+  controls.series.value = `${series.unit}|${series.priceType}`;
+  controls.measure.value = state.measure;
+  controls.log.checked = state.log;
+  controls.from.value = state.from ?? '';
+  controls.to.value = state.to ?? '';
+  writeState(state);
+  drawSources(sources);
+  const credit = sources
+    .filter((s) => s.observations > 0)
+    .map((s) => s.credit)
+    .join(' ');
+  $('credit').textContent = credit;
+
+  const q = {
+    country: state.country,
+    commodity: state.commodity,
+    unit: state.unit,
+    priceType: state.priceType,
+  };
+  const s = { ...state };
+  const events = country.events;
+  await Promise.all([
+    guarded('prices', async () => {
+      const rows = await allObservations(q);
+      if (mine === generation) views.prices.draw(rows, s, credit);
+    }),
+    guarded('dispersion', async () => {
+      const [dispersion, trend, national] = await Promise.all([
+        must(client.GET('/api/analysis/dispersion', { params: { query: q } })),
+        must(
+          client.GET('/api/analysis/trend', { params: { query: { ...q, measure: s.measure } } }),
+        ),
+        client
+          .GET('/api/coverage/national', {
+            params: { query: { country: s.country, interval: 'month' } },
+          })
+          .then((r) => r.data ?? null),
+      ]);
+      if (mine === generation)
+        views.dispersion.draw({ dispersion, trend, national, events }, s, credit);
+    }),
+    guarded('map', async () => {
+      const coverage = await must(client.GET('/api/coverage/markets'));
+      const ours = new Set(markets.map((m) => m.id));
+      const covered = { ...coverage, markets: coverage.markets.filter((m) => ours.has(m.market)) };
+      // the tower registry has no country yet: towers are drawn where the country's markets are in it
+      const towers = covered.markets.length ? await must(client.GET('/api/coverage/towers')) : null;
+      if (mine === generation)
+        views.map.draw(
+          { outline, markets, coverage: covered.markets.length ? covered : null, towers },
+          s,
+        );
+    }),
+    guarded('network', async () => {
+      const network = await must(client.GET('/api/analysis/network', { params: { query: q } }));
+      if (mine === generation) views.network.draw(network, markets, outline, s, credit);
+    }),
+    guarded('half-lives', async () => {
+      const report = await must(client.GET('/api/analysis/convergence', { params: { query: q } }));
+      if (mine !== generation) return;
+      views.halfLives.draw(report, s, credit);
+      views.regression.draw(report, s, credit);
+      drawReport(report);
+    }),
+  ]);
+  if (mine === generation) document.body.dataset.ready = 'true';
+}
+
+function wire(): void {
+  const reload = () => {
+    writeState(state);
+    void render();
+  };
+  controls.country.addEventListener('change', () => {
+    state = {
+      ...state,
+      country: controls.country.value,
+      unit: undefined,
+      priceType: undefined,
+      market: undefined,
+    };
+    reload();
+  });
+  controls.commodity.addEventListener('change', () => {
+    state = {
+      ...state,
+      commodity: controls.commodity.value,
+      unit: undefined,
+      priceType: undefined,
+    };
+    reload();
+  });
+  controls.series.addEventListener('change', () => {
+    const [unit, priceType] = controls.series.value.split('|');
+    state = { ...state, unit, priceType };
+    reload();
+  });
+  controls.measure.addEventListener('change', () => {
+    state = { ...state, measure: MEASURES.find((m) => m === controls.measure.value) ?? 'cv' };
+    reload();
+  });
+  controls.log.addEventListener('change', () => {
+    state = { ...state, log: controls.log.checked };
+    reload();
+  });
+  const range = () => {
+    state = {
+      ...state,
+      from: controls.from.value || undefined,
+      to: controls.to.value || undefined,
+    };
+    reload();
+  };
+  controls.from.addEventListener('change', range);
+  controls.to.addEventListener('change', range);
+  $('sources-download').addEventListener('click', () => {
+    void must(client.GET('/api/sources')).then((sources) => {
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([sourcesCsv(sources)], { type: 'text/csv' }));
+      a.download = 'sources.csv';
+      a.click();
+    });
+  });
+  window.addEventListener('popstate', () => {
+    state = readState();
+    void render();
+  });
+}
+
+async function main(): Promise<void> {
+  countries = await must(client.GET('/api/countries'));
+  controls.country.replaceChildren(
+    ...countries.map((c) => option(c.iso3, `${c.name} (${c.observations})`)),
+  );
+  wire();
+  await render();
+}
+
+main().catch((err: Error) => {
+  $('status').textContent = `Could not load: ${err.message}`;
+  document.body.dataset.ready = 'error';
+});

@@ -1,0 +1,126 @@
+import type { Schemas } from '../api';
+import { BASE_OPTION, chartIn, echarts, PALETTE, recordDrawn, viewSection } from '../charts';
+import type { State } from '../state';
+
+// View 3: the markets on the country's outline (shipped Natural Earth boundaries, a plain
+// longitude/latitude projection, no tiles), coloured by the year each was first covered by a tower,
+// with the towers' coverage circles; a click on a market shows its series in the prices view.
+
+export interface MapInput {
+  outline: Schemas['CountryOutlineDto'];
+  markets: Schemas['MarketDto'][];
+  coverage: Schemas['MarketsCoverageDto'] | null;
+  towers: Schemas['TowerCollectionDto'] | null;
+}
+
+const SYNTHETIC = 'synthetic-sample';
+
+// A circle of radius km around a point as a 48-sided polygon (equirectangular approximation).
+function circle(lon: number, lat: number, km: number): [number, number][] {
+  const dLat = km / 111.32;
+  const dLon = km / (111.32 * Math.cos((lat * Math.PI) / 180));
+  return Array.from({ length: 48 }, (_, i) => {
+    const a = (i / 48) * 2 * Math.PI;
+    return [lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)];
+  });
+}
+
+export function registerOutline(outline: Schemas['CountryOutlineDto']): string {
+  const name = `outline-${outline.properties.iso3}`;
+  echarts.registerMap(name, {
+    type: 'FeatureCollection',
+    features: [outline],
+  } as unknown as Parameters<typeof echarts.registerMap>[1]);
+  return name;
+}
+
+export function mapView(onPick: (market: string) => void) {
+  const section = viewSection('map');
+  const chart = chartIn(section.chart);
+  chart.on('click', (p) => {
+    const data = p.data as { market?: string } | undefined;
+    if (data?.market) onPick(data.market);
+  });
+  return {
+    draw(input: MapInput, state: State): void {
+      const map = registerOutline(input.outline);
+      const first = new Map(
+        (input.coverage?.markets ?? []).map((m) => [m.market, m.firstCovered ?? null]),
+      );
+      const placed = input.markets.filter((m) => m.latitude !== null && m.longitude !== null);
+      const bucket = (m: Schemas['MarketDto']) => {
+        if (!input.coverage?.towerSources.length) return 'no tower registry';
+        const f = first.get(m.id);
+        return f ? `first covered ${f.slice(0, 4)}` : 'never covered';
+      };
+      const buckets = [...new Set(placed.map(bucket))].sort();
+      const features = input.towers?.features ?? [];
+      const synthetic = features.some((f) => f.properties.source === SYNTHETIC);
+      const towerName = synthetic ? 'tower coverage (SYNTHETIC sample)' : 'tower coverage';
+      chart.setOption(
+        {
+          ...BASE_OPTION,
+          tooltip: { trigger: 'item' },
+          legend: { top: 0, type: 'scroll' },
+          geo: {
+            map,
+            roam: true,
+            itemStyle: { areaColor: '#f4f4f4', borderColor: '#888' },
+            emphasis: { disabled: true },
+          },
+          series: [
+            {
+              name: towerName,
+              type: 'custom',
+              coordinateSystem: 'geo',
+              silent: true,
+              data: features.map((f) => [
+                f.geometry.coordinates[0],
+                f.geometry.coordinates[1],
+                f.properties.coverageRadiusKm,
+              ]),
+              renderItem: (
+                _params: unknown,
+                api: { value(i: number): number; coord(p: number[]): number[] },
+              ) => ({
+                type: 'polygon',
+                shape: {
+                  points: circle(api.value(0), api.value(1), api.value(2)).map((p) => api.coord(p)),
+                },
+                style: { fill: 'rgba(86,180,233,0.15)', stroke: 'rgba(0,114,178,0.4)' },
+              }),
+            },
+            ...buckets.map((b, i) => ({
+              name: b,
+              type: 'scatter',
+              coordinateSystem: 'geo',
+              symbol: ['circle', 'rect', 'triangle', 'diamond', 'pin'][i % 5],
+              symbolSize: 11,
+              itemStyle: { color: PALETTE[i % PALETTE.length] },
+              label: { show: true, position: 'right', formatter: '{b}' },
+              data: placed
+                .filter((m) => bucket(m) === b)
+                .map((m) => ({
+                  name: m.name,
+                  market: m.id,
+                  value: [m.longitude, m.latitude],
+                  selected: m.id === state.market,
+                })),
+            })),
+          ],
+        },
+        { notMerge: true },
+      );
+      recordDrawn(section.chart, chart);
+      section.chart.dataset.synthetic = String(synthetic);
+      section.show(
+        {
+          columns: ['market', 'name', 'latitude', 'longitude', 'firstCovered'],
+          rows: placed.map((m) => [m.id, m.name, m.latitude, m.longitude, first.get(m.id) ?? null]),
+        },
+        `Boundaries: ${input.outline.properties.source}. Towers: ${(input.coverage?.towerSources ?? []).join(', ') || 'none'}${synthetic ? ' (SYNTHETIC sample: made-up sites)' : ''}.`,
+        `${state.country}-markets-coverage.csv`.toLowerCase(),
+      );
+    },
+  };
+}
