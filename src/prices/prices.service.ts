@@ -81,10 +81,13 @@ export class PricesService {
       commodities: number;
       from: string | null;
       to: string | null;
+      subscriptionYears: number;
     }[]
   > {
     return this.prisma.$queryRawUnsafe(
       `SELECT c.iso3, c.name, count(o.id)::int AS observations,
+              (SELECT count(*)::int FROM mobile_series_point p
+                WHERE p.country = c.iso3 AND p.series = 'itu_subscriptions_per_100') AS "subscriptionYears",
               (SELECT count(*)::int FROM market m WHERE m.country = c.iso3) AS markets,
               count(DISTINCT o.commodity_id)::int AS commodities,
               to_char(min(o.survey_date), 'YYYY-MM-DD') AS "from", to_char(max(o.survey_date), 'YYYY-MM-DD') AS "to"

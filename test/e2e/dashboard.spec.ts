@@ -1,30 +1,65 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, chromium, Page } from 'playwright-core';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { freshDatabase, TestDb } from '../helpers/databases';
+import { fixture } from '../helpers/markets';
 
 // The dashboard in a real browser: Debian's Chromium driven by playwright-core. CI installs it
-// (.ci/run); elsewhere without it the suite is skipped with a note, never faked.
+// (.ci/run); elsewhere without it the suite is skipped with a note, never faked. Assertions read
+// what the chart library drew (each chart's option, written on its element) and the table toggles,
+// and compare them with the API; screenshots go to test-artifacts/.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM);
 if (!haveBrowser && !process.env.CI)
   console.warn(`dashboard tests skipped: no browser at ${CHROMIUM} (apt-get install chromium)`);
 const suite = haveBrowser || process.env.CI ? describe : describe.skip;
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
+const VIEWS = ['prices', 'dispersion', 'map', 'network', 'half-lives', 'regression'];
+
+interface Drawn {
+  points: number;
+  series: Record<string, number>;
+  tableRows: number;
+}
+
+async function drawn(page: Page, view: string): Promise<Drawn> {
+  const chart = page.locator(`#${view} .chart`);
+  const series = JSON.parse((await chart.getAttribute('data-series')) ?? '{}') as Record<
+    string,
+    number
+  >;
+  return {
+    points: Number(await chart.getAttribute('data-points')),
+    series,
+    tableRows: Number(await page.locator(`#${view} .table`).getAttribute('data-rows')),
+  };
+}
 
 suite('dashboard in Chromium', () => {
   let db: TestDb;
   let app: INestApplication;
   let browser: Browser;
   let base: string;
+  let http: ReturnType<typeof request>;
+  const timings: Record<string, number> = {};
 
   beforeAll(async () => {
-    db = await freshDatabase('pglite');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    db = await freshDatabase('pglite', { ADMIN_TOKEN: 'dash-token' });
     app = await createApp(db.config);
+    http = request(app.getHttpServer());
     base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    await http
+      .post('/api/imports/wfp?fileName=wfp_food_prices_col.csv')
+      .set('authorization', 'Bearer dash-token')
+      .set('content-type', 'text/csv')
+      .send(readFileSync(fixture('wfp', 'wfp_food_prices_col.csv')))
+      .expect(200);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -39,63 +74,174 @@ suite('dashboard in Chromium', () => {
     });
   });
   afterAll(async () => {
+    writeFileSync(path.join(ARTIFACTS, 'dashboard-timings.json'), JSON.stringify(timings, null, 2));
     await browser?.close();
     await app?.close();
     await db?.cleanup();
   });
 
-  it('draws the dispersion series, writes the report and lists the sources from the API', async () => {
-    const http = request(app.getHttpServer());
-    const dispersion = (await http.get('/api/analysis/dispersion?commodity=rice').expect(200))
-      .body as { series: unknown[] };
-    const report = (await http.get('/api/analysis/convergence?commodity=rice').expect(200))
-      .body as { summary: string[] };
-    const page = await browser.newPage();
+  // A page with every console error and page error collected (a CSP violation is a console error).
+  async function open(query = ''): Promise<{ page: Page; errors: string[]; ms: number }> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // a Content-Security-Policy violation is reported on the console, not as a page error
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.goto(`${base}/`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-    expect(Number(await page.getAttribute('#dispersion-chart polyline.cv', 'data-points'))).toBe(
-      dispersion.series.length,
+    const t0 = Date.now();
+    await page.goto(`${base}/${query}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    return { page, errors, ms: Date.now() - t0 };
+  }
+
+  const ready = (page: Page) =>
+    page.waitForSelector('body[data-ready="true"]', { timeout: 60_000, state: 'attached' });
+
+  it('draws every view from the database, as the API serves it', async () => {
+    await open(); // the first load computes and caches; the timing is of the second
+    const { page, errors, ms } = await open();
+    timings.archiveAllChartsMs = ms;
+    const api = async (url: string) => (await http.get(url).expect(200)).body;
+    const dispersion = await api('/api/analysis/dispersion?commodity=rice');
+    const report = await api('/api/analysis/convergence?commodity=rice');
+    const network = await api('/api/analysis/network?commodity=rice');
+    const coverage = await api('/api/coverage/markets');
+    const towers = await api('/api/coverage/towers');
+    const prices = await drawn(page, 'prices');
+    expect(prices.series).toEqual({ hyesan: 164, pyongyang: 164, sinuiju: 164 });
+    expect(prices.tableRows).toBe(492);
+    const disp = await drawn(page, 'dispersion');
+    expect(disp.series['coefficient of variation']).toBe(dispersion.series.length);
+    expect(disp.series['subscriptions per 100']).toBeGreaterThan(100);
+    expect(await page.locator('#dispersion .chart').getAttribute('data-breaks')).toBe(
+      report.sigmaConvergence.cv.baiPerron.breakDates.join(','),
     );
-    expect(
-      Number(await page.getAttribute('#dispersion-chart polyline.subs', 'data-points')),
-    ).toBeGreaterThan(100);
+    const map = await drawn(page, 'map');
+    expect(map.series['tower coverage (SYNTHETIC sample)']).toBe(towers.features.length);
+    const placed = Object.entries(map.series)
+      .filter(([name]) => name.startsWith('first covered'))
+      .reduce((a, [, n]) => a + n, 0);
+    expect(placed).toBe(coverage.markets.filter((m: { covered: boolean }) => m.covered).length);
+    const net = await drawn(page, 'network');
+    expect(net.series.markets).toBe(network.nodes.length);
+    expect(Number(await page.locator('#network .chart').getAttribute('data-edges'))).toBe(
+      network.edges.length,
+    );
+    expect(Number(await page.locator('#network .chart').getAttribute('data-arrows'))).toBe(
+      network.edges.filter((e: { leader: string | null }) => e.leader).length,
+    );
+    const lives = await drawn(page, 'half-lives');
+    expect(Object.keys(lives.series)).toEqual(
+      report.halfLives.periods.map((p: { from: string; to: string }) => `${p.from} to ${p.to}`),
+    );
+    const reg = await drawn(page, 'regression');
+    expect(reg.series.coefficient).toBe(2); // rice and its USD placebo (towers are synthetic)
     expect(await page.locator('#summary li').first().textContent()).toBe(report.summary[0]);
     expect(await page.locator('#summary li').count()).toBe(report.summary.length);
     const sheet = page.locator('#sources tr[data-source="dailynk-sheet"] td');
     expect(await sheet.nth(1).textContent()).toBe('ok');
     expect(await sheet.nth(2).textContent()).toBe('981');
     expect(await page.locator('#credit').textContent()).toMatch(/Daily NK/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-prk-rice.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('redraws for another commodity', async () => {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(`${base}/`);
-    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  it('redraws every chart for another commodity and another date range', async () => {
+    const { page, errors } = await open();
+    const tableText = (v: string) => page.locator(`#${v} .table`).textContent();
+    const before = Object.fromEntries(
+      await Promise.all(VIEWS.map(async (v) => [v, await tableText(v)] as const)),
+    );
     await page.selectOption('#commodity', 'usd');
-    // Selectors, not waitForFunction: Playwright evaluates a waitForFunction predicate in the page,
-    // which the dashboard's Content-Security-Policy (script-src 'self', no eval) rightly refuses.
-    await page.waitForSelector('#dispersion-chart polyline.cv[data-points="163"]', {
-      state: 'attached',
-      timeout: 30_000,
-    });
+    await page.waitForSelector('#prices .chart[data-points="489"]', { state: 'attached' });
+    await ready(page);
+    expect(page.url()).toMatch(/commodity=usd/);
+    // every view's numbers changed (the tables are the charts' data)
+    for (const v of VIEWS.filter((v) => v !== 'map'))
+      expect(await tableText(v)).not.toEqual(before[v]);
     await page
       .locator('#summary li')
       .first()
       .filter({ hasText: /^The test uses 489 usd price observations/ })
       .waitFor({ timeout: 30_000 });
+    // a date range: both time charts zoom to it and the URL keeps it
+    await page.fill('#from', '2012-01-01');
+    await page.fill('#to', '2014-12-31');
+    await page.locator('#to').dispatchEvent('change');
+    await page.waitForURL(/from=2012-01-01.*to=2014-12-31/);
+    await ready(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('restores the whole view from the URL, and the URL follows the controls', async () => {
+    const query = '?country=PRK&commodity=usd&measure=sdLog&log=true&from=2013-01-01&to=2015-12-31';
+    const { page, errors } = await open(query);
+    expect(await page.inputValue('#commodity')).toBe('usd');
+    expect(await page.inputValue('#measure')).toBe('sdLog');
+    expect(await page.isChecked('#log')).toBe(true);
+    expect(await page.inputValue('#from')).toBe('2013-01-01');
+    expect(await page.inputValue('#to')).toBe('2015-12-31');
+    expect((await drawn(page, 'dispersion')).series).toHaveProperty(
+      'standard deviation of log prices',
+    );
+    await page.selectOption('#measure', 'meanAbsLogDiff');
+    await page.waitForURL(/measure=meanAbsLogDiff/);
+    await ready(page);
+    await page.reload();
+    await ready(page);
+    expect(await page.inputValue('#measure')).toBe('meanAbsLogDiff');
+    expect((await drawn(page, 'dispersion')).series).toHaveProperty(
+      'mean |Δ ln p| over market pairs',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('works from the keyboard: controls reached by Tab, a table opened with Enter', async () => {
+    const { page, errors } = await open();
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+    // the skip link and the link to the API documentation come first
+    for (let i = 0; i < 5 && (await focused()) !== 'country'; i++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('country');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('commodity');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('series');
+    const toggle = page.locator('#prices button.toggle-table');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('#prices .table').isVisible()).toBe(true);
+    expect(await page.locator('#prices .table tbody tr').count()).toBe(492);
+    // the download is the table behind the chart, with the credit line first
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#dispersion button.download').click(),
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# .*Daily NK/);
+    expect(text.split('\n')[1]).toBe(
+      'date,markets,cv,sdLog,meanAbsLogDiff,subscriptionsPer100MonthStart',
+    );
+    expect(text.trim().split('\n')).toHaveLength(2 + 164);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a WFP country: its markets on its own outline, its series, WFP credited', async () => {
+    const { page, errors } = await open('?country=COL&commodity=rice&unit=KG&priceType=retail');
+    expect(await page.inputValue('#country')).toBe('COL');
+    expect(await page.inputValue('#series')).toBe('KG|retail');
+    const rows = await http
+      .get('/api/observations?country=COL&commodity=rice&unit=KG&priceType=retail&limit=5000')
+      .expect(200);
+    expect((await drawn(page, 'prices')).points).toBe(rows.body.data.length);
+    const map = await drawn(page, 'map');
+    expect(map.series).toEqual({ 'tower coverage': 0, 'no tower data for this country': 3 });
+    expect(await page.locator('#credit').textContent()).toMatch(/World Food Programme|WFP/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-col-rice.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -276,6 +276,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
         commodities: 2,
         from: '2009-08-15',
         to: last!.surveyDate.toISOString().slice(0, 10),
+        subscriptionYears: 14, // ITU year-end values shipped (data/reference)
         events: {
           borderClosure: {
             from: '2020-01-22',

@@ -659,6 +659,8 @@ export interface components {
              * @description last survey date
              */
             to: string | null;
+            /** @description year-end values of its mobile subscriptions per 100 people (0: none stored, and national coverage is a 400) */
+            subscriptionYears: number;
             events: components["schemas"]["CountryEventsDto"];
         };
         OutlineGeometryDto: {

@@ -70,7 +70,7 @@ window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 export function recordDrawn(el: HTMLElement, chart: echarts.ECharts): void {
   const option = chart.getOption() as { series?: { name?: string; data?: unknown[] }[] };
   const series = (option.series ?? []).map((s) => ({ name: s.name ?? '', n: s.data?.length ?? 0 }));
-  el.dataset.series = series.map((s) => `${s.name}:${s.n}`).join('|');
+  el.dataset.series = JSON.stringify(Object.fromEntries(series.map((s) => [s.name, s.n])));
   el.dataset.points = String(series.reduce((a, s) => a + s.n, 0));
 }
 

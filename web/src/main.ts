@@ -126,11 +126,13 @@ async function render(): Promise<void> {
         must(
           client.GET('/api/analysis/trend', { params: { query: { ...q, measure: s.measure } } }),
         ),
-        client
-          .GET('/api/coverage/national', {
-            params: { query: { country: s.country, interval: 'month' } },
-          })
-          .then((r) => r.data ?? null),
+        country.subscriptionYears > 0
+          ? must(
+              client.GET('/api/coverage/national', {
+                params: { query: { country: s.country, interval: 'month' } },
+              }),
+            )
+          : null,
       ]);
       if (mine === generation)
         views.dispersion.draw({ dispersion, trend, national, events }, s, credit);

@@ -48,13 +48,15 @@ export function mapView(onPick: (market: string) => void) {
         (input.coverage?.markets ?? []).map((m) => [m.market, m.firstCovered ?? null]),
       );
       const placed = input.markets.filter((m) => m.latitude !== null && m.longitude !== null);
+      // towers carry no country yet: a country none of whose markets a tower reaches has no data
+      const reached = placed.some((m) => first.get(m.id));
       const bucket = (m: Schemas['MarketDto']) => {
-        if (!input.coverage?.towerSources.length) return 'no tower registry';
+        if (!reached) return 'no tower data for this country';
         const f = first.get(m.id);
         return f ? `first covered ${f.slice(0, 4)}` : 'never covered';
       };
       const buckets = [...new Set(placed.map(bucket))].sort();
-      const features = input.towers?.features ?? [];
+      const features = reached ? (input.towers?.features ?? []) : [];
       const synthetic = features.some((f) => f.properties.source === SYNTHETIC);
       const towerName = synthetic ? 'tower coverage (SYNTHETIC sample)' : 'tower coverage';
       chart.setOption(

@@ -23,6 +23,10 @@ export class CountryDto {
   @Int() commodities!: number;
   @Day('first survey date', { nullable: true }) from!: string | null;
   @Day('last survey date', { nullable: true }) to!: string | null;
+  @Int(
+    'year-end values of its mobile subscriptions per 100 people (0: none stored, and national coverage is a 400)',
+  )
+  subscriptionYears!: number;
   @One(() => CountryEventsDto) events!: CountryEventsDto;
 }
 
