@@ -220,7 +220,7 @@ suite('dashboard in Chromium', () => {
       page.waitForEvent('download'),
       page.locator('#dispersion button.download').click(),
     ]);
-    const text = readFileSync((await download.path()), 'utf8');
+    const text = readFileSync(await download.path(), 'utf8');
     expect(text.split('\n')[0]).toMatch(/^# .*Daily NK/);
     expect(text.split('\n')[1]).toBe(
       'date,markets,cv,sdLog,meanAbsLogDiff,subscriptionsPer100MonthStart',
