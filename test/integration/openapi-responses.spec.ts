@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { fixture, readFixture } from '../helpers/markets';
-import { operations, templateOf, validatorFor } from '../helpers/openapi-schema';
+import { API, operations, templateOf, validatorFor } from '../helpers/openapi-schema';
 
 // Every endpoint's answer checked against its schema in the committed openapi.json, on the shipped
 // archive plus a WFP country, a subscription file and tower files: what a generated client is told
@@ -131,5 +133,30 @@ describe.each(TEST_DATABASES)('answers match openapi.json on %s', (kind) => {
   it('reaches every JSON operation of the document', () => {
     const jsonOps = operations().filter((op) => op !== 'get /api/observations/wide');
     expect(jsonOps.filter((op) => !reached.has(op))).toEqual([]);
+  });
+});
+
+describe('the committed contract', () => {
+  it('openapi.json and the dashboard client types match the code', () => {
+    const res = spawnSync(
+      process.execPath,
+      [path.join('scripts', 'export-openapi.cjs'), '--check'],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        encoding: 'utf8',
+      },
+    );
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  }, 60_000);
+
+  it('gives every JSON operation a response schema', () => {
+    const missing = operations().filter((op) => {
+      const [method, p] = op.split(' ');
+      const ok = Object.entries(API.paths[p][method].responses).find(([c]) => c.startsWith('2'));
+      const content = ok?.[1].content ?? {};
+      return !Object.values(content).some((c) => c.schema);
+    });
+    expect(missing).toEqual([]);
   });
 });
