@@ -2,7 +2,7 @@
 // PostgreSQL server (BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/test).
 // Writes bench/out/results.json and prints a Markdown summary.
 const { execFileSync } = require('node:child_process');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
@@ -111,6 +111,14 @@ async function main() {
     results.wfpImport = kinds.map((kind) =>
       JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'wfp-import.cjs'), kind, String(wfpRows)], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()),
     );
+  // the dashboard in Chromium (skipped without a browser): bundle, page load, its endpoints' latency
+  if (existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
+    console.error('[bench] dashboard');
+    const dashRows = Number(process.env.BENCH_DASHBOARD_ROWS ?? 0);
+    results.dashboard = [['pglite', 0], ...(kinds.includes('postgres') && dashRows > 0 ? [['postgres', dashRows]] : [])].map(([kind, rows]) =>
+      JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'dashboard.cjs'), kind, String(rows)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()),
+    );
+  } else console.error('[bench] no Chromium: dashboard figures skipped');
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
@@ -152,6 +160,14 @@ async function main() {
   lines.push('|---|---|---|---|---|---|---|');
   for (const r of results.pairRegression) {
     lines.push(`| ${r.rows} | ${f(r.jsOneWayMs)} ms | ${r.rOneWayMs === null ? 'n/a' : f(r.rOneWayMs, 0) + ' ms'} | ${f(r.jsTwoWayMs)} ms | ${r.rTwoWayMs === null ? 'n/a' : f(r.rTwoWayMs, 0) + ' ms'} | ${r.coefX.toFixed(10)} / ${r.rCoefX === null ? 'n/a' : Number(r.rCoefX).toFixed(10)} | ${r.rNote ?? ''} |`);
+  }
+  for (const d of results.dashboard ?? []) {
+    lines.push('', `Dashboard on ${d.kind}${d.rows ? ` with ${d.rows} synthetic WFP rows (import ${f(d.importSeconds, 0)} s)` : ' (shipped archive)'}: bundle ${f(d.bundle.bytes / 1024, 0)} kB (${f(d.bundle.gzipBytes / 1024, 0)} kB gzipped); page load to all charts drawn: cold ${d.page.coldMs} ms, warm median ${d.page.warmMedianMs} ms (max ${d.page.warmMaxMs}, ${d.page.loads} loads); server peak RSS ${f(d.serverPeakRssMiB, 0)} MiB.`, '');
+    lines.push('| view | ' + Object.keys(d.page.views).filter((v) => v !== 'requests').join(' | ') + ' |');
+    lines.push('|---|' + Object.keys(d.page.views).filter((v) => v !== 'requests').map(() => '---').join('|') + '|');
+    lines.push('| | ' + Object.entries(d.page.views).filter(([v]) => v !== 'requests').map(([, t]) => t).join(' | ') + ' |', '');
+    lines.push('| endpoint the page calls (4 connections, alone) | p50 ms | p99 ms | req/s | non-2xx |', '|---|---|---|---|---|');
+    for (const [url, e] of Object.entries(d.endpoints)) lines.push(`| \`${url}\` | ${f(e.p50, 0)} | ${f(e.p99, 0)} | ${f(e.rps, 0)} | ${e.non2xx} |`);
   }
   lines.push('', '| adapter | pages/s | MB/s | bytes/page | rows/page |', '|---|---|---|---|---|');
   for (const p of results.parse) lines.push(`| ${p.source} | ${f(p.pagesPerSecond, 0)} | ${f(p.mbPerSecond, 1)} | ${p.bytesPerPage} | ${f(p.rowsPerPage, 1)} |`);
