@@ -114,7 +114,7 @@ export class ReferenceController {
     const [sources, last, counts] = await Promise.all([
       this.prisma.source.findMany({ orderBy: { id: 'asc' } }),
       this.ledger.lastBySource(),
-      this.prisma.observation.groupBy({ by: ['sourceId'], _count: { _all: true } }),
+      this.prices.observationsBySource(),
     ]);
     const now = Date.now();
     return sources.map((s) => {
@@ -129,7 +129,7 @@ export class ReferenceController {
         name: s.name,
         homeUrl: s.homeUrl,
         credit: s.credit,
-        observations: counts.find((c) => c.sourceId === s.id)?._count._all ?? 0,
+        observations: counts.get(s.id) ?? 0,
         status: !l ? 'never-run' : l.last.status === 'failed' ? 'failing' : 'ok',
         failingSince: l?.failingSince ?? null,
         // set when the last run parsed far fewer rows than recent runs did (a silent layout change?)

@@ -62,7 +62,46 @@ export class UnknownIdError extends Error {
 // The only reader of observations.
 @Injectable()
 export class PricesService {
+  // Answers that count every observation (per country, per source), kept until the data change.
+  private readonly counted = new Map<string, { version: string; value: Promise<unknown> }>();
+
   constructor(private readonly prisma: PrismaService) {}
+
+  // A version of what those counts depend on, read from small tables only: every observation
+  // write belongs to a run, which is finished after the write commits (so a run's end changes
+  // it); markets and subscription values change with imports and reference loads. A row deleted
+  // by hand in SQL is not seen until the next run ends.
+  private async countsVersion(): Promise<string> {
+    const [v] = await this.prisma.$queryRawUnsafe<
+      { runs: number; last: string | null; markets: number; subs: number }[]
+    >(
+      `SELECT (SELECT count(*)::int FROM ingestion_run) AS runs,
+              (SELECT max(coalesce(finished_at, started_at))::text FROM ingestion_run) AS last,
+              (SELECT count(*)::int FROM market) AS markets,
+              (SELECT count(*)::int FROM mobile_series_point) AS subs`,
+    );
+    return `${v.runs}@${v.last ?? ''}/${v.markets}/${v.subs}`;
+  }
+
+  private async whileUnchanged<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.countsVersion();
+    const held = this.counted.get(key);
+    if (held?.version === version) return held.value as Promise<T>;
+    const value = compute();
+    this.counted.set(key, { version, value });
+    value.catch(() => this.counted.delete(key));
+    return value;
+  }
+
+  // Observations per source (a full count at country scale: kept until the data change).
+  observationsBySource(): Promise<Map<string, number>> {
+    return this.whileUnchanged('by-source', async () => {
+      const rows = await this.prisma.$queryRawUnsafe<{ source: string; n: number }[]>(
+        'SELECT source_id AS source, count(*)::int AS n FROM observation GROUP BY source_id',
+      );
+      return new Map(rows.map((r) => [r.source, r.n]));
+    });
+  }
 
   listMarkets(country?: string) {
     return this.prisma.market.findMany({
@@ -84,8 +123,9 @@ export class PricesService {
       subscriptionYears: number;
     }[]
   > {
-    return this.prisma.$queryRawUnsafe(
-      `SELECT c.iso3, c.name, count(o.id)::int AS observations,
+    return this.whileUnchanged('countries', () =>
+      this.prisma.$queryRawUnsafe(
+        `SELECT c.iso3, c.name, count(o.id)::int AS observations,
               (SELECT count(*)::int FROM mobile_series_point p
                 WHERE p.country = c.iso3 AND p.series = 'itu_subscriptions_per_100') AS "subscriptionYears",
               (SELECT count(*)::int FROM market m WHERE m.country = c.iso3) AS markets,
@@ -93,11 +133,18 @@ export class PricesService {
               to_char(min(o.survey_date), 'YYYY-MM-DD') AS "from", to_char(max(o.survey_date), 'YYYY-MM-DD') AS "to"
        FROM country c LEFT JOIN observation o ON o.country = c.iso3
        GROUP BY c.iso3, c.name ORDER BY c.iso3`,
+      ),
     );
   }
 
   // The (unit, price type) series of every commodity in a country.
   async seriesByCommodity(
+    country: string,
+  ): Promise<Map<string, { unit: string; priceType: string; observations: number }[]>> {
+    return this.whileUnchanged(`series:${country}`, () => this.readSeries(country));
+  }
+
+  private async readSeries(
     country: string,
   ): Promise<Map<string, { unit: string; priceType: string; observations: number }[]>> {
     const rows = await this.prisma.$queryRawUnsafe<

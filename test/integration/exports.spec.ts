@@ -129,4 +129,33 @@ describe.each(TEST_DATABASES)('exports and caching on %s', (kind) => {
     // never run: not stale (nothing was expected of it yet)
     expect(sources.find((s) => s.id === 'asiapress-en')).toMatchObject({ stale: false });
   });
+
+  it('keeps the full counts of countries and sources until a run or an import changes the data', async () => {
+    const countries = async () =>
+      (await http.get('/api/countries').expect(200)).body as {
+        iso3: string;
+        observations: number;
+        subscriptionYears: number;
+      }[];
+    const wfpCount = async () =>
+      (
+        (await http.get('/api/sources').expect(200)).body as { id: string; observations: number }[]
+      ).find((s) => s.id === 'wfp-hdx')!.observations;
+    const before = await countries();
+    const wfpBefore = await wfpCount();
+    expect(before.find((c) => c.iso3 === 'KEN')).toBeUndefined();
+    const file = [
+      'date,admin1,admin2,market,latitude,longitude,category,commodity,unit,priceflag,pricetype,currency,price,usdprice',
+      '2024-01-15,Nairobi,Nairobi,Kibera,-1.31,36.79,cereals and tubers,Maize (white),KG,actual,Retail,KES,55.5,0.35',
+      '2024-02-15,Nairobi,Nairobi,Kibera,-1.31,36.79,cereals and tubers,Maize (white),KG,actual,Retail,KES,57.0,0.36',
+    ].join('\n');
+    await http
+      .post('/api/imports/wfp?fileName=wfp_food_prices_ken.csv')
+      .set('authorization', 'Bearer export-token')
+      .set('content-type', 'text/csv')
+      .send(file)
+      .expect(200);
+    expect((await countries()).find((c) => c.iso3 === 'KEN')).toMatchObject({ observations: 2 });
+    expect(await wfpCount()).toBe(wfpBefore + 2);
+  });
 });

@@ -4,7 +4,7 @@ import { halfLivesView, regressionView } from './views/half-lives';
 import { mapView } from './views/map';
 import { networkView } from './views/network';
 import { pricesView } from './views/prices';
-import { drawReport, drawSources, sourcesCsv } from './views/report';
+import { clearReport, drawReport, drawSources, sourcesCsv } from './views/report';
 import { MEASURES, readState, type State, writeState } from './state';
 
 // The dashboard: controls whose values live in the URL, six views that read only the public API.
@@ -54,6 +54,7 @@ const option = (value: string, text: string) => {
 async function guarded(id: string, work: () => Promise<void>): Promise<void> {
   const box = document.querySelector<HTMLElement>(`#${id} .error`);
   if (box) box.textContent = '';
+  document.getElementById(id)?.removeAttribute('data-error');
   try {
     await work();
   } catch (err) {
@@ -153,13 +154,25 @@ async function render(): Promise<void> {
       const network = await must(client.GET('/api/analysis/network', { params: { query: q } }));
       if (mine === generation) views.network.draw(network, markets, outline, s, credit);
     }),
-    guarded('half-lives', async () => {
-      const report = await must(client.GET('/api/analysis/convergence', { params: { query: q } }));
-      if (mine !== generation) return;
-      views.halfLives.draw(report, s, credit);
-      views.regression.draw(report, s, credit);
-      drawReport(report);
-    }),
+    // one report feeds three views; each says so in its own place when it cannot be had
+    ...(() => {
+      const report = must(client.GET('/api/analysis/convergence', { params: { query: q } }));
+      return [
+        guarded('half-lives', async () => {
+          const r = await report;
+          if (mine === generation) views.halfLives.draw(r, s, credit);
+        }),
+        guarded('regression', async () => {
+          const r = await report;
+          if (mine === generation) views.regression.draw(r, s, credit);
+        }),
+        guarded('report', async () => {
+          clearReport();
+          const r = await report;
+          if (mine === generation) drawReport(r);
+        }),
+      ];
+    })(),
   ]);
   if (mine === generation) document.body.dataset.ready = 'true';
 }

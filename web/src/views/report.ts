@@ -10,6 +10,11 @@ const li = (text: string) => {
   return e;
 };
 
+export function clearReport(): void {
+  for (const id of ['summary', 'caveats', 'report-settings'])
+    document.getElementById(id)!.replaceChildren();
+}
+
 export function drawReport(report: Schemas['ConvergenceReportDto']): void {
   document.getElementById('summary')!.replaceChildren(...report.summary.map(li));
   document.getElementById('caveats')!.replaceChildren(...report.caveats.map(li));
