@@ -58,7 +58,7 @@ export class ConvergenceReportService {
     const nationalSeries = await this.coverage.hasNationalSeries(country);
     const [panel, placebo, coverageVersion, towerSources] = await Promise.all([
       opts.panel ?? this.panels.load(commodity, { country }),
-      this.panels.load(PLACEBO_COMMODITY, { country }),
+      this.panels.load(PLACEBO_COMMODITY, { country, markets: opts.panel?.filter.markets }),
       this.coverage.version(),
       this.coverage.towerSources(),
     ]);

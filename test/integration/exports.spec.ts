@@ -158,4 +158,23 @@ describe.each(TEST_DATABASES)('exports and caching on %s', (kind) => {
     expect((await countries()).find((c) => c.iso3 === 'KEN')).toMatchObject({ observations: 2 });
     expect(await wfpCount()).toBe(wfpBefore + 2);
   });
+
+  it('writes the report on named markets only, its USD placebo on the same markets', async () => {
+    const res = await http
+      .get('/api/analysis/convergence?commodity=rice&markets=pyongyang,sinuiju&bootstrap=99')
+      .expect(200);
+    expect(res.body.data.markets).toEqual(['pyongyang', 'sinuiju']);
+    // one pair: too few for the pair regression (two at least), here and in the placebo
+    expect(res.body.pairRegression.national.result).toMatchObject({
+      insufficientData: true,
+      observations: 1,
+      required: 2,
+    });
+    expect(res.body.pairRegression.placebo.national.result).toMatchObject({
+      insufficientData: true,
+    });
+    expect(res.body.network.edges.map((e: { a: string; b: string }) => [e.a, e.b])).toEqual([
+      ['pyongyang', 'sinuiju'],
+    ]);
+  });
 });

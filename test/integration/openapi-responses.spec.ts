@@ -58,6 +58,7 @@ const GETS = [
   '/api/analysis/network?commodity=rice',
   '/api/analysis/network?commodity=rice&to=2010-01-01',
   '/api/analysis/convergence?commodity=rice&bootstrap=99',
+  '/api/analysis/convergence?commodity=rice&markets=pyongyang,sinuiju&bootstrap=99',
   '/api/analysis/convergence?commodity=rice&country=COL&priceType=retail&unit=KG&bootstrap=99',
   '/api/ingestion/runs',
   '/api/ingestion/runs/1/rejections',

@@ -1937,6 +1937,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
+                markets?: string[];
                 /** @description Wild cluster bootstrap replications (default 999) */
                 bootstrap?: number;
             };

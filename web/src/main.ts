@@ -63,6 +63,7 @@ async function guarded(id: string, work: () => Promise<void>): Promise<void> {
   }
 }
 
+const PAIR_MARKETS = 30;
 let countries: Schemas['CountryDto'][] = [];
 let generation = 0;
 
@@ -116,9 +117,28 @@ async function render(): Promise<void> {
   };
   const s = { ...state };
   const events = country.events;
+  const observations = allObservations(q);
+  // The pair statistics grow with the square of the markets: in a country with more than
+  // PAIR_MARKETS markets they are computed on the PAIR_MARKETS with the most observations of the
+  // series (the page says so), which keeps them within the API's cost limit.
+  const pairQuery = (async () => {
+    if (markets.length <= PAIR_MARKETS) return q;
+    const counts = new Map<string, number>();
+    for (const r of await observations) counts.set(r.market, (counts.get(r.market) ?? 0) + 1);
+    const top = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, PAIR_MARKETS)
+      .map(([m]) => m)
+      .sort();
+    return { ...q, markets: [top.join(',')] };
+  })();
+  $('pair-note').textContent =
+    markets.length > PAIR_MARKETS
+      ? `${country.name} has ${markets.length} markets: the network, half-lives, regression and report use the ${PAIR_MARKETS} with the most observations of this series (${(PAIR_MARKETS * (PAIR_MARKETS - 1)) / 2} pairs).`
+      : '';
   await Promise.all([
     guarded('prices', async () => {
-      const rows = await allObservations(q);
+      const rows = await observations;
       if (mine === generation) views.prices.draw(rows, s, credit);
     }),
     guarded('dispersion', async () => {
@@ -151,12 +171,15 @@ async function render(): Promise<void> {
         );
     }),
     guarded('network', async () => {
-      const network = await must(client.GET('/api/analysis/network', { params: { query: q } }));
+      const query = await pairQuery;
+      const network = await must(client.GET('/api/analysis/network', { params: { query } }));
       if (mine === generation) views.network.draw(network, markets, outline, s, credit);
     }),
     // one report feeds three views; each says so in its own place when it cannot be had
     ...(() => {
-      const report = must(client.GET('/api/analysis/convergence', { params: { query: q } }));
+      const report = pairQuery.then((query) =>
+        must(client.GET('/api/analysis/convergence', { params: { query } })),
+      );
       return [
         guarded('half-lives', async () => {
           const r = await report;

@@ -188,7 +188,7 @@ export class PairRegressionQueryDto extends CommodityRangeDto {
   seed?: number;
 }
 
-export class ConvergenceQueryDto extends CommodityDto {
+export class ConvergenceQueryDto extends CommodityMarketsDto {
   @ApiPropertyOptional({ description: 'Wild cluster bootstrap replications (default 999)' })
   @IsOptional()
   @ToInt()
