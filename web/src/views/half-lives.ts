@@ -112,6 +112,11 @@ export function regressionView() {
           ? null
           : coverageRow('USD placebo, tower coverage', pr.placebo.towers),
       ].filter((r): r is Row => r !== null);
+      if (!rows.length)
+        throw new Error(
+          report.summary.find((t) => t.startsWith('National coverage')) ??
+            'no coverage regression could be run',
+        );
       const labels = rows.map((r) => r.label);
       chart.setOption(
         {
