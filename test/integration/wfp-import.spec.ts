@@ -122,6 +122,8 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
       commodities: 4, // rice, maize (white), palm oil, sugar (by the 500 G bag)
       from: '2020-01-15',
       to: '2021-12-15',
+      subscriptionYears: 0, // imported further on
+      events: { borderClosure: null, breakCandidates: [] }, // none known for Colombia
     });
     const markets = await http.get('/api/markets?country=COL').expect(200);
     expect(markets.body.map((m: { id: string }) => m.id)).toEqual([

@@ -1395,6 +1395,10 @@ export interface components {
             seed: number;
             /** @description the null hypothesis imposed */
             null: string;
+            /** @description the 95 % wild-bootstrap interval of the coefficient by test inversion (the values the bootstrap test does not reject at 5 %); a null bound is unbounded; null when not computed (see ci95Note) */
+            ci95: (number | null)[] | null;
+            /** @description how ci95 was made, or why it was not */
+            ci95Note: string;
         };
         CoverageEffectAtDto: {
             distanceKm: number;

@@ -9,6 +9,7 @@ import {
   wildClusterBootstrap,
   withinTransform,
 } from './panel-regression';
+import { wildBootstrapInterval, wildBootstrapper } from './wild-bootstrap';
 import { PanelRow, pairRegression, PairRegressionResult } from '../pair-regression';
 
 // Reference values: test/fixtures/analysis/panel/make_reference.R (R plm and sandwich).
@@ -116,6 +117,32 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
     expect(r).toMatchObject({ weights: 'webb', enumerated: true, replications: 216 });
     close(r.t, 'wcb.t');
     expect(r.p).toBeCloseTo(ref.get('wcb.p')!, 12);
+  });
+
+  it('inverts the wild bootstrap test into a 95 % interval, as the R enumeration does', () => {
+    const sub = rows.filter((r) => ['a-b', 'a-c', 'a-d'].includes(r.pair));
+    const s = design(sub);
+    const fes = [s.pair];
+    const boot = wildBootstrapper(
+      withinTransform(s.y, fes),
+      [withinTransform(s.x, fes), withinTransform(s.xd, fes)],
+      0,
+      s.pair,
+      999,
+    );
+    close(boot.se, 'wcb.se');
+    // the p-value with another null imposed (half the estimate)
+    expect(boot.pAt(boot.coefficient / 2)).toBeCloseTo(ref.get('wcb.p.at.half')!, 12);
+    expect(boot.pAt(0)).toBeCloseTo(ref.get('wcb.p')!, 12);
+    const [lo, hi] = wildBootstrapInterval(boot);
+    close(lo!, 'wcb.ci.lo');
+    close(hi!, 'wcb.ci.hi');
+    // the bounds are where the test starts to reject: inside accepted, just outside rejected
+    const w = 1e-6 * (hi! - lo!);
+    expect(boot.pAt(lo! + w)).toBeGreaterThan(0.05);
+    expect(boot.pAt(lo! - w)).toBeLessThanOrEqual(0.05);
+    expect(boot.pAt(hi! - w)).toBeGreaterThan(0.05);
+    expect(boot.pAt(hi! + w)).toBeLessThanOrEqual(0.05);
   });
 
   it('samples the bootstrap reproducibly from its seed when enumeration would exceed B', () => {

@@ -1,13 +1,4 @@
-import {
-  Column,
-  crossProducts,
-  invertSymmetric,
-  LinearFit,
-  matVec,
-  ols,
-  sandwich,
-  withCovariance,
-} from './linear-model';
+import { Column, LinearFit, ols, sandwich, withCovariance } from './linear-model';
 
 // Fixed effects by the within transformation: y and every regressor minus its group means, never
 // dummy columns. With several fixed-effect dimensions (pair, month-of-year, date) the demeaning
@@ -169,129 +160,13 @@ export function fitWithin(
   };
 }
 
-// Webb's six-point weights ±sqrt(1/2), ±1, ±sqrt(3/2), each with probability 1/6: with few clusters
-// Rademacher weights (±1) give too few distinct bootstrap draws.
-export const WEBB_WEIGHTS = [
-  -Math.sqrt(1.5),
-  -1,
-  -Math.sqrt(0.5),
-  Math.sqrt(0.5),
-  1,
-  Math.sqrt(1.5),
-];
-export const RADEMACHER_WEIGHTS = [-1, 1];
-
-// A small, fast, seedable generator (mulberry32): the same seed gives the same bootstrap.
-export function seededRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface WildBootstrapResult {
-  coefficient: number;
-  t: number;
-  p: number;
-  replications: number;
-  weights: 'webb' | 'rademacher';
-  enumerated: boolean; // every weight combination evaluated once: exact, no randomness
-  seed: number;
-}
-
-// Wild cluster bootstrap-t with the null imposed (WCR, Cameron, Gelbach and Miller 2008) for
-// H0: coefficient `index` = 0. Restricted fit without that column; y*_b = Xr·br + v_g·u_g with one
-// weight per cluster; the p-value is the share of |t*_b| >= |t| (cluster-robust t, as above).
-// Webb weights when G < 12, Rademacher otherwise; when the number of distinct weight vectors is at
-// most B they are enumerated (exact). Cost per replication is O(G·K²): cluster sums are precomputed.
-export function wildClusterBootstrap(
-  y: Float64Array,
-  cols: Column[],
-  index: number,
-  cluster: ClusterInfo,
-  replications = 999,
-  seed = 20100101,
-): WildBootstrapResult {
-  const k = cols.length;
-  const n = y.length;
-  const G = cluster.count;
-  const full = ols(y, cols);
-  const vFull = clusterVcov(cols, full.resid, full.xtxInv, cluster);
-  const tObs = full.coef[index] / Math.sqrt(vFull[index][index]);
-
-  const restrictedCols = cols.filter((_, i) => i !== index);
-  const restricted = restrictedCols.length ? ols(y, restrictedCols) : undefined;
-  const fitted = new Float64Array(n);
-  const u = restricted ? restricted.resid : Float64Array.from(y);
-  for (let r = 0; r < n; r++) fitted[r] = y[r] - u[r];
-
-  // per-cluster sums: X_g'ŷ, X_g'u, X_g'X_g
-  const xFit = Array.from({ length: G }, () => new Float64Array(k));
-  const xU = Array.from({ length: G }, () => new Float64Array(k));
-  const xx = Array.from({ length: G }, () => Array.from({ length: k }, () => new Float64Array(k)));
-  for (let r = 0; r < n; r++) {
-    const g = cluster.groups[r];
-    for (let a = 0; a < k; a++) {
-      const xa = cols[a][r];
-      xFit[g][a] += xa * fitted[r];
-      xU[g][a] += xa * u[r];
-      for (let b = 0; b < k; b++) xx[g][a][b] += xa * cols[b][r];
-    }
-  }
-  const { xtx } = crossProducts(cols, y);
-  const xtxInv = invertSymmetric(xtx);
-  const c = (G / (G - 1)) * ((n - 1) / (n - k));
-
-  const weights = G < 12 ? WEBB_WEIGHTS : RADEMACHER_WEIGHTS;
-  const combos = weights.length ** G;
-  const enumerated = combos <= replications;
-  const reps = enumerated ? combos : replications;
-  const rand = seededRandom(seed);
-  const v = new Float64Array(G);
-  let extreme = 0;
-  const xty = new Array<number>(k);
-  const score = Array.from({ length: G }, () => new Float64Array(k));
-  for (let b = 0; b < reps; b++) {
-    if (enumerated) {
-      let code = b;
-      for (let g = 0; g < G; g++) {
-        v[g] = weights[code % weights.length];
-        code = Math.floor(code / weights.length);
-      }
-    } else {
-      for (let g = 0; g < G; g++) v[g] = weights[Math.floor(rand() * weights.length)];
-    }
-    xty.fill(0);
-    for (let g = 0; g < G; g++) for (let a = 0; a < k; a++) xty[a] += xFit[g][a] + v[g] * xU[g][a];
-    const beta = matVec(xtxInv, xty);
-    // cluster scores X_g'e_g = X_g'y*_g - X_g'X_g·β
-    const meat = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-    for (let g = 0; g < G; g++) {
-      for (let a = 0; a < k; a++) {
-        let s = xFit[g][a] + v[g] * xU[g][a];
-        for (let bb = 0; bb < k; bb++) s -= xx[g][a][bb] * beta[bb];
-        score[g][a] = s;
-      }
-      for (let a = 0; a < k; a++)
-        for (let bb = 0; bb < k; bb++) meat[a][bb] += score[g][a] * score[g][bb];
-    }
-    const vb = sandwich(xtxInv, meat);
-    const tb = beta[index] / Math.sqrt(c * vb[index][index]);
-    if (Math.abs(tb) >= Math.abs(tObs) - 1e-12 * Math.abs(tObs)) extreme++;
-  }
-  return {
-    coefficient: full.coef[index],
-    t: tObs,
-    p: extreme / reps,
-    replications: reps,
-    weights: G < 12 ? 'webb' : 'rademacher',
-    enumerated,
-    seed,
-  };
-}
+export {
+  RADEMACHER_WEIGHTS,
+  seededRandom,
+  WEBB_WEIGHTS,
+  wildClusterBootstrap,
+  WildBootstrapResult,
+} from './wild-bootstrap';
 
 // Group indices 0..count-1 for any list of keys, in order of first appearance.
 export function indexGroups(keys: ArrayLike<string | number>): {

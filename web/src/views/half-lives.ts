@@ -80,7 +80,12 @@ interface Row {
   high: number;
   p: number;
   bootstrapP: number | null;
+  bootLow: number | null; // null: unbounded, or not computed
+  bootHigh: number | null;
+  bootNote: string;
 }
+
+const bound = (v: number | null) => (v === null ? 'unbounded or not computed' : fmt(v, 5));
 
 function coverageRow(label: string, r: Regression | null): Row | null {
   if (!r || !('coefficients' in r.result)) return null;
@@ -93,6 +98,9 @@ function coverageRow(label: string, r: Regression | null): Row | null {
     high: c.ci95[1],
     p: c.p,
     bootstrapP: r.result.bootstrap?.p ?? null,
+    bootLow: r.result.bootstrap?.ci95?.[0] ?? null,
+    bootHigh: r.result.bootstrap?.ci95?.[1] ?? null,
+    bootNote: r.result.bootstrap?.ci95Note ?? 'no bootstrap',
   };
 }
 
@@ -125,7 +133,7 @@ export function regressionView() {
             trigger: 'item',
             formatter: (p: { dataIndex: number }) => {
               const r = rows[p.dataIndex];
-              return `${r.label}<br/>coefficient ${fmt(r.estimate, 5)}<br/>95 % interval (clustered) ${fmt(r.low, 5)} to ${fmt(r.high, 5)}<br/>p ${fmt(r.p)}; wild bootstrap p ${fmt(r.bootstrapP)}`;
+              return `${r.label}<br/>coefficient ${fmt(r.estimate, 5)}<br/>95 % interval (clustered) ${fmt(r.low, 5)} to ${fmt(r.high, 5)}<br/>95 % wild-bootstrap interval ${bound(r.bootLow)} to ${bound(r.bootHigh)}<br/>p ${fmt(r.p)}; wild bootstrap p ${fmt(r.bootstrapP)}`;
             },
           },
           grid: { left: 220, right: 30, top: 20, bottom: 40 },
@@ -148,6 +156,27 @@ export function regressionView() {
                   type: 'line',
                   shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] },
                   style: { stroke: '#0072B2', lineWidth: 2 },
+                };
+              },
+            },
+            {
+              name: '95 % wild-bootstrap interval',
+              type: 'custom',
+              encode: { x: [0, 1], y: 2 },
+              // only bounded intervals are drawn; an unbounded side is said in the table
+              data: rows
+                .map((r, i) => [r.bootLow, r.bootHigh, i])
+                .filter((d): d is number[] => d[0] !== null && d[1] !== null),
+              renderItem: (
+                _p: unknown,
+                api: { value(i: number): number; coord(p: number[]): number[] },
+              ) => {
+                const a = api.coord([api.value(0), api.value(2)]);
+                const b = api.coord([api.value(1), api.value(2)]);
+                return {
+                  type: 'line',
+                  shape: { x1: a[0], y1: a[1] + 8, x2: b[0], y2: b[1] + 8 },
+                  style: { stroke: '#D55E00', lineWidth: 2, lineDash: [4, 3] },
                 };
               },
             },

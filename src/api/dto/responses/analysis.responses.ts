@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Bool, Day, Int, Many, ManyOneOf, MapOf, Num, Nums, One, OneOf, Str, Strs } from './props';
 
 // The statistics' answers. Where a statistic cannot be computed, its place holds the reason
@@ -229,6 +230,15 @@ export class WildBootstrapDto {
   @Bool('every weight vector evaluated once: exact') enumerated!: boolean;
   @Int() seed!: number;
   @Str('the null hypothesis imposed') null!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'number', nullable: true },
+    nullable: true,
+    description:
+      'the 95 % wild-bootstrap interval of the coefficient by test inversion (the values the bootstrap test does not reject at 5 %); a null bound is unbounded; null when not computed (see ci95Note)',
+  })
+  ci95!: (number | null)[] | null;
+  @Str('how ci95 was made, or why it was not') ci95Note!: string;
 }
 
 export class CoverageEffectAtDto {
