@@ -152,7 +152,7 @@ export class PricesService {
     >(
       `SELECT commodity_id AS commodity, unit, price_type AS "priceType", count(*)::int AS observations
        FROM observation WHERE country = $1 GROUP BY commodity_id, unit, price_type
-       ORDER BY commodity_id, count(*) DESC`,
+       ORDER BY commodity_id, count(*) DESC, unit, price_type`,
       country,
     );
     const out = new Map<string, { unit: string; priceType: string; observations: number }[]>();
@@ -211,16 +211,13 @@ export class PricesService {
   }
 
   // The (unit, price type) series a commodity has in a country, with their sizes.
+  // A commodity's (unit, price type) series in a country, most observations first (from the series
+  // list kept until the data change: every analysis request asks).
   async seriesChoices(
     commodity: string,
     country: string,
   ): Promise<{ unit: string; priceType: string; observations: number }[]> {
-    return this.prisma.$queryRawUnsafe(
-      `SELECT unit, price_type AS "priceType", count(*)::int AS observations FROM observation
-       WHERE commodity_id = $1 AND country = $2 GROUP BY unit, price_type ORDER BY count(*) DESC, unit, price_type`,
-      commodity,
-      country,
-    );
+    return (await this.seriesByCommodity(country)).get(commodity) ?? [];
   }
 
   // WHERE clause and parameters for a filter; $1.. numbered from `offset`.
