@@ -67,20 +67,25 @@ const PAIR_MARKETS = 30;
 let countries: Schemas['CountryDto'][] = [];
 let generation = 0;
 
-async function render(): Promise<void> {
+// The country's reference data, asked for at once (in parallel with the country list on the first
+// load: the URL already names the country).
+const referenceOf = (iso3: string) =>
+  Promise.all([
+    must(client.GET('/api/commodities', { params: { query: { country: iso3 } } })),
+    must(client.GET('/api/markets', { params: { query: { country: iso3 } } })),
+    must(client.GET('/api/countries/{iso3}/outline', { params: { path: { iso3 } } })),
+    must(client.GET('/api/sources')),
+  ]);
+
+async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
   const mine = ++generation;
   document.body.dataset.ready = 'false';
   const country = countries.find((c) => c.iso3 === state.country) ?? countries[0];
+  // a country the URL named but the data lack: the first one instead
+  if (country.iso3 !== state.country) early = undefined;
   state.country = country.iso3;
   controls.country.value = country.iso3;
-  const [commodities, markets, outline, sources] = await Promise.all([
-    must(client.GET('/api/commodities', { params: { query: { country: state.country } } })),
-    must(client.GET('/api/markets', { params: { query: { country: state.country } } })),
-    must(
-      client.GET('/api/countries/{iso3}/outline', { params: { path: { iso3: state.country } } }),
-    ),
-    must(client.GET('/api/sources')),
-  ]);
+  const [commodities, markets, outline, sources] = await (early ?? referenceOf(state.country));
   const withSeries = commodities.filter((c) => c.series.length);
   const commodity = withSeries.find((c) => c.id === state.commodity) ?? withSeries[0];
   state.commodity = commodity.id;
@@ -159,11 +164,14 @@ async function render(): Promise<void> {
         views.dispersion.draw({ dispersion, trend, national, events }, s, credit);
     }),
     guarded('map', async () => {
-      const coverage = await must(client.GET('/api/coverage/markets'));
+      // both at once: the registry is drawn only where it reaches the country's markets
+      const [coverage, allTowers] = await Promise.all([
+        must(client.GET('/api/coverage/markets')),
+        must(client.GET('/api/coverage/towers')),
+      ]);
       const ours = new Set(markets.map((m) => m.id));
       const covered = { ...coverage, markets: coverage.markets.filter((m) => ours.has(m.market)) };
-      // the tower registry has no country yet: towers are drawn where the country's markets are in it
-      const towers = covered.markets.length ? await must(client.GET('/api/coverage/towers')) : null;
+      const towers = covered.markets.length ? allTowers : null;
       if (mine === generation)
         views.map.draw(
           { outline, markets, coverage: covered.markets.length ? covered : null, towers },
@@ -262,12 +270,14 @@ function wire(): void {
 }
 
 async function main(): Promise<void> {
+  const early = referenceOf(state.country);
+  early.catch(() => undefined); // a country the data lack: render() asks again for another
   countries = await must(client.GET('/api/countries'));
   controls.country.replaceChildren(
     ...countries.map((c) => option(c.iso3, `${c.name} (${c.observations})`)),
   );
   wire();
-  await render();
+  await render(early);
 }
 
 main().catch((err: Error) => {
