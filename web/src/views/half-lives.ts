@@ -85,6 +85,31 @@ interface Row {
   bootNote: string;
 }
 
+// Horizontal interval bars [low, high, row], drawn `offset` pixels below the row's line; both ends
+// are encoded on the x axis, so that the axis spans every interval.
+function intervalSeries(
+  name: string,
+  data: number[][],
+  style: Record<string, unknown>,
+  offset: number,
+) {
+  return {
+    name,
+    type: 'custom',
+    encode: { x: [0, 1], y: 2 },
+    data,
+    renderItem: (_p: unknown, api: { value(i: number): number; coord(p: number[]): number[] }) => {
+      const a = api.coord([api.value(0), api.value(2)]);
+      const b = api.coord([api.value(1), api.value(2)]);
+      return {
+        type: 'line',
+        shape: { x1: a[0], y1: a[1] + offset, x2: b[0], y2: b[1] + offset },
+        style,
+      };
+    },
+  };
+}
+
 const bound = (v: number | null) => (v === null ? 'unbounded or not computed' : fmt(v, 5));
 
 function coverageRow(label: string, r: Regression | null): Row | null {
@@ -140,46 +165,21 @@ export function regressionView() {
           xAxis: { type: 'value', name: 'effect on |ln p_i − ln p_j|', scale: true },
           yAxis: { type: 'category', data: labels, inverse: true },
           series: [
-            {
-              name: '95 % interval',
-              type: 'custom',
-              // both ends on the x axis, so that the axis spans the whole interval
-              encode: { x: [0, 1], y: 2 },
-              data: rows.map((r, i) => [r.low, r.high, i]),
-              renderItem: (
-                _p: unknown,
-                api: { value(i: number): number; coord(p: number[]): number[] },
-              ) => {
-                const a = api.coord([api.value(0), api.value(2)]);
-                const b = api.coord([api.value(1), api.value(2)]);
-                return {
-                  type: 'line',
-                  shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] },
-                  style: { stroke: '#0072B2', lineWidth: 2 },
-                };
-              },
-            },
-            {
-              name: '95 % wild-bootstrap interval',
-              type: 'custom',
-              encode: { x: [0, 1], y: 2 },
-              // only bounded intervals are drawn; an unbounded side is said in the table
-              data: rows
+            intervalSeries(
+              '95 % interval',
+              rows.map((r, i) => [r.low, r.high, i]),
+              { stroke: '#0072B2', lineWidth: 2 },
+              0,
+            ),
+            // only bounded intervals are drawn; an unbounded side is said in the table
+            intervalSeries(
+              '95 % wild-bootstrap interval',
+              rows
                 .map((r, i) => [r.bootLow, r.bootHigh, i])
                 .filter((d): d is number[] => d[0] !== null && d[1] !== null),
-              renderItem: (
-                _p: unknown,
-                api: { value(i: number): number; coord(p: number[]): number[] },
-              ) => {
-                const a = api.coord([api.value(0), api.value(2)]);
-                const b = api.coord([api.value(1), api.value(2)]);
-                return {
-                  type: 'line',
-                  shape: { x1: a[0], y1: a[1] + 8, x2: b[0], y2: b[1] + 8 },
-                  style: { stroke: '#D55E00', lineWidth: 2, lineDash: [4, 3] },
-                };
-              },
-            },
+              { stroke: '#D55E00', lineWidth: 2, lineDash: [4, 3] },
+              8,
+            ),
             {
               name: 'coefficient',
               type: 'scatter',
