@@ -102,17 +102,17 @@ function bootstrapOf(
 ): PairRegressionResult['bootstrap'] {
   const boot = wildBootstrapper(y, cols, 0, pairIdx, spec.bootstrap, spec.seed);
   const cost = boot.meta.replications * pairIdx.count;
+  const within = cost <= BOOTSTRAP_INTERVAL_BUDGET;
   return {
     coefficient: boot.coefficient,
     t: boot.coefficient / boot.se,
     p: boot.pAt(0),
     ...boot.meta,
     null: 'coverage = 0',
-    ci95: cost <= BOOTSTRAP_INTERVAL_BUDGET ? wildBootstrapInterval(boot) : null,
-    ci95Note:
-      cost <= BOOTSTRAP_INTERVAL_BUDGET
-        ? 'the coverage coefficients the bootstrap test does not reject at 5 % (test inversion); a null bound is unbounded'
-        : `not computed: ${boot.meta.replications} replications × ${pairIdx.count} pairs is beyond ${BOOTSTRAP_INTERVAL_BUDGET} (ask for fewer replications or markets)`,
+    ci95: within ? wildBootstrapInterval(boot) : null,
+    ci95Note: within
+      ? 'the coverage coefficients the bootstrap test does not reject at 5 % (test inversion); a null bound is unbounded'
+      : `not computed: ${boot.meta.replications} replications × ${pairIdx.count} pairs is beyond ${BOOTSTRAP_INTERVAL_BUDGET} (ask for fewer replications or markets)`,
   };
 }
 

@@ -154,11 +154,10 @@ export class ObservationsController {
     const panel = await this.panels.forRequest(q);
     const { points, markets } = await panel.data();
     const rows = inRange(points, q.from, q.to);
-    const ids = markets.map((m) => m.id).filter((id) => rows.some((p) => p.market === id));
-    const credits = await this.credits();
-    const credit = [...new Set(rows.map((p) => p.source))]
-      .sort()
-      .map((id) => credits.get(id) ?? '')
+    const observed = new Set(rows.map((p) => p.market));
+    const ids = markets.map((m) => m.id).filter((id) => observed.has(id));
+    const credit = (await this.prices.sourceCredits([...new Set(rows.map((p) => p.source))]))
+      .map((c) => c.credit)
       .join(' ');
     const byDate = new Map<string, Map<string, number>>();
     for (const p of rows) {
@@ -180,7 +179,7 @@ export class ObservationsController {
     out.end();
   }
 
-  // The credit line of every source, by id.
+  // The credit line of every source, by id (a streamed export may reach any of them).
   private async credits(): Promise<Map<string, string>> {
     const rows = await this.prisma.source.findMany({ select: { id: true, credit: true } });
     return new Map(rows.map((x) => [x.id, x.credit]));

@@ -92,6 +92,17 @@ export const toCsv = (t: Table, credit: string): string =>
   [t.columns, ...t.rows].map((r) => r.map(csvCell).join(',')).join('\n') +
   '\n';
 
+// Saves a CSV text as a file, from the page (no request: the numbers are those shown).
+export function downloadCsv(text: string, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
 // Each view's section: its chart, a table toggle (the chart's text alternative) and a download of
 // the table behind the chart as CSV.
 export interface ViewSection {
@@ -112,15 +123,7 @@ export function viewSection(id: string): ViewSection {
     tableBox.hidden = !open;
   });
   download.addEventListener('click', () => {
-    if (!current) return;
-    const blob = new Blob([toCsv(current.table, current.credit)], { type: 'text/csv' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = current.fileName;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    if (current) downloadCsv(toCsv(current.table, current.credit), current.fileName);
   });
   return {
     chart,

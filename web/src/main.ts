@@ -1,4 +1,5 @@
 import { allObservations, client, must, type Schemas } from './api';
+import { downloadCsv } from './charts';
 import { dispersionView } from './views/dispersion';
 import { halfLivesView, regressionView } from './views/half-lives';
 import { mapView } from './views/map';
@@ -256,12 +257,9 @@ function wire(): void {
   controls.from.addEventListener('change', range);
   controls.to.addEventListener('change', range);
   $('sources-download').addEventListener('click', () => {
-    void must(client.GET('/api/sources')).then((sources) => {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([sourcesCsv(sources)], { type: 'text/csv' }));
-      a.download = 'sources.csv';
-      a.click();
-    });
+    void must(client.GET('/api/sources')).then((sources) =>
+      downloadCsv(sourcesCsv(sources), 'sources.csv'),
+    );
   });
   window.addEventListener('popstate', () => {
     state = readState();
