@@ -153,25 +153,42 @@ export class WfpImportService {
       if (batch.length) yield batch;
     }
 
-    // the reference rows the file needs, in the write's own transaction (PGlite has one connection),
-    // once every row is staged
-    const beforeApply = async (tx: SqlTx): Promise<void> => {
-      await tx.execute(
-        'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
-        iso3,
-        countryName,
-      );
-      if (fileMarkets.size) {
-        const rows = [...fileMarkets.values()].map((r) => ({
-          id: r.marketId,
-          country: iso3,
-          name: r.market.name,
-          admin1: r.market.admin1,
-          admin2: r.market.admin2,
-          latitude: r.market.latitude,
-          longitude: r.market.longitude,
-          kind: /national average|average/i.test(r.market.name) ? 'region' : 'city',
-        }));
+    // The reference rows the file needs, in the write's own transaction (PGlite has one
+    // connection): before each batch that is stored straight (a country's first import), or once
+    // every row is staged. Each market and commodity is written once per import.
+    const referenced = {
+      country: false,
+      markets: new Set<string>(),
+      commodities: new Set<string>(),
+    };
+    const ensureReferences = async (
+      tx: SqlTx,
+      marketIds: Iterable<string>,
+      commodityIds: Iterable<string>,
+    ): Promise<void> => {
+      if (!referenced.country) {
+        await tx.execute(
+          'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
+          iso3,
+          countryName,
+        );
+        referenced.country = true;
+      }
+      const markets = [...new Set(marketIds)].filter((id) => !referenced.markets.has(id));
+      if (markets.length) {
+        const rows = markets.map((id) => {
+          const r = fileMarkets.get(id)!;
+          return {
+            id,
+            country: iso3,
+            name: r.market.name,
+            admin1: r.market.admin1,
+            admin2: r.market.admin2,
+            latitude: r.market.latitude,
+            longitude: r.market.longitude,
+            kind: /national average|average/i.test(r.market.name) ? 'region' : 'city',
+          };
+        });
         await tx.execute(
           `INSERT INTO market (id, country, name, admin1, admin2, latitude, longitude, kind)
            SELECT id, country, name, admin1, admin2, latitude, longitude, kind::"MarketKind"
@@ -182,16 +199,23 @@ export class WfpImportService {
            WHERE market.country = excluded.country`,
           JSON.stringify(rows),
         );
+        for (const id of markets) referenced.markets.add(id);
       }
-      if (fileCommodities.size) {
-        const rows = [...fileCommodities.values()].map((r) => ({
-          id: r.commodityId,
-          name: r.commodity.name,
-          category: /non[- ]?food/i.test(r.commodity.category) ? 'other' : 'food',
-          category_raw: r.commodity.category || null,
-          default_unit: r.unit,
-          default_currency: r.currency,
-        }));
+      const commodities = [...new Set(commodityIds)].filter(
+        (id) => !referenced.commodities.has(id),
+      );
+      if (commodities.length) {
+        const rows = commodities.map((id) => {
+          const r = fileCommodities.get(id)!;
+          return {
+            id,
+            name: r.commodity.name,
+            category: /non[- ]?food/i.test(r.commodity.category) ? 'other' : 'food',
+            category_raw: r.commodity.category || null,
+            default_unit: r.unit,
+            default_currency: r.currency,
+          };
+        });
         await tx.execute(
           `INSERT INTO commodity (id, name, category, category_raw, default_unit, default_currency)
            SELECT id, name, category::"CommodityCategory", category_raw, default_unit, default_currency
@@ -200,12 +224,20 @@ export class WfpImportService {
            ON CONFLICT (id) DO NOTHING`,
           JSON.stringify(rows),
         );
+        for (const id of commodities) referenced.commodities.add(id);
       }
     };
 
     try {
       const written = await this.writer.writeStream(WFP_HDX_META.id, runId, batches(), {
-        beforeApply,
+        country: iso3,
+        beforeBatch: (tx, batch) =>
+          ensureReferences(
+            tx,
+            batch.map((r) => r.marketId),
+            batch.map((r) => r.commodityId),
+          ),
+        beforeApply: (tx) => ensureReferences(tx, fileMarkets.keys(), fileCommodities.keys()),
         fence: (tx) => this.leases.fence(tx, WFP_HDX_META.id),
       });
       if (valid === 0)

@@ -96,7 +96,7 @@ const copyNumber = (v: number | null | undefined): string =>
 
 // One batch as COPY lines, in STAGE_COLUMNS order, written directly (this runs once per row of a
 // country-scale import): no intermediate object per row, one ISO string per distinct fetch time.
-function copyLines(batch: ObservationInput[]): string {
+function copyLines(batch: ObservationInput[], prefix = ''): string {
   let out = '';
   let lastFetched: Date | undefined;
   let fetchedIso = '';
@@ -106,7 +106,7 @@ function copyLines(batch: ObservationInput[]): string {
       fetchedIso = r.fetchedAt.toISOString();
     }
     const t = copyText;
-    out += `${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t${r.flag}\t${t(r.qualityNotes)}\n`;
+    out += `${prefix}${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t${r.flag}\t${t(r.qualityNotes)}\n`;
   }
   return out;
 }
@@ -118,12 +118,58 @@ export interface WriteOptions {
   // runs once every row is staged, before they are applied, in the same transaction: the
   // reference rows (markets, commodities) the write needs
   beforeApply?: (tx: SqlTx) => Promise<void>;
+  // The write's country, when every row of it is of one country (a WFP file: every market of the
+  // write must be in it, checked). With it, a write that finds none of its source's rows stored
+  // for that country (a country's first import) stores its rows straight into observation, batch
+  // by batch, with no stage and no upsert: see ObservationWriterService.
+  country?: string;
+  // runs before each batch is stored straight (the first-import path), in the same transaction:
+  // the reference rows that batch needs
+  beforeBatch?: (tx: SqlTx, batch: ObservationInput[]) => Promise<void>;
 }
 
 // Fills the stage as batches arrive; end() once the last is in.
 interface Stager {
   add(batch: ObservationInput[]): Promise<void>;
   end(): Promise<void>;
+}
+
+// The columns a first import stores straight into observation: the write's country, source and
+// run, then the staged ones.
+const DIRECT_COLUMNS = `country, source_id, run_id, ${STAGE_COLUMNS.join(', ')}`;
+
+// Stores one batch straight into observation (a first import). PostgreSQL: one COPY per batch;
+// PGlite: JSON statements of CHUNK rows, read through the stage's row type.
+type DirectInsert = (
+  batch: ObservationInput[],
+  country: string,
+  sourceId: string,
+  runId: number,
+) => Promise<void>;
+
+function copyDirect(client: PoolClient): DirectInsert {
+  return async (batch, country, sourceId, runId) => {
+    const copy = client.query(copyFrom(`COPY observation (${DIRECT_COLUMNS}) FROM STDIN`));
+    const done = finished(copy);
+    copy.end(copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`));
+    await done;
+  };
+}
+
+function jsonDirect(tx: SqlTx): DirectInsert {
+  return async (batch, country, sourceId, runId) => {
+    for (let i = 0; i < batch.length; i += CHUNK) {
+      await tx.execute(
+        `INSERT INTO observation (${DIRECT_COLUMNS})
+         SELECT $2, $3, $4::int, ${STAGE_COLUMNS.map((c) => (c === 'flag' ? 'flag::"ObservationFlag"' : c)).join(', ')}
+         FROM json_populate_recordset(NULL::obs_stage, $1::json)`,
+        JSON.stringify(batch.slice(i, i + CHUNK).map(stageRow)),
+        country,
+        sourceId,
+        runId,
+      );
+    }
+  };
 }
 
 // PostgreSQL: one COPY ... FROM STDIN for the whole write, fed batch by batch. A batch is handed to
@@ -170,6 +216,45 @@ function jsonStager(tx: SqlTx): Stager {
   };
 }
 
+// The SQLSTATE of a failed statement: pg's error carries it as `code`; Prisma's raw query error
+// (PGlite) as its driver adapter's cause (its own `code` is Prisma's, P2010).
+function sqlState(err: unknown): string | undefined {
+  const e = err as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } };
+  };
+  const cause = e.meta?.driverAdapterError?.cause;
+  const code = cause?.originalCode ?? cause?.code ?? e.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+// The stage's last row of each key (a key repeated within one write: the last one wins).
+const LAST_OF_EACH_KEY = `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY ${KEY}, seq DESC)`;
+
+// The batches of a write with the next one already asked for while this one is stored: the
+// parser (this thread) works on the next batch while the database (its own process) stores this
+// one. Ends the source early when the write fails.
+async function* prefetched<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+  const it =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+  let next = Promise.resolve(it.next());
+  let finishedNormally = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        finishedNormally = true;
+        return;
+      }
+      next = Promise.resolve(it.next());
+      next.catch(() => undefined); // awaited on the next turn; a failure meanwhile is not unhandled
+      yield r.value;
+    }
+  } finally {
+    if (!finishedNormally) void Promise.resolve(it.return?.()).catch(() => undefined);
+  }
+}
+
 // The only writer of observations. Idempotent by the key (source, market, commodity, price type,
 // unit, survey date); the country is the market's: a new key is inserted, an equal value is left
 // alone, a changed value is updated and its previous value kept as a revision. Everything of one
@@ -214,6 +299,7 @@ export class ObservationWriterService {
           batches,
           opts,
           copyStager(client),
+          copyDirect(client),
         );
         await client.query('COMMIT');
         return counts;
@@ -228,7 +314,7 @@ export class ObservationWriterService {
     return this.prisma.$transaction(
       async (ptx) => {
         const tx = prismaTx(ptx);
-        return this.apply(tx, sourceId, runId, batches, opts, jsonStager(tx));
+        return this.apply(tx, sourceId, runId, batches, opts, jsonStager(tx), jsonDirect(tx));
       },
       { timeout: 30 * 60_000, maxWait: 60_000 },
     );
@@ -241,65 +327,164 @@ export class ObservationWriterService {
     batches: AsyncIterable<ObservationInput[]> | Iterable<ObservationInput[]>,
     opts: WriteOptions,
     stager: Stager,
+    direct: DirectInsert,
   ): Promise<WriteCounts> {
     const counts: WriteCounts = { inserted: 0, updated: 0, unchanged: 0, duplicates: 0 };
     let staged = 0;
+    let total = 0;
+    let insertedDirect = 0;
     await tx.execute(`CREATE TEMP TABLE obs_stage (
       market_id text, commodity_id text, survey_date date, period_start date, period_end date,
       value float8, unit text, price_type text, currency text, usd_value float8, price_flag text,
       raw_value text, source_url text, fetched_at timestamptz,
       parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
-    for await (const batch of batches) {
+    // A first import: none of this source's rows is stored for the write's country, so no row of
+    // the write can be a revision or unchanged; each batch goes straight into observation. A batch
+    // that meets a key this write already stored (SQLSTATE 23505: a key repeated within the file)
+    // is undone to its savepoint, and it and every later batch take the staged path, whose apply
+    // then treats a stored key as the duplicate it must be (see applyFirstImportStage).
+    const country = opts.country;
+    const firstImport =
+      country !== undefined &&
+      (
+        await tx.query(
+          'SELECT 1 FROM observation WHERE country = $1 AND source_id = $2 LIMIT 1',
+          country,
+          sourceId,
+        )
+      ).length === 0;
+    let straight = firstImport;
+    const checkedMarkets = new Set<string>();
+    for await (const batch of prefetched(batches)) {
       if (!batch.length) continue;
+      total += batch.length;
+      if (straight && country !== undefined) {
+        await opts.beforeBatch?.(tx, batch);
+        await this.checkMarkets(tx, batch, country, checkedMarkets);
+        await tx.execute('SAVEPOINT observation_batch');
+        try {
+          await direct(batch, country, sourceId, runId);
+          await tx.execute('RELEASE SAVEPOINT observation_batch');
+          insertedDirect += batch.length;
+          continue;
+        } catch (err) {
+          if (sqlState(err) !== '23505') throw err;
+          await tx.execute('ROLLBACK TO SAVEPOINT observation_batch');
+          straight = false;
+        }
+      }
       await stager.add(batch);
       staged += batch.length;
     }
     await stager.end();
-    if (staged === 0) return counts;
-    await opts.beforeApply?.(tx);
-    // every market must exist (the country comes from it): refuse with the ids rather than drop rows
-    const orphans = await tx.query<{ market_id: string }>(
-      `SELECT s.market_id FROM (SELECT DISTINCT market_id FROM obs_stage) s
-       WHERE NOT EXISTS (SELECT 1 FROM market m WHERE m.id = s.market_id) LIMIT 5`,
-    );
-    if (orphans.length)
-      throw new Error(
-        `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
+    if (total === 0) return counts;
+    if (staged > 0) {
+      await opts.beforeApply?.(tx);
+      // every market must exist (the country comes from it): refuse with the ids rather than drop rows
+      const orphans = await tx.query<{ market_id: string }>(
+        `SELECT s.market_id FROM (SELECT DISTINCT market_id FROM obs_stage) s
+         WHERE NOT EXISTS (SELECT 1 FROM market m WHERE m.id = s.market_id) LIMIT 5`,
       );
-    // One statement per write: a new key is inserted, a changed value updated (the revision trigger
-    // keeps its predecessor), an equal one left alone. A key repeated within the write makes
-    // PostgreSQL refuse the statement (it cannot affect a row twice): only then is the stage
-    // de-duplicated, the last row of each key winning, and the statement run again.
-    await tx.execute('SAVEPOINT observation_upsert');
-    let written: { inserted: number; updated: number };
-    try {
-      written = await this.upsert(tx, sourceId, runId, 'obs_stage');
-    } catch (err) {
-      if (
-        (err as { code?: string }).code !== '21000' &&
-        !/affect row a second time/.test(String(err))
-      )
-        throw err;
-      await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
-      const [{ n }] = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
-      );
-      counts.duplicates = staged - n;
-      written = await this.upsert(
-        tx,
-        sourceId,
-        runId,
-        `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY ${KEY}, seq DESC)`,
-      );
+      if (orphans.length)
+        throw new Error(
+          `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
+        );
     }
-    await tx.execute('RELEASE SAVEPOINT observation_upsert');
-    counts.inserted = written.inserted;
-    counts.updated = written.updated;
-    counts.unchanged = staged - counts.duplicates - counts.inserted - counts.updated;
+    if (firstImport) {
+      if (staged > 0) {
+        const elsewhere = await tx.query<{ market_id: string }>(
+          `SELECT DISTINCT s.market_id FROM obs_stage s JOIN market m ON m.id = s.market_id
+           WHERE m.country <> $1 LIMIT 5`,
+          country,
+        );
+        if (elsewhere.length)
+          throw new Error(
+            `market id(s) ${elsewhere.map((e) => e.market_id).join(', ')} are not in ${country}, the write's country`,
+          );
+      }
+      const inserted =
+        insertedDirect +
+        (staged > 0 ? await this.applyFirstImportStage(tx, sourceId, runId, country) : 0);
+      counts.inserted = inserted;
+      counts.duplicates = total - inserted;
+    } else {
+      // One statement per write: a new key is inserted, a changed value updated (the revision
+      // trigger keeps its predecessor), an equal one left alone. A key repeated within the write
+      // makes PostgreSQL refuse the statement (it cannot affect a row twice): only then is the
+      // stage de-duplicated, the last row of each key winning, and the statement run again.
+      await tx.execute('SAVEPOINT observation_upsert');
+      let written: { inserted: number; updated: number };
+      try {
+        written = await this.upsert(tx, sourceId, runId, 'obs_stage');
+      } catch (err) {
+        if (sqlState(err) !== '21000') throw err;
+        await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
+        const [{ n }] = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
+        );
+        counts.duplicates = staged - n;
+        written = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
+      }
+      await tx.execute('RELEASE SAVEPOINT observation_upsert');
+      counts.inserted = written.inserted;
+      counts.updated = written.updated;
+      counts.unchanged = staged - counts.duplicates - counts.inserted - counts.updated;
+    }
     await failpoint('observations:staged');
     await opts.fence?.(tx);
     await failpoint('observations:before-commit');
     return counts;
+  }
+
+  // A first import's staged rows: every stored key of the source and country was stored by this
+  // same write (straight, before a repeated key turned it to the stage), so a staged row whose key
+  // is stored repeats a row of the file, and the file's last row of each key must win whole, with
+  // no revision (the earlier value was never committed). The stored rows the stage repeats are
+  // deleted and the stage's last row of each key inserted. Returns the net rows added.
+  private async applyFirstImportStage(
+    tx: SqlTx,
+    sourceId: string,
+    runId: number,
+    country: string,
+  ): Promise<number> {
+    const deleted = await tx.execute(
+      `DELETE FROM observation o USING (SELECT DISTINCT ${KEY} FROM obs_stage) s
+       WHERE o.country = $2 AND o.source_id = $1
+         AND o.commodity_id = s.commodity_id AND o.survey_date = s.survey_date
+         AND o.market_id = s.market_id AND o.price_type = s.price_type AND o.unit = s.unit`,
+      sourceId,
+      country,
+    );
+    const { inserted } = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
+    return inserted - deleted;
+  }
+
+  // Every market of a straight-stored batch must exist and be in the write's country (the row's
+  // country is written as given, not read from the market). Each market is looked up once.
+  private async checkMarkets(
+    tx: SqlTx,
+    batch: ObservationInput[],
+    country: string,
+    checked: Set<string>,
+  ): Promise<void> {
+    const fresh = [...new Set(batch.map((r) => r.marketId))].filter((id) => !checked.has(id));
+    if (!fresh.length) return;
+    const found = await tx.query<{ id: string; country: string }>(
+      'SELECT id, country FROM market WHERE id = ANY($1::text[])',
+      fresh,
+    );
+    const countryOf = new Map(found.map((m) => [m.id, m.country]));
+    const unknown = fresh.filter((id) => !countryOf.has(id));
+    if (unknown.length)
+      throw new Error(
+        `unknown market id(s): ${unknown.slice(0, 5).join(', ')} (not in the market table)`,
+      );
+    const elsewhere = fresh.filter((id) => countryOf.get(id) !== country);
+    if (elsewhere.length)
+      throw new Error(
+        `market id(s) ${elsewhere.slice(0, 5).join(', ')} are not in ${country}, the write's country`,
+      );
+    for (const id of fresh) checked.add(id);
   }
 
   private async upsert(

@@ -108,6 +108,90 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(p.value).toBe(6075);
   });
 
+  it("stores a country's first import straight; a key the file repeats keeps its last row, counted as a duplicate, with no revision", async () => {
+    const revisionsBefore = await prisma.observationRevision.count();
+    const straight: number[] = [];
+    const write = (run: number, batches: ObservationInput[][]) =>
+      writer.writeStream('asiapress-ko', run, batches, {
+        country: 'PRK',
+        beforeBatch: async (_tx, batch) => {
+          straight.push(batch.length);
+        },
+      });
+    const run1 = await ledger.start('asiapress-ko', 'cli', 'live');
+    // batch 2 repeats a key of batch 1 (undone, then staged with batch 3, which repeats one of its own)
+    const first = await write(run1, [
+      [row('pyongyang', '2020-05-01', 100), row('sinuiju', '2020-05-01', 200)],
+      [row('pyongyang', '2020-05-01', 150), row('hyesan', '2020-05-01', 300)],
+      [row('hyesan', '2020-05-01', 310), row('wonsan', '2020-05-01', 400)],
+    ]);
+    expect(first).toEqual({ inserted: 4, updated: 0, unchanged: 0, duplicates: 2 });
+    expect(straight).toEqual([2, 2]); // batch 1 stored straight, batch 2 tried and undone
+    const stored = await prisma.$queryRawUnsafe<
+      { market_id: string; value: number; run_id: number }[]
+    >(
+      `SELECT market_id, value, run_id FROM observation WHERE source_id = 'asiapress-ko'
+       ORDER BY market_id`,
+    );
+    expect(stored).toEqual([
+      { market_id: 'hyesan', value: 310, run_id: run1 },
+      { market_id: 'pyongyang', value: 150, run_id: run1 },
+      { market_id: 'sinuiju', value: 200, run_id: run1 },
+      { market_id: 'wonsan', value: 400, run_id: run1 },
+    ]);
+    expect(await prisma.observationRevision.count()).toBe(revisionsBefore);
+
+    // the same rows again: no longer a first import, so unchanged and revised as any write
+    straight.length = 0;
+    const run2 = await ledger.start('asiapress-ko', 'cli', 'live');
+    const again = await write(run2, [
+      [row('pyongyang', '2020-05-01', 150), row('sinuiju', '2020-05-01', 250)],
+      [row('hyesan', '2020-05-01', 310), row('wonsan', '2020-05-01', 400)],
+    ]);
+    expect(again).toEqual({ inserted: 0, updated: 1, unchanged: 3, duplicates: 0 });
+    expect(straight).toEqual([]);
+    expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
+  });
+
+  it('a first import whose first batch repeats a key stores its last row; one naming a market of another country or an unknown one is refused whole', async () => {
+    const run = await ledger.start('dailynk-ko', 'cli', 'live');
+    const counts = await writer.writeStream(
+      'dailynk-ko',
+      run,
+      [[row('pyongyang', '2020-06-01', 10), row('pyongyang', '2020-06-01', 11)]],
+      { country: 'PRK' },
+    );
+    expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0, duplicates: 1 });
+    const [p] = await prisma.$queryRawUnsafe<{ value: number }[]>(
+      `SELECT value FROM observation WHERE source_id = 'dailynk-ko'`,
+    );
+    expect(p.value).toBe(11);
+
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO country (iso3, name) VALUES ('COL', 'Colombia') ON CONFLICT DO NOTHING`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO market (id, name, kind, country) VALUES ('col-bogota', 'Bogota', 'city', 'COL')`,
+    );
+    const before = await count();
+    for (const [market, message] of [
+      ['col-bogota', 'market id(s) col-bogota are not in PRK'],
+      ['atlantis', 'unknown market id(s): atlantis'],
+    ]) {
+      const bad = await ledger.start('dailynk-sheet', 'cli', 'live');
+      const err = await errorOf(
+        writer.writeStream(
+          'dailynk-sheet',
+          bad,
+          [[row('pyongyang', '2020-07-01', 10)], [row(market, '2020-07-01', 12)]],
+          { country: 'PRK' },
+        ),
+      );
+      expect(err.message).toContain(message);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('refuses a write naming an unknown market, and writes none of it', async () => {
     const before = await count();
     const run = await ledger.start('dailynk-en', 'cli', 'live');
