@@ -9,6 +9,7 @@ describe('configuration', () => {
     expect(c.database).toEqual({
       kind: 'pglite',
       dataDir: expect.stringMatching(/\.data\/pglite$/),
+      sharedBuffers: '32MB',
     });
     expect(c.port).toBe(3000);
     expect(c.enableCron).toBe(true);
@@ -34,6 +35,7 @@ describe('configuration', () => {
         ENABLE_CRON: 'sometimes',
         DAILYNK_SHEET_URL: 'https://example.org/sheet',
         DAILYNK_SHEET_CRON: 'every tuesday',
+        PGLITE_SHARED_BUFFERS: 'lots',
       });
     } catch (e) {
       error = e as ConfigError;
@@ -47,6 +49,7 @@ describe('configuration', () => {
       /^DAILYNK_SHEET_URL: DAILYNK_SHEET_URL must contain the \{tab\} placeholder$/m,
     );
     expect(text).toMatch(/^DAILYNK_SHEET_CRON: not a valid cron expression/m);
+    expect(text).toMatch(/^PGLITE_SHARED_BUFFERS: must be a size such as 32MB \(kB, MB or GB\)$/m);
   });
 
   it("reads each source's declared settings, names a bad one, and keeps numbers numbers", () => {

@@ -169,6 +169,15 @@ export class EnvironmentVariables {
   @Max(64)
   ANALYSIS_THREADS: number = Math.max(1, availableParallelism() - 1);
 
+  // PGlite's shared_buffers: its buffer cache lives in the process's WebAssembly memory, so it is
+  // resident memory of the app; PostgreSQL's default 128MB cost about 120 MiB more than 32MB at
+  // start, for no import or read speed measured (BENCHMARKS.md). A PostgreSQL server keeps its own.
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,5}(kB|MB|GB)$/, {
+    message: 'must be a size such as 32MB (kB, MB or GB)',
+  })
+  PGLITE_SHARED_BUFFERS: string = '32MB';
+
   // estimator tasks that may wait for a worker; beyond them a request is a 503 with Retry-After
   @IsOptional()
   @Transform(toInt)
@@ -255,7 +264,8 @@ export class EnvironmentVariables {
 export interface AppConfig {
   port: number;
   host: string;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+  database:
+    { kind: 'pglite'; dataDir: string; sharedBuffers: string } | { kind: 'postgres'; url: string };
   dataDir: string;
   enableCron: boolean;
   loadArchiveOnEmpty: boolean;
@@ -334,7 +344,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: vars.HOST,
     database: vars.DATABASE_URL
       ? { kind: 'postgres', url: vars.DATABASE_URL }
-      : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+      : {
+          kind: 'pglite',
+          dataDir: path.join(dataDir, 'pglite'),
+          sharedBuffers: vars.PGLITE_SHARED_BUFFERS,
+        },
     dataDir,
     enableCron: vars.ENABLE_CRON,
     loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,

@@ -47,7 +47,9 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
       lock.acquire(holder); // before PGlite opens the folder
       discardUnfinishedCluster(db.dataDir);
       createClusterApart(db.dataDir);
-      pglite = new PGlite(db.dataDir);
+      pglite = new PGlite(db.dataDir, {
+        startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${db.sharedBuffers}`],
+      });
       adapter = new PGliteAdapterFactory(pglite);
     } else {
       adapter = new PrismaPg({ connectionString: db.url });
@@ -96,6 +98,12 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
         .catch(() => undefined);
       await client.end();
     }
+  }
+
+  // The embedded database itself, for the bulk write path (COPY from a blob), which Prisma's
+  // client does not expose; undefined on a PostgreSQL server.
+  rawPglite(): PGlite | undefined {
+    return this.pglite;
   }
 
   // Raw connections to the PostgreSQL server for the bulk write path (COPY), which Prisma's

@@ -4,7 +4,8 @@ import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
 import { PrismaService } from '../database/prisma.service';
-import { pgTx, prismaTx, SqlTx } from './sql-tx';
+import type { Transaction } from '@electric-sql/pglite';
+import { pgliteTx, pgTx, SqlTx } from './sql-tx';
 import { failpoint } from '../common/failpoint';
 import { ObservationFlag } from '../generated/prisma/enums';
 
@@ -36,9 +37,6 @@ export interface WriteCounts {
   duplicates: number;
 }
 
-// Rows per staging statement: bounds the JSON text sent at once (about 300 bytes a row).
-const CHUNK = 10_000;
-
 // The key within one source's write (the source is the write's own).
 const KEY = 'market_id, commodity_id, price_type, unit, survey_date';
 
@@ -62,26 +60,6 @@ const STAGE_COLUMNS = [
   'flag',
   'quality_notes',
 ] as const;
-
-const stageRow = (r: ObservationInput) => ({
-  market_id: r.marketId,
-  commodity_id: r.commodityId,
-  survey_date: r.surveyDate,
-  period_start: r.periodStart ?? null,
-  period_end: r.periodEnd ?? null,
-  value: r.value,
-  unit: r.unit,
-  price_type: r.priceType ?? 'retail',
-  currency: r.currency,
-  usd_value: r.usdValue ?? null,
-  price_flag: r.priceFlag ?? null,
-  raw_value: r.rawValue,
-  source_url: r.sourceUrl,
-  fetched_at: r.fetchedAt.toISOString(),
-  parser_version: r.parserVersion,
-  flag: r.flag,
-  quality_notes: r.qualityNotes ?? null,
-});
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for \, tab, newline, return.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -138,8 +116,7 @@ interface Stager {
 // run, then the staged ones.
 const DIRECT_COLUMNS = `country, source_id, run_id, ${STAGE_COLUMNS.join(', ')}`;
 
-// Stores one batch straight into observation (a first import). PostgreSQL: one COPY per batch;
-// PGlite: JSON statements of CHUNK rows, read through the stage's row type.
+// Stores one batch straight into observation (a first import): one COPY per batch.
 type DirectInsert = (
   batch: ObservationInput[],
   country: string,
@@ -156,19 +133,12 @@ function copyDirect(client: PoolClient): DirectInsert {
   };
 }
 
-function jsonDirect(tx: SqlTx): DirectInsert {
+// PGlite: COPY from a blob (its virtual /dev/blob), one statement per batch.
+function blobDirect(tx: Transaction): DirectInsert {
   return async (batch, country, sourceId, runId) => {
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      await tx.execute(
-        `INSERT INTO observation (${DIRECT_COLUMNS})
-         SELECT $2, $3, $4::int, ${STAGE_COLUMNS.map((c) => (c === 'flag' ? 'flag::"ObservationFlag"' : c)).join(', ')}
-         FROM json_populate_recordset(NULL::obs_stage, $1::json)`,
-        JSON.stringify(batch.slice(i, i + CHUNK).map(stageRow)),
-        country,
-        sourceId,
-        runId,
-      );
-    }
+    await tx.query(`COPY observation (${DIRECT_COLUMNS}) FROM '/dev/blob'`, [], {
+      blob: new Blob([copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`)]),
+    });
   };
 }
 
@@ -199,25 +169,22 @@ function copyStager(client: PoolClient): Stager {
   };
 }
 
-// PGlite: JSON statements of CHUNK rows (it runs in this thread: there is nothing to overlap).
-function jsonStager(tx: SqlTx): Stager {
+// PGlite: COPY from a blob per batch (it runs in this thread: there is nothing to overlap). No
+// JSON and no object per row: a batch is one string and one blob, so the JavaScript heap holds
+// little garbage (the JSON statements this replaced left the heap at several hundred MiB).
+function blobStager(tx: Transaction): Stager {
   return {
     async add(batch) {
-      for (let i = 0; i < batch.length; i += CHUNK) {
-        await tx.execute(
-          `INSERT INTO obs_stage (${STAGE_COLUMNS.join(', ')})
-           SELECT ${STAGE_COLUMNS.join(', ')}
-           FROM json_populate_recordset(NULL::obs_stage, $1::json)`,
-          JSON.stringify(batch.slice(i, i + CHUNK).map(stageRow)),
-        );
-      }
+      await tx.query(`COPY obs_stage (${STAGE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], {
+        blob: new Blob([copyLines(batch)]),
+      });
     },
     async end() {},
   };
 }
 
-// The SQLSTATE of a failed statement: pg's error carries it as `code`; Prisma's raw query error
-// (PGlite) as its driver adapter's cause (its own `code` is Prisma's, P2010).
+// The SQLSTATE of a failed statement: pg's and PGlite's errors carry it as `code`; a Prisma raw
+// query error as its driver adapter's cause (its own `code` is Prisma's, P2010).
 function sqlState(err: unknown): string | undefined {
   const e = err as {
     code?: unknown;
@@ -259,9 +226,10 @@ async function* prefetched<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGene
 // unit, survey date); the country is the market's: a new key is inserted, an equal value is left
 // alone, a changed value is updated and its previous value kept as a revision. Everything of one
 // call is one transaction. Rows are staged in a temporary table as they arrive (memory holds one
-// batch whatever the total): by one streamed COPY on a PostgreSQL server, by JSON statements on
-// PGlite; then one INSERT ... ON CONFLICT DO UPDATE applies them all (the database's triggers keep
-// the revisions and check the references, set-wise).
+// batch whatever the total): by one streamed COPY on a PostgreSQL server, by a COPY from a blob
+// per batch on PGlite; then one INSERT ... ON CONFLICT DO UPDATE applies them all (the database's
+// triggers keep the revisions and check the references, set-wise). A country's first import skips
+// the stage (see apply).
 @Injectable()
 export class ObservationWriterService {
   constructor(private readonly prisma: PrismaService) {}
@@ -311,12 +279,10 @@ export class ObservationWriterService {
         client.release(lost); // a lost connection is discarded, not returned to the pool
       }
     }
-    return this.prisma.$transaction(
-      async (ptx) => {
-        const tx = prismaTx(ptx);
-        return this.apply(tx, sourceId, runId, batches, opts, jsonStager(tx), jsonDirect(tx));
-      },
-      { timeout: 30 * 60_000, maxWait: 60_000 },
+    const pglite = this.prisma.rawPglite();
+    if (!pglite) throw new Error('no database to write to');
+    return pglite.transaction((tx) =>
+      this.apply(pgliteTx(tx), sourceId, runId, batches, opts, blobStager(tx), blobDirect(tx)),
     );
   }
 

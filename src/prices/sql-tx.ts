@@ -1,17 +1,17 @@
+import type { Transaction } from '@electric-sql/pglite';
 import type { PoolClient } from 'pg';
-import type { Prisma } from '../generated/prisma/client';
 
-// The statements of one write transaction, on whichever connection runs it: Prisma's interactive
-// transaction (PGlite, and PostgreSQL without the bulk path) or a raw pg client inside BEGIN/COMMIT
-// (PostgreSQL's COPY path). Positional parameters ($1, $2, ...) in both.
+// The statements of one write transaction, on whichever connection runs it: a raw pg client inside
+// BEGIN/COMMIT on a PostgreSQL server, or PGlite's own transaction (both for COPY, which Prisma's
+// client does not expose). Positional parameters ($1, $2, ...) in both.
 export interface SqlTx {
   execute(sql: string, ...params: unknown[]): Promise<number>;
   query<T>(sql: string, ...params: unknown[]): Promise<T[]>;
 }
 
-export const prismaTx = (tx: Prisma.TransactionClient): SqlTx => ({
-  execute: (sql, ...params) => tx.$executeRawUnsafe(sql, ...params),
-  query: <T>(sql: string, ...params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params),
+export const pgliteTx = (tx: Transaction): SqlTx => ({
+  execute: async (sql, ...params) => (await tx.query(sql, params)).affectedRows ?? 0,
+  query: async <T>(sql: string, ...params: unknown[]) => (await tx.query<T>(sql, params)).rows,
 });
 
 export const pgTx = (client: PoolClient): SqlTx => ({

@@ -62,6 +62,13 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     await db?.cleanup();
   });
 
+  it('runs PGlite with the configured shared_buffers (its buffer cache is resident memory of the app)', async () => {
+    if (kind !== 'pglite') return;
+    const [{ shared_buffers }] =
+      await prisma.$queryRawUnsafe<{ shared_buffers: string }[]>('SHOW shared_buffers');
+    expect(shared_buffers).toBe('32MB');
+  });
+
   it('applies a write in one statement: inserts, then leaves equal values, revises changed ones', async () => {
     const run1 = await ledger.start('dailynk-en', 'cli', 'live');
     const first = await writer.write('dailynk-en', run1, [
