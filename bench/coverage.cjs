@@ -1,5 +1,5 @@
 // Coverage benchmark: import 100,000 synthetic towers (OpenCelliD format, random points inside
-// North Korea's bounding area), then compute the coverage of every market at every survey date of
+// North Korea's outline: drawn in its bounding box, those outside the outline drawn again), then compute the coverage of every market at every survey date of
 // the shipped archive, and one market's area share over time. Prints one JSON line.
 // Usage: node bench/coverage.cjs pglite|postgres [towers]
 require('reflect-metadata');
@@ -16,6 +16,9 @@ async function main() {
   const { AreaShareService } = require(path.join(ROOT, 'dist', 'coverage', 'area-share.service.js'));
   const { coverageAt } = require(path.join(ROOT, 'dist', 'coverage', 'tower-coverage.js'));
   const { PricesService } = require(path.join(ROOT, 'dist', 'prices', 'prices.service.js'));
+  const { countryOutline } = require(path.join(ROOT, 'dist', 'common', 'country-outline.js'));
+  const inside = require('@turf/boolean-point-in-polygon').default;
+  const outline = countryOutline('PRK');
 
   let seed = 42;
   const rand = () => {
@@ -29,8 +32,12 @@ async function main() {
   const t2009 = Date.UTC(2009, 0, 1) / 1000;
   const span = Date.UTC(2023, 0, 1) / 1000 - t2009;
   for (let i = 0; i < count; i++) {
-    const lat = 37.8 + rand() * 5.1;
-    const lon = 124.3 + rand() * 6.3;
+    let lat;
+    let lon;
+    do {
+      lat = 37.8 + rand() * 5.1;
+      lon = 124.3 + rand() * 6.3;
+    } while (!inside([lon, lat], outline));
     const created = Math.floor(t2009 + rand() * span);
     lines.push(`GSM,467,193,${i % 500},${i},0,${lon.toFixed(6)},${lat.toFixed(6)},1000,3,1,${created},${created + 86400},0`);
   }
@@ -61,6 +68,7 @@ async function main() {
         towersInFile: count,
         imported: report.inserted,
         merged: report.merged,
+        rejected: report.rejected,
         importMs,
         importRowsPerSec: count / (importMs / 1000),
         markets: by.size,

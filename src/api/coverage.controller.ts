@@ -178,7 +178,7 @@ export class CoverageController {
   @ApiOperation({
     summary: 'The tower registry as GeoJSON',
     description:
-      'Point features with source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.',
+      'Point features with country (ISO 3166-1 alpha-3), source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.',
   })
   @ApiOkResponse({ type: TowerCollectionDto })
   async towers(@Query() q: TowersQueryDto) {
@@ -189,7 +189,9 @@ export class CoverageController {
           `source: no tower source "${q.source}" (loaded: ${known.join(', ') || 'none'})`,
         );
     }
-    return this.coverage.towersGeoJson(q.source);
+    // a country the product does not know is a 400; a known one without towers, an empty collection
+    if (q.country) await this.prices.assertKnown('country', 'country', [q.country]);
+    return this.coverage.towersGeoJson(q.source, q.country);
   }
 
   @Post('towers/import')
@@ -203,7 +205,7 @@ export class CoverageController {
   @ApiOperation({
     summary: 'Import a tower file (one transaction)',
     description:
-      'Needs a Bearer token (ADMIN_TOKEN). Rows outside North Korea, with unreadable dates or (OpenCelliD) another MCC than 467 are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.',
+      "Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, or with an MCC of no country (or of several, when no country is named) are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.",
   })
   @ApiOkResponse({ type: TowerImportReportDto })
   async import(@Query() q: TowerImportQueryDto, @Body() body: unknown) {
@@ -217,7 +219,7 @@ export class CoverageController {
       throw new BadRequestException(
         'body: the tower file is missing (send it as text/csv or application/json)',
       );
-    return this.imports.import(text, q.format, q.source, 'api upload');
+    return this.imports.import(text, q.format, q.source, 'api upload', q.country);
   }
 
   @Get('tower-imports')

@@ -34,7 +34,7 @@ export interface Backend {
   importSubscriptions(body: string, fileName: string): Promise<SubscriptionImportReport>;
   importTowers(
     body: string,
-    opts: { format: TowerFileFormat; source: string; fileName: string },
+    opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
   ): Promise<TowerImportReport>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
   close(): Promise<void>;

@@ -72,10 +72,13 @@ export class HttpBackend implements Backend {
     );
   }
 
-  importTowers(body: string, opts: { format: string; source: string; fileName: string }) {
+  importTowers(
+    body: string,
+    opts: { format: string; source: string; fileName: string; country?: string },
+  ) {
     return this.call<TowerImportReport>(
       'POST',
-      `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source })}`,
+      `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source, country: opts.country })}`,
       { text: body, type: opts.format === 'geojson' ? 'application/json' : 'text/csv' },
     );
   }

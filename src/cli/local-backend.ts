@@ -70,8 +70,13 @@ export class LocalBackend implements Backend {
     return this.app.get(SubscriptionImportService).import(body, fileName);
   }
 
-  importTowers(body: string, opts: { format: TowerFileFormat; source: string; fileName: string }) {
-    return this.app.get(TowerImportService).import(body, opts.format, opts.source, opts.fileName);
+  importTowers(
+    body: string,
+    opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
+  ) {
+    return this.app
+      .get(TowerImportService)
+      .import(body, opts.format, opts.source, opts.fileName, opts.country);
   }
 
   async convergenceReport(q: ReportRequest) {

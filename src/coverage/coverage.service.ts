@@ -19,6 +19,7 @@ export const INTERPOLATION_METHOD =
 
 interface TowerRecord extends TowerPoint {
   source: string;
+  country: string;
 }
 
 export interface MarketCoverage {
@@ -110,7 +111,7 @@ export class CoverageService {
     const version = `${v[0].n}@${v[0].latest ?? ''}`;
     if (this.towersCache?.version === version) return this.towersCache.towers;
     const rows = await this.prisma.$queryRawUnsafe<TowerRecord[]>(
-      `SELECT id, source, latitude, longitude, radio, to_char(first_seen, 'YYYY-MM-DD') AS "firstSeen" FROM tower`,
+      `SELECT id, country, source, latitude, longitude, radio, to_char(first_seen, 'YYYY-MM-DD') AS "firstSeen" FROM tower`,
     );
     this.towersCache = { version, towers: rows };
     return rows;
@@ -140,6 +141,13 @@ export class CoverageService {
     const marketsKey = markets.map((m) => `${m.id}:${m.latitude}:${m.longitude}`).join('|');
     const hit = this.reachingCache;
     if (hit && hit.towers === towers && hit.marketsKey === marketsKey) return hit.value;
+    // a market is reached by its own country's towers (its networks), not a neighbour's
+    const byCountry = new Map<string, TowerRecord[]>();
+    for (const t of towers) {
+      const list = byCountry.get(t.country);
+      if (list) list.push(t);
+      else byCountry.set(t.country, [t]);
+    }
     const out = new Map<string, { name: string; reaching: TowerPoint[] }>();
     for (const m of markets) {
       if (m.latitude === null || m.longitude === null) continue;
@@ -147,7 +155,7 @@ export class CoverageService {
         name: m.name,
         reaching: towersReaching(
           { latitude: m.latitude, longitude: m.longitude },
-          towers,
+          byCountry.get(m.country) ?? [],
           this.policy,
         ),
       });
@@ -203,9 +211,9 @@ export class CoverageService {
     };
   }
 
-  async towersGeoJson(source?: string): Promise<FeatureCollection<Point>> {
+  async towersGeoJson(source?: string, country?: string): Promise<FeatureCollection<Point>> {
     const rows = await this.prisma.tower.findMany({
-      where: source ? { source } : {},
+      where: { ...(source ? { source } : {}), ...(country ? { country } : {}) },
       orderBy: { id: 'asc' },
     });
     return {
@@ -215,6 +223,7 @@ export class CoverageService {
         geometry: { type: 'Point', coordinates: [t.longitude, t.latitude] },
         properties: {
           id: t.id,
+          country: t.country,
           source: t.source,
           externalId: t.externalId,
           radio: t.radio,

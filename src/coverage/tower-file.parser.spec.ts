@@ -29,17 +29,83 @@ describe('OpenCelliD tower files', () => {
       expect(r.merged).toEqual([
         { row: first + 1, reason: `same tower as row ${first} (0 m apart): merged` },
       ]);
+      expect(r.towers.map((t) => t.country)).toEqual(['PRK', 'PRK']);
       expect(r.rejected).toEqual([
-        { row: first + 3, reason: 'MCC 460 is not North Korea (467)' },
+        // MCC 460 is China's: a Chinese cell placed in Pyongyang is not in China
+        {
+          row: first + 3,
+          reason:
+            "point 39.0301, 125.7601 is outside People's Republic of China (more than 10 km from its outline)",
+        },
         {
           row: first + 4,
-          reason: "point 35.6895, 139.6917 is outside North Korea's bounding area",
+          reason:
+            'point 35.6895, 139.6917 is outside North Korea (more than 10 km from its outline)',
         },
         { row: first + 5, reason: 'created "notatime" is not a Unix time in seconds' },
         { row: first + 6, reason: 'expected 14 columns, found 8' },
       ]);
     },
   );
+
+  it("assigns each row to its MCC's country, or requires the one the import names", () => {
+    const header =
+      'radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal';
+    const cell = (mcc: string, lon: number, lat: number, cellId: number) =>
+      `GSM,${mcc},2,1,${cellId},0,${lon},${lat},1000,5,1,1262304000,1577836800,0`;
+    const body = [
+      header,
+      cell('639', 36.8219, -1.2921, 1), // Nairobi: Kenya (639)
+      cell('639', 32.5825, 0.3476, 2), // Kampala under a Kenyan MCC
+      cell('641', 32.5825, 0.3476, 3), // Kampala: Uganda (641)
+      cell('310', -77.0369, 38.9072, 4), // Washington: 310 is shared by the US and its territories
+      cell('999', 36.8219, -1.2921, 5), // no country's MCC
+      cell('467', 125.7601, 39.0301, 6), // Pyongyang: North Korea
+    ].join('\n');
+    const byMcc = parseTowerFile(body, 'opencellid', opts);
+    expect(byMcc.towers.map((t) => [t.externalId, t.country])).toEqual([
+      ['GSM-639-2-1-1', 'KEN'],
+      ['GSM-641-2-1-3', 'UGA'],
+      ['GSM-467-2-1-6', 'PRK'],
+    ]);
+    expect(byMcc.rejected).toEqual([
+      {
+        row: 3,
+        reason: 'point 0.3476, 32.5825 is outside Kenya (more than 10 km from its outline)',
+      },
+      {
+        row: 5,
+        reason:
+          'MCC 310 is used by several countries (BMU, GUM, MNP, PRI, USA, VIR): name one with country',
+      },
+      { row: 6, reason: 'MCC 999 is not assigned to a country' },
+    ]);
+
+    const kenya = parseTowerFile(body, 'opencellid', { ...opts, country: 'KEN' });
+    expect(kenya.towers.map((t) => [t.externalId, t.country])).toEqual([['GSM-639-2-1-1', 'KEN']]);
+    expect(kenya.rejected.map((r) => r.reason)).toEqual([
+      'point 0.3476, 32.5825 is outside Kenya (more than 10 km from its outline)',
+      "MCC 641 is not Kenya's (639)",
+      "MCC 310 is not Kenya's (639)",
+      "MCC 999 is not Kenya's (639)",
+      "MCC 467 is not Kenya's (639)",
+    ]);
+    const usa = parseTowerFile(body, 'opencellid', { ...opts, country: 'USA' });
+    expect(usa.towers.map((t) => [t.externalId, t.country])).toEqual([['GSM-310-2-1-4', 'USA']]);
+  });
+
+  it('reads a survey file as the named country', () => {
+    const body =
+      'id,lat,lon,first_seen\nnbo-1,-1.2921,36.8219,2012-05-01\npy-1,39.0301,125.7601,2012-05-01\n';
+    const r = parseTowerFile(body, 'csv', { ...opts, country: 'KEN' });
+    expect(r.towers.map((t) => [t.externalId, t.country])).toEqual([['nbo-1', 'KEN']]);
+    expect(r.rejected).toEqual([
+      {
+        row: 3,
+        reason: 'point 39.0301, 125.7601 is outside Kenya (more than 10 km from its outline)',
+      },
+    ]);
+  });
 
   it('refuses a header without the columns it needs', () => {
     expect(() => parseTowerFile('radio,mcc,lon\nGSM,467,125', 'opencellid', opts)).toThrow(
@@ -62,7 +128,10 @@ describe('survey tower files (CSV and GeoJSON)', () => {
       { row: 3, reason: 'same tower as row 2 (56 m apart): merged' },
       { row: 5, reason: 'first_seen "2012-02-30" is not a date YYYY-MM-DD' },
       { row: 6, reason: 'last_seen 2011-01-01 is before first_seen 2012-03-01' },
-      { row: 7, reason: "point 51.5074, -0.1278 is outside North Korea's bounding area" },
+      {
+        row: 7,
+        reason: 'point 51.5074, -0.1278 is outside North Korea (more than 10 km from its outline)',
+      },
       { row: 8, reason: 'confidence "1.7" is not a number from 0 to 1' },
     ]);
   });

@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
+import { countriesOfMcc, countryName, mccsOfCountry, outsideCountry } from './tower-countries';
 import { distanceKm } from './tower-coverage';
 
 export type TowerFileFormat = 'opencellid' | 'csv' | 'geojson';
@@ -10,6 +11,7 @@ export type FirstSeenKind = 'record_created' | 'observed';
 
 export interface TowerRow {
   row: number; // 1-based line or feature number in the file
+  country: string; // ISO 3166-1 alpha-3
   externalId: string;
   radio: string | null;
   latitude: number;
@@ -38,8 +40,8 @@ export interface TowerFileResult {
 // A file that cannot be read at all: nothing of it is imported.
 export class TowerFileError extends Error {}
 
-// North Korea's extent with a small margin (37°41'N to 43°01'N, 124°10'E to 130°41'E).
-export const NK_BOUNDS = { minLat: 37.5, maxLat: 43.1, minLon: 124.0, maxLon: 130.8 };
+// The country a survey file's towers belong to when the import names none.
+export const DEFAULT_TOWER_COUNTRY = 'PRK';
 
 const OPENCELLID_COLUMNS = [
   'radio',
@@ -57,7 +59,6 @@ const OPENCELLID_COLUMNS = [
   'updated',
   'averageSignal',
 ];
-const NK_MCC = '467';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -84,23 +85,32 @@ const num = (v: unknown): number | null => {
 
 type Candidate = Omit<TowerRow, 'mergedRows'>;
 
-function checkPoint(row: number, lat: number | null, lon: number | null): string | null {
+function checkPoint(country: string, lat: number | null, lon: number | null): string | null {
   if (lat === null || lon === null || Number.isNaN(lat) || Number.isNaN(lon))
     return 'latitude/longitude missing or not numbers';
-  if (
-    lat < NK_BOUNDS.minLat ||
-    lat > NK_BOUNDS.maxLat ||
-    lon < NK_BOUNDS.minLon ||
-    lon > NK_BOUNDS.maxLon
-  ) {
-    return `point ${lat}, ${lon} is outside North Korea's bounding area`;
+  if (lat < -90 || lat > 90 || lon < -180 || lon > 180)
+    return `point ${lat}, ${lon} is not a latitude and longitude`;
+  return outsideCountry(country, lat, lon);
+}
+
+// The country of an OpenCelliD row: its MCC's, or the one the import names (which must be one of
+// the MCC's countries). A reason instead when there is none.
+function countryOfCell(mcc: string, named: string | undefined): { country: string } | string {
+  const of = countriesOfMcc(mcc);
+  if (named !== undefined) {
+    if (of.includes(named)) return { country: named };
+    const own = mccsOfCountry(named);
+    return `MCC ${mcc} is not ${countryName(named)}'s (${own.length ? own.join(', ') : 'no MCC'})`;
   }
-  return null;
+  if (of.length === 1) return { country: of[0] };
+  if (of.length === 0) return `MCC ${mcc} is not assigned to a country`;
+  return `MCC ${mcc} is used by several countries (${of.join(', ')}): name one with country`;
 }
 
 function readOpenCellId(
   body: string,
   rejected: TowerRejection[],
+  named: string | undefined,
 ): { candidates: Candidate[]; rowsRead: number } {
   const records = parseCsv(body, { relax_column_count: true, skip_empty_lines: true, trim: true });
   const hasHeader = records[0]?.[0]?.toLowerCase() === 'radio';
@@ -122,11 +132,11 @@ function readOpenCellId(
         row,
         reason: `expected ${OPENCELLID_COLUMNS.length} columns, found ${cells.length}`,
       });
-    if (r.mcc !== NK_MCC)
-      return void rejected.push({ row, reason: `MCC ${r.mcc} is not North Korea (467)` });
+    const assigned = countryOfCell(r.mcc, named);
+    if (typeof assigned === 'string') return void rejected.push({ row, reason: assigned });
     const lat = num(r.lat);
     const lon = num(r.lon);
-    const bad = checkPoint(row, lat, lon);
+    const bad = checkPoint(assigned.country, lat, lon);
     if (bad) return void rejected.push({ row, reason: bad });
     const created = parseUnixSeconds(r.created);
     if (!created)
@@ -138,6 +148,7 @@ function readOpenCellId(
     const samples = num(r.samples);
     candidates.push({
       row,
+      country: assigned.country,
       externalId: `${r.radio}-${r.mcc}-${r.net}-${r.area}-${r.cell}`,
       radio: r.radio || null,
       latitude: lat as number,
@@ -164,13 +175,14 @@ interface SurveyFields {
 }
 
 function surveyCandidate(
+  country: string,
   row: number,
   lat: number | null,
   lon: number | null,
   p: SurveyFields,
   rejected: TowerRejection[],
 ): Candidate | null {
-  const bad = checkPoint(row, lat, lon);
+  const bad = checkPoint(country, lat, lon);
   if (bad) return (void rejected.push({ row, reason: bad }), null);
   const firstText = p.first_seen ?? p.firstSeen;
   const firstSeen = parseDay(firstText);
@@ -217,6 +229,7 @@ function surveyCandidate(
       : show(p.id);
   return {
     row,
+    country,
     externalId: id,
     radio: typeof p.radio === 'string' && p.radio ? p.radio : null,
     latitude: lat as number,
@@ -233,6 +246,7 @@ function surveyCandidate(
 function readCsv(
   body: string,
   rejected: TowerRejection[],
+  country: string,
 ): { candidates: Candidate[]; rowsRead: number } {
   const records = parseCsv<Record<string, string>>(body, {
     columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
@@ -253,6 +267,7 @@ function readCsv(
   const candidates: Candidate[] = [];
   records.forEach((r, i) => {
     const c = surveyCandidate(
+      country,
       i + 2,
       num(r.lat ?? r.latitude),
       num(r.lon ?? r.lng ?? r.longitude),
@@ -267,6 +282,7 @@ function readCsv(
 function readGeoJson(
   body: string,
   rejected: TowerRejection[],
+  country: string,
 ): { candidates: Candidate[]; rowsRead: number } {
   let doc: {
     type?: string;
@@ -288,13 +304,13 @@ function readGeoJson(
     if (f?.geometry?.type !== 'Point' || !Array.isArray(f.geometry.coordinates))
       return void rejected.push({ row, reason: 'feature is not a Point' });
     const [lon, lat] = f.geometry.coordinates;
-    const c = surveyCandidate(row, num(lat), num(lon), f.properties ?? {}, rejected);
+    const c = surveyCandidate(country, row, num(lat), num(lon), f.properties ?? {}, rejected);
     if (c) candidates.push(c);
   });
   return { candidates, rowsRead: doc.features.length };
 }
 
-// Rows within `dedupMeters` of a tower kept earlier are the same tower: merged into it (its first
+// Rows within `dedupMeters` of a tower kept earlier, in the same country, are the same tower: merged into it (its first
 // seen becomes the earlier of the two, its last seen the later), each merge with its reason.
 function mergeDuplicates(
   candidates: Candidate[],
@@ -313,6 +329,7 @@ function mergeDuplicates(
     for (let dy = -1; dy <= 1 && !twin; dy++) {
       for (let dx = -2; dx <= 2 && !twin; dx++) {
         for (const k of grid.get(`${gy + dy}:${gx + dx}`) ?? []) {
+          if (k.country !== c.country) continue;
           const m = distanceKm(c, k) * 1000;
           if (m <= dedupMeters) {
             twin = k;
@@ -342,10 +359,12 @@ function mergeDuplicates(
 
 // Reads a tower file into validated, de-duplicated towers; rows that fail validation are rejected
 // with a reason, never half-read. Throws TowerFileError when the file as a whole is unreadable.
+// `country`: an OpenCelliD file's rows must be of that country's MCCs (without it, each row goes to
+// its MCC's country); a survey file's towers are that country's (without it, North Korea's).
 export function parseTowerFile(
   body: string,
   format: TowerFileFormat,
-  opts: { dedupMeters: number },
+  opts: { dedupMeters: number; country?: string },
 ): TowerFileResult {
   const rejected: TowerRejection[] = [];
   const merged: TowerRejection[] = [];
@@ -353,10 +372,10 @@ export function parseTowerFile(
   try {
     read =
       format === 'opencellid'
-        ? readOpenCellId(body, rejected)
+        ? readOpenCellId(body, rejected, opts.country)
         : format === 'csv'
-          ? readCsv(body, rejected)
-          : readGeoJson(body, rejected);
+          ? readCsv(body, rejected, opts.country ?? DEFAULT_TOWER_COUNTRY)
+          : readGeoJson(body, rejected, opts.country ?? DEFAULT_TOWER_COUNTRY);
   } catch (err) {
     if (err instanceof TowerFileError) throw err;
     throw new TowerFileError(`cannot read the ${format} file: ${(err as Error).message}`);

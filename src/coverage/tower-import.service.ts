@@ -9,11 +9,14 @@ import {
   TowerFileFormat,
   TowerRejection,
 } from './tower-file.parser';
+import { countryName, isCountryCode } from './tower-countries';
 
 export interface TowerImportReport {
   id: number;
   source: string;
   format: TowerFileFormat;
+  country: string | null; // the country the import named (null: each OpenCelliD row's MCC decided)
+  countries: Record<string, number>; // towers kept per country
   status: 'succeeded' | 'partial' | 'failed';
   rowsRead: number;
   inserted: number;
@@ -76,19 +79,32 @@ export class TowerImportService {
     format: TowerFileFormat,
     source: string,
     fileName?: string,
+    country?: string,
   ): Promise<TowerImportReport> {
     if (!SOURCE_NAME.test(source)) {
       throw new TowerImportInputError(
         `source: "${source}" must be 1-64 lower-case letters, digits, dots, dashes or underscores`,
       );
     }
+    if (country !== undefined && !isCountryCode(country))
+      throw new TowerImportInputError(
+        `country: "${country}" is not an ISO 3166-1 alpha-3 country code`,
+      );
     const ledger = await this.prisma.towerImport.create({
-      data: { source, format, fileName: fileName ?? null, holder: this.holder },
+      data: {
+        source,
+        format,
+        country: country ?? null,
+        fileName: fileName ?? null,
+        holder: this.holder,
+      },
     });
     const report: TowerImportReport = {
       id: ledger.id,
       source,
       format,
+      country: country ?? null,
+      countries: {},
       status: 'failed',
       rowsRead: 0,
       inserted: 0,
@@ -102,7 +118,10 @@ export class TowerImportService {
     try {
       const parsed = parseTowerFile(body, format, {
         dedupMeters: this.config.coverage.dedupMeters,
+        country,
       });
+      for (const t of parsed.towers)
+        report.countries[t.country] = (report.countries[t.country] ?? 0) + 1;
       report.rowsRead = parsed.rowsRead;
       report.merged = parsed.merged.length;
       report.rejected = parsed.rejected.length;
@@ -115,12 +134,21 @@ export class TowerImportService {
         );
       await this.prisma.$transaction(
         async (tx) => {
+          await tx.$executeRawUnsafe(
+            `INSERT INTO country (iso3, name)
+             SELECT iso3, name FROM json_to_recordset($1::json) AS x(iso3 text, name text)
+             ON CONFLICT (iso3) DO NOTHING`,
+            JSON.stringify(
+              Object.keys(report.countries).map((iso3) => ({ iso3, name: countryName(iso3) })),
+            ),
+          );
           await tx.$executeRawUnsafe(`CREATE TEMP TABLE tower_stage (
-            external_id text, radio text, latitude float8, longitude float8, range_m int, samples int,
+            country text, external_id text, radio text, latitude float8, longitude float8, range_m int, samples int,
             first_seen date, first_seen_kind text, last_seen date, confidence float8, merged_rows int) ON COMMIT DROP`);
           for (let i = 0; i < parsed.towers.length; i += CHUNK) {
             const json = JSON.stringify(
               parsed.towers.slice(i, i + CHUNK).map((t) => ({
+                country: t.country,
                 external_id: t.externalId,
                 radio: t.radio,
                 latitude: t.latitude,
@@ -139,11 +167,11 @@ export class TowerImportService {
               json,
             );
           }
-          const changed = `(t.radio IS DISTINCT FROM s.radio OR t.latitude <> s.latitude OR t.longitude <> s.longitude
+          const changed = `(t.country <> s.country OR t.radio IS DISTINCT FROM s.radio OR t.latitude <> s.latitude OR t.longitude <> s.longitude
             OR t.range_m IS DISTINCT FROM s.range_m OR t.samples IS DISTINCT FROM s.samples OR t.first_seen <> s.first_seen
             OR t.first_seen_kind <> s.first_seen_kind OR t.last_seen IS DISTINCT FROM s.last_seen OR t.confidence IS DISTINCT FROM s.confidence)`;
           report.updated = await tx.$executeRawUnsafe(
-            `UPDATE tower t SET radio = s.radio, latitude = s.latitude, longitude = s.longitude, range_m = s.range_m, samples = s.samples,
+            `UPDATE tower t SET country = s.country, radio = s.radio, latitude = s.latitude, longitude = s.longitude, range_m = s.range_m, samples = s.samples,
                first_seen = s.first_seen, first_seen_kind = s.first_seen_kind, last_seen = s.last_seen, confidence = s.confidence,
                merged_rows = s.merged_rows, import_id = $2::int, updated_at = now()
              FROM tower_stage s WHERE t.source = $1 AND t.external_id = s.external_id AND ${changed}`,
@@ -151,8 +179,8 @@ export class TowerImportService {
             ledger.id,
           );
           report.inserted = await tx.$executeRawUnsafe(
-            `INSERT INTO tower (source, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, import_id)
-             SELECT $1, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, $2::int
+            `INSERT INTO tower (country, source, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, import_id)
+             SELECT country, $1, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, $2::int
              FROM tower_stage ON CONFLICT (source, external_id) DO NOTHING`,
             source,
             ledger.id,

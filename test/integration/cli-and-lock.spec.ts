@@ -127,9 +127,29 @@ describe('command line on the embedded database', () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toMatch(
-      /^towers imagery-cli \(csv\): partial \(import \d+\): read 8, inserted 3, updated 0, unchanged 0, merged 1, rejected 4$/,
+      /^towers imagery-cli \(csv\): partial \(import \d+\): read 8, inserted 3, updated 0, unchanged 0, merged 1, rejected 4 \(kept by country: PRK 3\)$/,
     );
     expect(res.stderr).toMatch(/row 5: first_seen "2012-02-30" is not a date YYYY-MM-DD/);
+    // the same survey named as Kenya's: every point is outside Kenya, so nothing is imported
+    const kenya = await cli(
+      [
+        'import',
+        'towers',
+        fixture('towers', 'imagery-survey.csv'),
+        '--format',
+        'csv',
+        '--source',
+        'imagery-ken',
+        '--country',
+        'ken',
+      ],
+      db.env,
+    );
+    expect(kenya.code).toBe(1);
+    expect(kenya.stdout).toMatch(
+      /towers imagery-ken \(csv\): failed .*\[no valid tower in the file/,
+    );
+    expect(kenya.stderr).toMatch(/is outside Kenya \(more than 10 km from its outline\)/);
     const usage = await cli(
       [
         'import',

@@ -336,4 +336,89 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
     expect(areas.computed).toBe(before + 1); // the second came from the cache
     expect(a.body.steps.length).toBeGreaterThan(0);
   });
+
+  it("imports towers of any country by their MCC, serves them by country, and reaches a market only with its own country's towers", async () => {
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO country (iso3, name) VALUES ('KEN', 'Kenya') ON CONFLICT DO NOTHING`,
+    );
+    // Busia, Kenya, on the Ugandan border: Busia, Uganda is 2.5 km away
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO market (id, name, kind, country, latitude, longitude)
+       VALUES ('ken-busia', 'Busia', 'city', 'KEN', 0.4608, 34.1115)`,
+    );
+    const header =
+      'radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal';
+    const body = [
+      header,
+      'GSM,639,2,1,1,0,34.1150,0.4640,1000,5,1,1293840000,1577836800,0', // Kenya (Safaricom), 2011
+      'GSM,641,1,1,2,0,34.0900,0.4669,1000,5,1,1230768000,1577836800,0', // Uganda, 2009
+      'GSM,639,2,1,3,0,32.5825,0.3476,1000,5,1,1230768000,1577836800,0', // Kampala: not in Kenya
+    ].join('\n');
+    const world = await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid-east-africa')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(body)
+      .expect(200);
+    expect(world.body).toMatchObject({
+      status: 'partial',
+      country: null,
+      countries: { KEN: 1, UGA: 1 },
+      inserted: 2,
+      rejected: 1,
+      rejections: [
+        {
+          row: 4,
+          reason: 'point 0.3476, 32.5825 is outside Kenya (more than 10 km from its outline)',
+        },
+      ],
+    });
+    const kenya = await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid-kenya&country=ken')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(body)
+      .expect(200);
+    expect(kenya.body).toMatchObject({ country: 'KEN', countries: { KEN: 1 }, inserted: 1 });
+    expect(kenya.body.rejections[0]).toEqual({ row: 3, reason: "MCC 641 is not Kenya's (639)" });
+    const bad = await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid-kenya&country=XYZ')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(body)
+      .expect(400);
+    expect(bad.body.message).toBe('country: "XYZ" is not an ISO 3166-1 alpha-3 country code');
+
+    const ken = await http.get('/api/coverage/towers?country=KEN').expect(200);
+    expect(
+      (ken.body.features as { properties: { country: string; source: string } }[]).map((f) => [
+        f.properties.country,
+        f.properties.source,
+      ]),
+    ).toEqual([
+      ['KEN', 'ocid-east-africa'],
+      ['KEN', 'ocid-kenya'],
+    ]);
+    const prk = await http.get('/api/coverage/towers?country=prk').expect(200);
+    expect(prk.body.features.length).toBeGreaterThan(0);
+    expect(
+      (prk.body.features as { properties: { country: string } }[]).every(
+        (f) => f.properties.country === 'PRK',
+      ),
+    ).toBe(true);
+    const unknown = await http.get('/api/coverage/towers?country=NGA').expect(400);
+    expect(unknown.body.message).toMatch(/^country: unknown id NGA \(known: KEN, PRK, UGA\)/);
+    await prisma.$executeRawUnsafe(`INSERT INTO country (iso3, name) VALUES ('NGA', 'Nigeria')`);
+    const none = await http.get('/api/coverage/towers?country=NGA').expect(200);
+    expect(none.body).toEqual({ type: 'FeatureCollection', features: [] });
+    await http.get('/api/coverage/towers?country=KE').expect(400);
+
+    // the Ugandan tower (2009) is closer than the Kenyan one but is not Kenya's network
+    const busia = await http.get('/api/coverage/markets/ken-busia/series').expect(200);
+    expect(busia.body).toMatchObject({
+      firstCovered: '2011-01-01',
+      steps: [{ date: '2011-01-01', towersInRange: 2 }],
+    });
+    expect((busia.body.towers as { id: number }[]).length).toBe(2);
+  });
 });

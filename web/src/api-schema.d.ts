@@ -494,7 +494,7 @@ export interface paths {
         };
         /**
          * The tower registry as GeoJSON
-         * @description Point features with source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.
+         * @description Point features with country (ISO 3166-1 alpha-3), source, externalId, radio, rangeM and samples (OpenCelliD), firstSeen and firstSeenKind (record_created: OpenCelliD `created`, when the record was made, NOT when the tower went up; observed: first seen in imagery), lastSeen, confidence, coverageRadiusKm.
          */
         get: operations["CoverageController_towers"];
         put?: never;
@@ -516,7 +516,7 @@ export interface paths {
         put?: never;
         /**
          * Import a tower file (one transaction)
-         * @description Needs a Bearer token (ADMIN_TOKEN). Rows outside North Korea, with unreadable dates or (OpenCelliD) another MCC than 467 are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.
+         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, or with an MCC of no country (or of several, when no country is named) are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.
          */
         post: operations["CoverageController_import"];
         delete?: never;
@@ -1162,6 +1162,8 @@ export interface components {
         };
         TowerPropertiesDto: {
             id: number;
+            /** @description ISO 3166-1 alpha-3: the MCC's country (OpenCelliD) or the import's (a survey) */
+            country: string;
             source: string;
             externalId: string;
             radio: string | null;
@@ -1191,6 +1193,12 @@ export interface components {
             id: number;
             source: string;
             format: string;
+            /** @description the country the import named (null: each OpenCelliD row's MCC decided) */
+            country: string | null;
+            /** @description towers kept, by country (ISO 3166-1 alpha-3) */
+            countries: {
+                [key: string]: number;
+            };
             /** @enum {string} */
             status: "succeeded" | "partial" | "failed";
             rowsRead: number;
@@ -1208,6 +1216,8 @@ export interface components {
             source: string;
             /** @description opencellid, csv, geojson */
             format: string;
+            /** @description the country the import named (null: each OpenCelliD row's MCC decided) */
+            country: string | null;
             fileName: string | null;
             /** Format: date-time */
             startedAt: string;
@@ -2176,6 +2186,8 @@ export interface operations {
             query?: {
                 /** @description Only towers of this registry source */
                 source?: string;
+                /** @description Only towers of this country (ISO 3166-1 alpha-3, e.g. PRK); all countries when absent */
+                country?: string;
             };
             header?: never;
             path?: never;
@@ -2196,10 +2208,12 @@ export interface operations {
     CoverageController_import: {
         parameters: {
             query?: {
-                /** @description opencellid (CSV, MCC 467), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features) */
+                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features) */
                 format?: "opencellid" | "csv" | "geojson";
                 /** @description Name of the registry, e.g. opencellid-2024 or imagery-2022 */
                 source?: string;
+                /** @description The towers' country (ISO 3166-1 alpha-3). opencellid: every row's MCC must be one of its networks' (without it, each row goes to its MCC's country; an MCC several countries share needs it). csv and geojson: the survey's country (default PRK). */
+                country?: string;
             };
             header?: never;
             path?: never;

@@ -165,14 +165,13 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
         views.dispersion.draw({ dispersion, trend, national, events }, s, credit);
     }),
     guarded('map', async () => {
-      // both at once: the registry is drawn only where it reaches the country's markets
-      const [coverage, allTowers] = await Promise.all([
+      // both at once: the markets' coverage and the country's own towers
+      const [coverage, towers] = await Promise.all([
         must(client.GET('/api/coverage/markets')),
-        must(client.GET('/api/coverage/towers')),
+        must(client.GET('/api/coverage/towers', { params: { query: { country: s.country } } })),
       ]);
       const ours = new Set(markets.map((m) => m.id));
       const covered = { ...coverage, markets: coverage.markets.filter((m) => ours.has(m.market)) };
-      const towers = covered.markets.length ? allTowers : null;
       if (mine === generation)
         views.map.draw(
           { outline, markets, coverage: covered.markets.length ? covered : null, towers },

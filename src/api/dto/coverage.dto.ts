@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
-import { IsIsoDay } from './validators';
+import { COUNTRY_PATTERN, IsIsoDay, ToUpper } from './validators';
 import { CountryQueryDto } from './validators';
 
 const toNumber = () =>
@@ -63,13 +63,23 @@ export class TowersQueryDto {
     message: 'source must be a tower source name such as synthetic-sample',
   })
   source?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Only towers of this country (ISO 3166-1 alpha-3, e.g. PRK); all countries when absent',
+    example: 'PRK',
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as PRK' })
+  country?: string;
 }
 
 export class TowerImportQueryDto {
   @ApiPropertyOptional({
     enum: TOWER_FILE_FORMATS,
     description:
-      'opencellid (CSV, MCC 467), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features)',
+      "opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features)",
   })
   @IsIn(TOWER_FILE_FORMATS)
   format!: TowerFileFormat;
@@ -81,4 +91,14 @@ export class TowerImportQueryDto {
     message: 'source must be 1-64 lower-case letters, digits, dots, dashes or underscores',
   })
   source!: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The towers' country (ISO 3166-1 alpha-3). opencellid: every row's MCC must be one of its networks' (without it, each row goes to its MCC's country; an MCC several countries share needs it). csv and geojson: the survey's country (default PRK).",
+    example: 'KEN',
+  })
+  @IsOptional()
+  @ToUpper()
+  @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as KEN' })
+  country?: string;
 }

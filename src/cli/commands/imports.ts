@@ -78,17 +78,19 @@ export const importSubscriptionsCommand: Command = {
 
 export const importTowersCommand: Command = {
   words: ['import', 'towers'],
-  usage: `import towers <file> --format opencellid|csv|geojson --source NAME
-                                            import a tower registry file (one transaction)`,
+  usage: `import towers <file> --format opencellid|csv|geojson --source NAME [--country ISO3]
+                                            import a tower registry file (one transaction); an
+                                            OpenCelliD row goes to its MCC's country`,
   async prepare(args) {
     const { values, positionals } = readArgs(args, {
       format: { type: 'string' },
       source: { type: 'string' },
+      country: { type: 'string' },
     });
     const file = await readable(
       'import towers',
       positionals[0],
-      'import towers <file> --format opencellid|csv|geojson --source NAME',
+      'import towers <file> --format opencellid|csv|geojson --source NAME [--country ISO3]',
     );
     const format = values.format as TowerFileFormat;
     if (!TOWER_FILE_FORMATS.includes(format))
@@ -97,6 +99,11 @@ export const importTowersCommand: Command = {
       );
     const source = values.source;
     if (!source) throw new UsageError('--source: name the registry, e.g. opencellid-2024');
+    const country = values.country?.toUpperCase();
+    if (country !== undefined && !/^[A-Z]{3}$/.test(country))
+      throw new UsageError(
+        `--country: an ISO 3166-1 alpha-3 code such as KEN, not ${values.country}`,
+      );
     const body = await readFile(file, 'utf8');
     return {
       async run(backend, io) {
@@ -104,9 +111,15 @@ export const importTowersCommand: Command = {
           format,
           source,
           fileName: path.basename(file),
+          country,
         });
         io.out(
           `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
+            (Object.keys(r.countries ?? {}).length
+              ? ` (kept by country: ${Object.entries(r.countries)
+                  .map(([c, n]) => `${c} ${n}`)
+                  .join(', ')})`
+              : '') +
             (r.errorMessage ? ` [${r.errorMessage}]` : ''),
         );
         showRefusals(r.rejections, r.rejections.length, 'GET /api/coverage/tower-imports', io);

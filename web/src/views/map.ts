@@ -48,8 +48,8 @@ export function mapView(onPick: (market: string) => void) {
         (input.coverage?.markets ?? []).map((m) => [m.market, m.firstCovered ?? null]),
       );
       const placed = input.markets.filter((m) => m.latitude !== null && m.longitude !== null);
-      // towers carry no country yet: a country none of whose markets a tower reaches has no data
-      const reached = placed.some((m) => first.get(m.id));
+      // the country's own towers: none stored, no coverage to show
+      const reached = (input.towers?.features.length ?? 0) > 0;
       const bucket = (m: Schemas['MarketDto']) => {
         if (!reached) return 'no tower data for this country';
         const f = first.get(m.id);

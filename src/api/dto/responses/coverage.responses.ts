@@ -1,4 +1,4 @@
-import { Bool, Day, Instant, Int, Many, Num, Nums, One, Str, Strs } from './props';
+import { Bool, Day, Instant, Int, Many, MapOf, Num, Nums, One, Str, Strs } from './props';
 
 export class DatedValueDto {
   @Day() date!: string;
@@ -100,6 +100,8 @@ export class PointGeometryDto {
 
 export class TowerPropertiesDto {
   @Int() id!: number;
+  @Str("ISO 3166-1 alpha-3: the MCC's country (OpenCelliD) or the import's (a survey)")
+  country!: string;
   @Str() source!: string;
   @Str() externalId!: string;
   @Str(undefined, { nullable: true }) radio!: string | null;
@@ -132,6 +134,8 @@ export class TowerImportDto {
   @Int() id!: number;
   @Str() source!: string;
   @Str('opencellid, csv, geojson') format!: string;
+  @Str("the country the import named (null: each OpenCelliD row's MCC decided)", { nullable: true })
+  country!: string | null;
   @Str(undefined, { nullable: true }) fileName!: string | null;
   @Instant() startedAt!: string;
   @Instant(undefined, { nullable: true }) finishedAt!: string | null;
@@ -150,6 +154,12 @@ export class TowerImportReportDto {
   @Int() id!: number;
   @Str() source!: string;
   @Str() format!: string;
+  @Str("the country the import named (null: each OpenCelliD row's MCC decided)", { nullable: true })
+  country!: string | null;
+  @MapOf('integer', 'towers kept, by country (ISO 3166-1 alpha-3)') countries!: Record<
+    string,
+    number
+  >;
   @Str(undefined, { enum: ['succeeded', 'partial', 'failed'] }) status!: string;
   @Int() rowsRead!: number;
   @Int() inserted!: number;
