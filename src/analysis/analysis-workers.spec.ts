@@ -65,11 +65,14 @@ const cases: { name: AnalysisTaskName; args: unknown[] }[] = [
 ];
 
 describe('analysis worker threads', () => {
-  const workers = new AnalysisWorkers({
-    ...loadConfig({}),
-    analysisThreads: 1,
-    analysisQueue: 2,
-  });
+  const workers = new AnalysisWorkers(
+    {
+      ...loadConfig({}),
+      analysisThreads: 1,
+      analysisQueue: 2,
+    },
+    'server',
+  );
   afterAll(() => workers.onModuleDestroy());
 
   it.each(cases)('$name: the same result in a worker thread as inline', async ({ name, args }) => {
@@ -102,7 +105,7 @@ describe('analysis worker threads', () => {
   });
 
   it('computes inline with ANALYSIS_THREADS=0', async () => {
-    const inline = new AnalysisWorkers({ ...loadConfig({}), analysisThreads: 0 });
+    const inline = new AnalysisWorkers({ ...loadConfig({}), analysisThreads: 0 }, 'server');
     expect(await inline.run('beta', points, ['hyesan', 'pyongyang', 'sinuiju'])).toEqual(
       runAnalysisTask({ name: 'beta', args: [points, ['hyesan', 'pyongyang', 'sinuiju']] }),
     );

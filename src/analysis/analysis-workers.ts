@@ -4,6 +4,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { Piscina } from 'piscina';
 import { BusyError } from '../common/busy.error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DATABASE_HOLDER, DatabaseHolder } from '../database/prisma.service';
 import { AnalysisTask, AnalysisTaskName, AnalysisTasks, runAnalysisTask } from './analysis-tasks';
 import type { PairRegressionSpec } from './pair-regression';
 
@@ -33,7 +34,10 @@ export class AnalysisBusyError extends BusyError {
 export class AnalysisWorkers implements OnApplicationBootstrap, OnModuleDestroy {
   private pool?: Piscina<AnalysisTask, unknown>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_HOLDER) private readonly holder: DatabaseHolder,
+  ) {}
 
   get threads(): number {
     return this.config.analysisThreads;
@@ -43,8 +47,10 @@ export class AnalysisWorkers implements OnApplicationBootstrap, OnModuleDestroy 
   // with two small made-up tasks (a trend and a bootstrapped pair regression), so that the first
   // real request does not pay for loading the distributions and compiling the estimators (about
   // 150 ms per estimator here). A failure there is only logged: requests start threads as usual.
+  // Only in the server: a command-line run (an import, an ingest) mostly never analyses, and
+  // the threads cost it about 25 MiB of resident memory; `report` starts them on its first task.
   onApplicationBootstrap(): void {
-    if (this.config.analysisThreads === 0) return;
+    if (this.config.analysisThreads === 0 || this.holder !== 'server') return;
     const pool = this.poolOf();
     const dates = Array.from(
       { length: 30 },

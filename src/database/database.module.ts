@@ -8,7 +8,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       providers: [{ provide: DATABASE_HOLDER, useValue: holder }, PrismaService],
-      exports: [PrismaService],
+      exports: [PrismaService, DATABASE_HOLDER],
     };
   }
 }
