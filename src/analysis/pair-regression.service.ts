@@ -6,7 +6,7 @@ import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { COUNTRY_EVENTS } from './events';
 import { AnalysisWorkers } from './analysis-workers';
-import { PanelRow, PairRegressionSpec } from './pair-regression';
+import { PanelColumns, PairRegressionSpec } from './pair-regression';
 import { pairSeries } from './pairs';
 
 const PRK_BORDER = COUNTRY_EVENTS.PRK.borderClosure!;
@@ -31,10 +31,11 @@ export class PairRegressionService {
     private readonly workers: AnalysisWorkers,
   ) {}
 
+  // The panel by columns (see PanelColumns): pairs numbered as their first row comes, dates sorted.
   async panel(
     q: PairRegressionQuery,
     prices: Panel,
-  ): Promise<{ rows: PanelRow[]; droppedNoCoverage: number; towerSources: string[] }> {
+  ): Promise<{ columns: PanelColumns; droppedNoCoverage: number; towerSources: string[] }> {
     const { points, markets } = await prices.data();
     const [firstCovered, towerSources] = await Promise.all([
       q.coverage === 'towers'
@@ -44,14 +45,18 @@ export class PairRegressionService {
     ]);
     const where = new Map(markets.map((m) => [m.id, m]));
     const pairs = pairSeries(points, q.from, q.to);
+    const allDates = new Set<string>();
+    for (const p of pairs) for (const d of p.dates) allDates.add(d);
     const national =
       q.coverage === 'national'
-        ? await this.coverage.nationalAt(
-            [...new Set(pairs.flatMap((p) => p.dates))],
-            prices.filter.country ?? 'PRK',
-          )
+        ? await this.coverage.nationalAt([...allDates], prices.filter.country ?? 'PRK')
         : new Map<string, number | null>();
-    const rows: PanelRow[] = [];
+    const pairNames: string[] = [];
+    const distances: number[] = [];
+    const pairOf: number[] = [];
+    const dateOf: string[] = [];
+    const gap: number[] = [];
+    const coverage: number[] = [];
     let droppedNoCoverage = 0;
     for (const p of pairs) {
       const a = where.get(p.a);
@@ -72,6 +77,7 @@ export class PairRegressionService {
         firstCovered.get(p.a) ?? null,
         firstCovered.get(p.b) ?? null,
       );
+      let k = -1; // the pair's number, given with its first row
       p.dates.forEach((date, i) => {
         const cov =
           q.coverage === 'national'
@@ -83,16 +89,32 @@ export class PairRegressionService {
           droppedNoCoverage++;
           return;
         }
-        rows.push({
-          pair: `${p.a}-${p.b}`,
-          date,
-          gap: Math.abs(p.q[i]),
-          coverage: cov,
-          distanceKm: dist,
-        });
+        if (k < 0) {
+          k = pairNames.length;
+          pairNames.push(`${p.a}-${p.b}`);
+          distances.push(dist);
+        }
+        pairOf.push(k);
+        dateOf.push(date);
+        gap.push(Math.abs(p.q[i]));
+        coverage.push(cov);
       });
     }
-    return { rows, droppedNoCoverage, towerSources };
+    const dateNames = [...new Set(dateOf)].sort();
+    const dateIndex = new Map(dateNames.map((d, i) => [d, i]));
+    return {
+      columns: {
+        pairNames,
+        pairDistanceKm: Float64Array.from(distances),
+        dateNames,
+        pair: Int32Array.from(pairOf),
+        date: Int32Array.from(dateOf, (d) => dateIndex.get(d)!),
+        gap: Float64Array.from(gap),
+        coverage: Float64Array.from(coverage),
+      },
+      droppedNoCoverage,
+      towerSources,
+    };
   }
 
   async regression(q: PairRegressionQuery, panel?: Panel, coverageVersion?: string) {
@@ -101,7 +123,7 @@ export class PairRegressionService {
       coverageVersion ?? this.coverage.version(),
     ]);
     return this.cache.get(['pair-regression', p.version, p.filter, cv, q], async () => {
-      const { rows, droppedNoCoverage, towerSources } = await this.panel(q, p);
+      const { columns, droppedNoCoverage, towerSources } = await this.panel(q, p);
       return {
         commodity: q.commodity,
         specification: {
@@ -124,7 +146,7 @@ export class PairRegressionService {
         },
         rowsWithoutCoverageValue: droppedNoCoverage,
         towerSources: q.coverage === 'towers' ? towerSources : undefined,
-        result: await this.workers.run('pairRegression', rows, q),
+        result: await this.workers.run('pairRegression', columns, q),
       };
     });
   }
