@@ -227,12 +227,20 @@ export class PricesService {
       params.push(value);
       clauses.push(sql(`$${params.length}`));
     };
+    // one value: an equality, which the key index can seek on (PostgreSQL 15 reads `= ANY(...)`
+    // on its second column as a filter over the whole country: a page of a country's last
+    // commodity took 300 ms at 3,000,000 rows, bench/country-scale.cjs)
+    const oneOf = (column: string, values: string[] | undefined) => {
+      if (!values?.length) return;
+      if (values.length === 1) add((p) => `${column} = ${p}`, values[0]);
+      else add((p) => `${column} = ANY(${p}::text[])`, values);
+    };
     if (f.country) add((p) => `country = ${p}`, f.country);
-    if (f.units?.length) add((p) => `unit = ANY(${p}::text[])`, f.units);
-    if (f.priceTypes?.length) add((p) => `price_type = ANY(${p}::text[])`, f.priceTypes);
-    if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
-    if (f.markets?.length) add((p) => `market_id = ANY(${p}::text[])`, f.markets);
-    if (f.sources?.length) add((p) => `source_id = ANY(${p}::text[])`, f.sources);
+    oneOf('unit', f.units);
+    oneOf('price_type', f.priceTypes);
+    oneOf('commodity_id', f.commodities);
+    oneOf('market_id', f.markets);
+    oneOf('source_id', f.sources);
     if (f.from) add((p) => `survey_date >= ${p}::date`, f.from);
     if (f.to) add((p) => `survey_date <= ${p}::date`, f.to);
     return clauses.length ? clauses.join(' AND ') : 'TRUE';
