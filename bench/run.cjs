@@ -111,6 +111,15 @@ async function main() {
     results.wfpImport = kinds.map((kind) =>
       JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'wfp-import.cjs'), kind, String(wfpRows)], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()),
     );
+  // the issue's country-scale set (bench/country-scale.cjs: import, every dispersion, the largest
+  // pair regression, observations under load, per database) takes minutes: BENCH_COUNTRY_SCALE=1
+  if (process.env.BENCH_COUNTRY_SCALE === '1') {
+    console.error('[bench] country scale');
+    results.countryScale = execFileSync(process.execPath, [path.join(__dirname, 'country-scale.cjs'), kinds.length > 1 ? 'both' : kinds[0]], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+  }
   // the dashboard in Chromium (skipped without a browser): bundle, page load, its endpoints' latency
   if (existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) {
     console.error('[bench] dashboard');

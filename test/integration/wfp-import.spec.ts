@@ -275,6 +275,29 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     expect(reg.body.result).toMatchObject({ n: 72, pairs: 3 });
     // the placebo (the dollar rate) has no COL series: insufficient data, never North Korea's dollar
     expect(reg.body.placebo.result).toMatchObject({ insufficientData: true });
+    // Colombia's own towers (OpenCelliD, MCC 732): Bogota covered before the data, Medellin from
+    // July 2020, Cali from March 2021; coverage=towers then varies within the pairs
+    const cells = [
+      'radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal',
+      'UMTS,732,101,1,1,0,-74.0800,4.6100,1000,5,1,1559347200,1700000000,0',
+      'UMTS,732,101,2,2,0,-75.5640,6.2520,1000,5,1,1593561600,1700000000,0',
+      'UMTS,732,101,3,3,0,-76.5220,3.4370,1000,5,1,1614556800,1700000000,0',
+    ].join('\n');
+    const towers = await http
+      .post('/api/coverage/towers/import?format=opencellid&source=ocid-col')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(cells)
+      .expect(200);
+    expect(towers.body).toMatchObject({ status: 'succeeded', inserted: 3, countries: { COL: 3 } });
+    const byTowers = await http
+      .get(
+        '/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail&coverage=towers&bootstrap=0',
+      )
+      .expect(200);
+    expect(byTowers.body.towerSources).toEqual(['ocid-col']);
+    expect(byTowers.body.result).toMatchObject({ n: 72, pairs: 3 });
+    expect(byTowers.body.result.coefficients[0].name).toBe('coverage');
     // and North Korea's answers are as before
     const prk = await http.get('/api/analysis/dispersion?commodity=rice').expect(200);
     expect(prk.body.markets).toEqual(['hyesan', 'pyongyang', 'sinuiju']);
