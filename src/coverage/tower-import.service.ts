@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failpoint } from '../common/failpoint';
 import { instanceHost, isDeadLocalHolder, newHolder } from '../common/process-holder';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { bulkTransaction, copyNumber, copyText } from '../database/bulk-transaction';
 import { PrismaService } from '../database/prisma.service';
 import {
   parseTowerFile,
@@ -132,64 +133,51 @@ export class TowerImportService {
         throw new TowerFileError(
           `no valid tower in the file (${parsed.rowsRead} rows read, ${parsed.rejected.length} rejected)`,
         );
-      await this.prisma.$transaction(
-        async (tx) => {
-          await tx.$executeRawUnsafe(
-            `INSERT INTO country (iso3, name)
-             SELECT iso3, name FROM json_to_recordset($1::json) AS x(iso3 text, name text)
-             ON CONFLICT (iso3) DO NOTHING`,
-            JSON.stringify(
-              Object.keys(report.countries).map((iso3) => ({ iso3, name: countryName(iso3) })),
-            ),
+      // one transaction, the rows staged by COPY (bulk-transaction.ts), then one update of the
+      // changed towers and one insert of the new ones
+      await bulkTransaction(this.prisma, async (tx) => {
+        await tx.execute(
+          `INSERT INTO country (iso3, name)
+           SELECT iso3, name FROM json_to_recordset($1::json) AS x(iso3 text, name text)
+           ON CONFLICT (iso3) DO NOTHING`,
+          JSON.stringify(
+            Object.keys(report.countries).map((iso3) => ({ iso3, name: countryName(iso3) })),
+          ),
+        );
+        await tx.execute(`CREATE TEMP TABLE tower_stage (
+          country text, external_id text, radio text, latitude float8, longitude float8, range_m int,
+          samples int, first_seen date, first_seen_kind text, last_seen date, confidence float8,
+          merged_rows int) ON COMMIT DROP`);
+        for (let i = 0; i < parsed.towers.length; i += CHUNK) {
+          let lines = '';
+          for (const t of parsed.towers.slice(i, i + CHUNK))
+            lines += `${copyText(t.country)}\t${copyText(t.externalId)}\t${copyText(t.radio)}\t${copyNumber(t.latitude)}\t${copyNumber(t.longitude)}\t${copyNumber(t.rangeM)}\t${copyNumber(t.samples)}\t${t.firstSeen}\t${copyText(t.firstSeenKind)}\t${copyText(t.lastSeen)}\t${copyNumber(t.confidence)}\t${t.mergedRows.length}\n`;
+          await tx.copy(
+            'tower_stage (country, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows)',
+            lines,
           );
-          await tx.$executeRawUnsafe(`CREATE TEMP TABLE tower_stage (
-            country text, external_id text, radio text, latitude float8, longitude float8, range_m int, samples int,
-            first_seen date, first_seen_kind text, last_seen date, confidence float8, merged_rows int) ON COMMIT DROP`);
-          for (let i = 0; i < parsed.towers.length; i += CHUNK) {
-            const json = JSON.stringify(
-              parsed.towers.slice(i, i + CHUNK).map((t) => ({
-                country: t.country,
-                external_id: t.externalId,
-                radio: t.radio,
-                latitude: t.latitude,
-                longitude: t.longitude,
-                range_m: t.rangeM,
-                samples: t.samples,
-                first_seen: t.firstSeen,
-                first_seen_kind: t.firstSeenKind,
-                last_seen: t.lastSeen,
-                confidence: t.confidence,
-                merged_rows: t.mergedRows.length,
-              })),
-            );
-            await tx.$executeRawUnsafe(
-              'INSERT INTO tower_stage SELECT * FROM json_populate_recordset(NULL::tower_stage, $1::json)',
-              json,
-            );
-          }
-          const changed = `(t.country <> s.country OR t.radio IS DISTINCT FROM s.radio OR t.latitude <> s.latitude OR t.longitude <> s.longitude
-            OR t.range_m IS DISTINCT FROM s.range_m OR t.samples IS DISTINCT FROM s.samples OR t.first_seen <> s.first_seen
-            OR t.first_seen_kind <> s.first_seen_kind OR t.last_seen IS DISTINCT FROM s.last_seen OR t.confidence IS DISTINCT FROM s.confidence)`;
-          report.updated = await tx.$executeRawUnsafe(
-            `UPDATE tower t SET country = s.country, radio = s.radio, latitude = s.latitude, longitude = s.longitude, range_m = s.range_m, samples = s.samples,
-               first_seen = s.first_seen, first_seen_kind = s.first_seen_kind, last_seen = s.last_seen, confidence = s.confidence,
-               merged_rows = s.merged_rows, import_id = $2::int, updated_at = now()
-             FROM tower_stage s WHERE t.source = $1 AND t.external_id = s.external_id AND ${changed}`,
-            source,
-            ledger.id,
-          );
-          report.inserted = await tx.$executeRawUnsafe(
-            `INSERT INTO tower (country, source, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, import_id)
-             SELECT country, $1, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, $2::int
-             FROM tower_stage ON CONFLICT (source, external_id) DO NOTHING`,
-            source,
-            ledger.id,
-          );
-          report.unchanged = parsed.towers.length - report.inserted - report.updated;
-          await failpoint('towers:before-commit');
-        },
-        { timeout: 10 * 60_000, maxWait: 60_000 },
-      );
+        }
+        const changed = `(t.country <> s.country OR t.radio IS DISTINCT FROM s.radio OR t.latitude <> s.latitude OR t.longitude <> s.longitude
+          OR t.range_m IS DISTINCT FROM s.range_m OR t.samples IS DISTINCT FROM s.samples OR t.first_seen <> s.first_seen
+          OR t.first_seen_kind <> s.first_seen_kind OR t.last_seen IS DISTINCT FROM s.last_seen OR t.confidence IS DISTINCT FROM s.confidence)`;
+        report.updated = await tx.execute(
+          `UPDATE tower t SET country = s.country, radio = s.radio, latitude = s.latitude, longitude = s.longitude, range_m = s.range_m, samples = s.samples,
+             first_seen = s.first_seen, first_seen_kind = s.first_seen_kind, last_seen = s.last_seen, confidence = s.confidence,
+             merged_rows = s.merged_rows, import_id = $2::int, updated_at = now()
+           FROM tower_stage s WHERE t.source = $1 AND t.external_id = s.external_id AND ${changed}`,
+          source,
+          ledger.id,
+        );
+        report.inserted = await tx.execute(
+          `INSERT INTO tower (country, source, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, import_id)
+           SELECT country, $1, external_id, radio, latitude, longitude, range_m, samples, first_seen, first_seen_kind, last_seen, confidence, merged_rows, $2::int
+           FROM tower_stage ON CONFLICT (source, external_id) DO NOTHING`,
+          source,
+          ledger.id,
+        );
+        report.unchanged = parsed.towers.length - report.inserted - report.updated;
+        await failpoint('towers:before-commit');
+      });
       report.status = report.rejected > 0 ? 'partial' : 'succeeded';
     } catch (err) {
       report.status = 'failed';

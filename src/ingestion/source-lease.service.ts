@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
-import type { SqlTx } from '../prices/sql-tx';
+import type { SqlTx } from '../database/sql-tx';
 import { SourceError } from '../sources/source.error';
 import { instanceHost, isDeadLocalHolder, newHolder } from '../common/process-holder';
 

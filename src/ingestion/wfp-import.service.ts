@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import countries from 'i18n-iso-countries';
 import english from 'i18n-iso-countries/langs/en.json';
-import type { SqlTx } from '../prices/sql-tx';
+import type { SqlTx } from '../database/sql-tx';
 import { csvBatches } from '../common/csv-batches';
 import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';

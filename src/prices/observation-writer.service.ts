@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom, CopyStreamQuery } from 'pg-copy-streams';
+import { BulkTx, bulkTransaction, copyNumber, copyText } from '../database/bulk-transaction';
 import { PrismaService } from '../database/prisma.service';
-import type { Transaction } from '@electric-sql/pglite';
-import { pgliteTx, pgTx, SqlTx } from './sql-tx';
+import type { SqlTx } from '../database/sql-tx';
 import { failpoint } from '../common/failpoint';
 import { ObservationFlag } from '../generated/prisma/enums';
 
@@ -61,17 +61,6 @@ const STAGE_COLUMNS = [
   'quality_notes',
 ] as const;
 
-// COPY's text format: tab-separated, \N for null, backslash escapes for \, tab, newline, return.
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const copyText = (v: string | null | undefined): string =>
-  v === null || v === undefined
-    ? '\\N'
-    : NEEDS_ESCAPE.test(v)
-      ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-      : v;
-const copyNumber = (v: number | null | undefined): string =>
-  v === null || v === undefined ? '\\N' : String(v);
-
 // One batch as COPY lines, in STAGE_COLUMNS order, written directly (this runs once per row of a
 // country-scale import): no intermediate object per row, one ISO string per distinct fetch time.
 function copyLines(batch: ObservationInput[], prefix = ''): string {
@@ -124,23 +113,13 @@ type DirectInsert = (
   runId: number,
 ) => Promise<void>;
 
-function copyDirect(client: PoolClient): DirectInsert {
-  return async (batch, country, sourceId, runId) => {
-    const copy = client.query(copyFrom(`COPY observation (${DIRECT_COLUMNS}) FROM STDIN`));
-    const done = finished(copy);
-    copy.end(copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`));
-    await done;
-  };
-}
-
-// PGlite: COPY from a blob (its virtual /dev/blob), one statement per batch.
-function blobDirect(tx: Transaction): DirectInsert {
-  return async (batch, country, sourceId, runId) => {
-    await tx.query(`COPY observation (${DIRECT_COLUMNS}) FROM '/dev/blob'`, [], {
-      blob: new Blob([copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`)]),
-    });
-  };
-}
+const directInsert =
+  (tx: BulkTx): DirectInsert =>
+  (batch, country, sourceId, runId) =>
+    tx.copy(
+      `observation (${DIRECT_COLUMNS})`,
+      copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`),
+    );
 
 // PostgreSQL: one COPY ... FROM STDIN for the whole write, fed batch by batch. A batch is handed to
 // the socket and the parser goes on with the next while the server reads it (the wait for the
@@ -169,16 +148,12 @@ function copyStager(client: PoolClient): Stager {
   };
 }
 
-// PGlite: COPY from a blob per batch (it runs in this thread: there is nothing to overlap). No
+// PGlite: one COPY from a blob per batch (it runs in this thread: there is nothing to overlap). No
 // JSON and no object per row: a batch is one string and one blob, so the JavaScript heap holds
 // little garbage (the JSON statements this replaced left the heap at several hundred MiB).
-function blobStager(tx: Transaction): Stager {
+function batchStager(tx: BulkTx): Stager {
   return {
-    async add(batch) {
-      await tx.query(`COPY obs_stage (${STAGE_COLUMNS.join(', ')}) FROM '/dev/blob'`, [], {
-        blob: new Blob([copyLines(batch)]),
-      });
-    },
+    add: (batch) => tx.copy(`obs_stage (${STAGE_COLUMNS.join(', ')})`, copyLines(batch)),
     async end() {},
   };
 }
@@ -249,40 +224,16 @@ export class ObservationWriterService {
     batches: AsyncIterable<ObservationInput[]> | Iterable<ObservationInput[]>,
     opts: WriteOptions = {},
   ): Promise<WriteCounts> {
-    const pool = this.prisma.rawPool();
-    if (pool) {
-      const client = await pool.connect();
-      // a connection lost while checked out (a database restart, a failover, a terminated
-      // backend) is an 'error' event on the client: kept, so the write fails and is rolled back
-      // by the server, instead of an unhandled event ending the process
-      let lost: Error | undefined;
-      const onError = (err: Error) => (lost = err);
-      client.on('error', onError);
-      try {
-        await client.query('BEGIN');
-        const counts = await this.apply(
-          pgTx(client),
-          sourceId,
-          runId,
-          batches,
-          opts,
-          copyStager(client),
-          copyDirect(client),
-        );
-        await client.query('COMMIT');
-        return counts;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.off('error', onError);
-        client.release(lost); // a lost connection is discarded, not returned to the pool
-      }
-    }
-    const pglite = this.prisma.rawPglite();
-    if (!pglite) throw new Error('no database to write to');
-    return pglite.transaction((tx) =>
-      this.apply(pgliteTx(tx), sourceId, runId, batches, opts, blobStager(tx), blobDirect(tx)),
+    return bulkTransaction(this.prisma, (tx) =>
+      this.apply(
+        tx,
+        sourceId,
+        runId,
+        batches,
+        opts,
+        tx.raw.kind === 'postgres' ? copyStager(tx.raw.client) : batchStager(tx),
+        directInsert(tx),
+      ),
     );
   }
 

@@ -1,0 +1,75 @@
+import { finished } from 'node:stream/promises';
+import type { Transaction } from '@electric-sql/pglite';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { PrismaService } from './prisma.service';
+import { pgliteTx, pgTx, SqlTx } from './sql-tx';
+
+// COPY's text format: tab-separated, \N for null, backslash escapes for \, tab, newline, return.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+export const copyText = (v: string | null | undefined): string =>
+  v === null || v === undefined
+    ? '\\N'
+    : NEEDS_ESCAPE.test(v)
+      ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+      : v;
+export const copyNumber = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '\\N' : String(v);
+
+// One transaction of a bulk writer (observations, towers) on whichever database runs, with COPY,
+// which Prisma's client does not expose: a raw pg connection inside BEGIN/COMMIT on a PostgreSQL
+// server (COPY ... FROM STDIN), PGlite's own transaction on the embedded one (COPY ... FROM
+// '/dev/blob').
+export interface BulkTx extends SqlTx {
+  // one COPY of `lines` (COPY text format, one row per line) into `target`: 'table (columns)'
+  copy(target: string, lines: string): Promise<void>;
+  readonly raw: { kind: 'postgres'; client: PoolClient } | { kind: 'pglite'; tx: Transaction };
+}
+
+export async function bulkTransaction<T>(
+  prisma: PrismaService,
+  work: (tx: BulkTx) => Promise<T>,
+): Promise<T> {
+  const pool = prisma.rawPool();
+  if (pool) {
+    const client = await pool.connect();
+    // a connection lost while checked out (a database restart, a failover, a terminated backend)
+    // is an 'error' event on the client: kept, so the work fails and is rolled back by the server,
+    // instead of an unhandled event ending the process
+    let lost: Error | undefined;
+    const onError = (err: Error) => (lost = err);
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        ...pgTx(client),
+        async copy(target, lines) {
+          const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+          const done = finished(stream);
+          stream.end(lines);
+          await done;
+        },
+        raw: { kind: 'postgres', client },
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(lost); // a lost connection is discarded, not returned to the pool
+    }
+  }
+  const pglite = prisma.rawPglite();
+  if (!pglite) throw new Error('no database to write to');
+  return pglite.transaction((tx) =>
+    work({
+      ...pgliteTx(tx),
+      async copy(target, lines) {
+        await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([lines]) });
+      },
+      raw: { kind: 'pglite', tx },
+    }),
+  );
+}
