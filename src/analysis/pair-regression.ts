@@ -209,10 +209,7 @@ export function pairRegression(
   }
   if (!kept.length || kept[0].name !== 'coverage') {
     return {
-      ...insufficient(
-        'the pair regression: coverage does not vary within the fixed effects',
-        n,
-      ),
+      ...insufficient('the pair regression: coverage does not vary within the fixed effects', n),
       message: 'coverage does not vary within the fixed effects: nothing to estimate',
     };
   }
