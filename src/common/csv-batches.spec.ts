@@ -28,6 +28,28 @@ describe('csvBatches', () => {
     expect(rows[50_000]).toEqual(['49999', 'x, 49999', 'Å49999']);
   });
 
+  it('stops reading its input while the consumer is behind: memory holds a few chunks, not the file', async () => {
+    // an input of 20,000 chunks of 1 KiB (20 MiB), counting what has been read from it
+    let produced = 0;
+    const input = new Readable({
+      read() {
+        if (produced >= 20_000) return void this.push(null);
+        produced++;
+        this.push(`${'x'.repeat(20)},${produced}\n`.repeat(40));
+      },
+    });
+    const it = csvBatches(input, 2)[Symbol.asyncIterator]();
+    const first = await it.next(); // the first batch, then nothing is consumed for a while
+    await new Promise((r) => setTimeout(r, 200));
+    const readWhileWaiting = produced;
+    // the stream's own buffer (16 KiB) and a few parsed chunks: far from the 20,000 chunks
+    expect(readWhileWaiting).toBeLessThan(100);
+    let rows = first.done ? 0 : first.value.rows.length;
+    for (let r = await it.next(); !r.done; r = await it.next()) rows += r.value.rows.length;
+    expect(rows).toBe(20_000 * 40);
+    expect(produced).toBe(20_000);
+  });
+
   it('keeps a multi-byte character split between two chunks whole, and drops a BOM', async () => {
     const bytes = Buffer.from('\ufeffname,price\nMedellín,12\n');
     const cut = bytes.indexOf(Buffer.from('í')) + 1; // inside the two bytes of í

@@ -5,8 +5,8 @@ import Papa from 'papaparse';
 // record), parsed by PapaParse in chunks. Why PapaParse here when csv-parse serves the small
 // files: on a country-scale import it parses about 8 times faster (150,000 WFP rows: 0.11 s
 // against 0.99 s for csv-parse with columns, on this machine), and parsing is half of an import's
-// time in Node. The parser is paused while more than `ahead` batches wait, so memory holds a few
-// batches whatever the file's size. Quoting errors are reported with their row, not thrown: the
+// time in Node. The parser and its input stream are paused while more than `ahead` batches wait,
+// so memory holds a few batches whatever the file's size. Quoting errors are reported with their row, not thrown: the
 // caller decides what a bad row means.
 export interface CsvBatch {
   rows: string[][];
@@ -41,7 +41,10 @@ export async function* csvBatches(input: Readable, ahead = 4): AsyncGenerator<Cs
       });
       rowsBefore += result.data.length;
       if (queue.length >= ahead) {
+        // the parser's pause stops parsing but not the stream, whose chunks PapaParse would then
+        // queue in memory (a whole file when the database is slower than the disk): both pause
         parser.pause();
+        input.pause();
         paused = parser;
       }
       notify();
@@ -62,6 +65,7 @@ export async function* csvBatches(input: Readable, ahead = 4): AsyncGenerator<Cs
         const p = paused;
         paused = undefined;
         p.resume();
+        input.resume();
       }
       yield next;
       continue;
