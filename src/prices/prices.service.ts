@@ -348,7 +348,7 @@ export class PricesService {
     const cities = opts.markets?.length
       ? ''
       : ` AND market_id IN (SELECT id FROM market WHERE kind = 'city')`;
-    return this.prisma.$queryRawUnsafe<SeriesPoint[]>(
+    const rows = await this.prisma.$queryRawUnsafe<SeriesPoint[]>(
       `SELECT DISTINCT ON (survey_date, market_id)
               to_char(survey_date, 'YYYY-MM-DD') AS date, market_id AS market, value, source_id AS source
        FROM observation WHERE ${where}${cities}
@@ -356,6 +356,22 @@ export class PricesService {
                 coalesce(array_position($${params.length}::text[], source_id), 2147483647), source_id`,
       ...params,
     );
+    // The analysis keeps these points (PanelService holds up to 2,000,000): one string per distinct
+    // date, market and source instead of three new strings per row from the driver, and a small
+    // object of one shape per point.
+    const strings = new Map<string, string>();
+    const intern = (v: string): string => {
+      const hit = strings.get(v);
+      if (hit !== undefined) return hit;
+      strings.set(v, v);
+      return v;
+    };
+    return rows.map((r) => ({
+      date: intern(r.date),
+      market: intern(r.market),
+      value: r.value,
+      source: intern(r.source),
+    }));
   }
 
   // Changes whenever an observation of the commodity in the country is inserted or revised: the
