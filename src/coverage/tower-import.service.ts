@@ -182,6 +182,7 @@ export class TowerImportService {
     } catch (err) {
       report.status = 'failed';
       report.inserted = report.updated = report.unchanged = 0;
+      report.countries = {}; // nothing was kept
       report.errorMessage = (err as Error).message;
       this.logger.warn(
         `tower import ${ledger.id} (${source}, ${format}) failed: ${report.errorMessage}`,

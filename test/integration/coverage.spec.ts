@@ -107,7 +107,7 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
       const file =
         'id,lat,lon,first_seen\nok-1,39.1,125.8,2010-01-01\nok-2,39.5,125.9,2010-01-01\nboom,40.0,126.0,2010-01-01\nok-3,40.5,126.5,2010-01-01\n';
       const res = await imports.import(file, 'csv', 'rollback-test');
-      expect(res).toMatchObject({ status: 'failed', inserted: 0 });
+      expect(res).toMatchObject({ status: 'failed', inserted: 0, countries: {} });
       expect(res.errorMessage).toMatch(/refused by test trigger/);
       expect(await prisma.tower.count()).toBe(before);
     } finally {
