@@ -104,6 +104,18 @@ describe('analysis worker threads', () => {
     expect((refused[0] as PromiseRejectedResult).reason.retryAfterSeconds).toBe(5);
   });
 
+  it('starts and warms its threads with the server only, not in a command-line run', async () => {
+    const cli = new AnalysisWorkers({ ...loadConfig({}), analysisThreads: 1 }, 'cli');
+    cli.onApplicationBootstrap();
+    expect((cli as unknown as { pool?: unknown }).pool).toBeUndefined();
+    // a command that analyses (report) starts them on its first task
+    expect(await cli.run('beta', points, ['hyesan', 'pyongyang', 'sinuiju'])).toEqual(
+      runAnalysisTask({ name: 'beta', args: [points, ['hyesan', 'pyongyang', 'sinuiju']] }),
+    );
+    expect((cli as unknown as { pool?: unknown }).pool).toBeDefined();
+    await cli.onModuleDestroy();
+  });
+
   it('computes inline with ANALYSIS_THREADS=0', async () => {
     const inline = new AnalysisWorkers({ ...loadConfig({}), analysisThreads: 0 }, 'server');
     expect(await inline.run('beta', points, ['hyesan', 'pyongyang', 'sinuiju'])).toEqual(
