@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import countries from 'i18n-iso-countries';
+import { isCountryCode } from '../common/countries';
 
 // Mobile-cellular subscriptions per 100 people for any country, from two shapes of file:
 // - the World Bank WDI download (API_IT.CEL.SETS.P2_DS2_...csv): four metadata lines, then
@@ -26,8 +26,6 @@ export class SubscriptionFileError extends Error {
     this.name = 'SubscriptionFileError';
   }
 }
-
-const isCountry = (iso3: string) => /^[A-Z]{3}$/.test(iso3) && countries.isValid(iso3);
 
 export function parseSubscriptionFile(text: string): SubscriptionFile {
   let rows: string[][];
@@ -63,7 +61,7 @@ export function parseSubscriptionFile(text: string): SubscriptionFile {
           reason: `indicator ${r[indicator]} is not IT.CEL.SETS.P2`,
         });
       const iso3 = (r[code] ?? '').toUpperCase();
-      if (!isCountry(iso3))
+      if (!isCountryCode(iso3))
         return void rejected.push({
           row,
           reason: `${iso3 || 'no code'} is not an ISO 3166-1 alpha-3 country (an aggregate?)`,
@@ -91,7 +89,7 @@ export function parseSubscriptionFile(text: string): SubscriptionFile {
     const iso3 = (r[c] ?? '').toUpperCase();
     const year = Number(r[y]);
     const value = Number(r[v]);
-    if (!isCountry(iso3))
+    if (!isCountryCode(iso3))
       return void rejected.push({
         row,
         reason: `${iso3 || 'no code'} is not an ISO 3166-1 alpha-3 country`,

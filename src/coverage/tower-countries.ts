@@ -2,11 +2,9 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import bbox from '@turf/bbox';
 import { pointToPolygonDistance } from '@turf/point-to-polygon-distance';
 import countries from 'i18n-iso-countries';
-import english from 'i18n-iso-countries/langs/en.json';
 import { all as mccRecords } from 'mcc-mnc-list';
+import { countryName } from '../common/countries';
 import { countryOutline } from '../common/country-outline';
-
-countries.registerLocale(english);
 
 // Which country a tower belongs to. An OpenCelliD cell's MCC (mobile country code, ITU E.212)
 // names its network's country; the MCC list is the mcc-mnc-list package (Wikipedia's table). A
@@ -18,10 +16,8 @@ export const OUTLINE_TOLERANCE_KM = 10;
 
 let byMcc: Map<string, string[]> | undefined;
 
-// The countries (ISO 3166-1 alpha-3) whose networks use an MCC: one for most, several for a few
-// shared ones (310: the United States and its territories; 234: the United Kingdom and the Crown
-// dependencies). Unknown MCC: none.
-export function countriesOfMcc(mcc: string): string[] {
+// MCC -> the countries (ISO 3166-1 alpha-3) whose networks use it, built once on first use.
+function mccTable(): Map<string, string[]> {
   if (!byMcc) {
     const built = new Map<string, Set<string>>();
     for (const r of mccRecords()) {
@@ -37,21 +33,20 @@ export function countriesOfMcc(mcc: string): string[] {
     }
     byMcc = new Map([...built].map(([mcc, set]) => [mcc, [...set].sort()]));
   }
-  return byMcc.get(mcc) ?? [];
+  return byMcc;
 }
 
+// The countries whose networks use an MCC: one for most, several for a few shared ones (310: the
+// United States and its territories; 234: the United Kingdom and the Crown dependencies).
+// Unknown MCC: none.
+export const countriesOfMcc = (mcc: string): string[] => mccTable().get(mcc) ?? [];
+
 // The MCCs of a country's networks.
-export function mccsOfCountry(iso3: string): string[] {
-  countriesOfMcc(''); // builds the table
-  return [...byMcc!.entries()]
+export const mccsOfCountry = (iso3: string): string[] =>
+  [...mccTable().entries()]
     .filter(([, list]) => list.includes(iso3))
     .map(([mcc]) => mcc)
     .sort();
-}
-
-export const countryName = (iso3: string): string => countries.getName(iso3, 'en') ?? iso3;
-
-export const isCountryCode = (iso3: string): boolean => countries.isValid(iso3);
 
 type Outline = NonNullable<ReturnType<typeof countryOutline>>;
 const outlines = new Map<string, { outline: Outline; box: number[] } | null>();

@@ -1,5 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { countriesOfMcc, countryName, mccsOfCountry, outsideCountry } from './tower-countries';
+import { countryName } from '../common/countries';
+import { countriesOfMcc, mccsOfCountry, outsideCountry } from './tower-countries';
 import { distanceKm } from './tower-coverage';
 
 export type TowerFileFormat = 'opencellid' | 'csv' | 'geojson';
@@ -310,8 +311,9 @@ function readGeoJson(
   return { candidates, rowsRead: doc.features.length };
 }
 
-// Rows within `dedupMeters` of a tower kept earlier, in the same country, are the same tower: merged into it (its first
-// seen becomes the earlier of the two, its last seen the later), each merge with its reason.
+// Rows within `dedupMeters` of a tower kept earlier, in the same country, are the same tower:
+// merged into it (its first seen becomes the earlier of the two, its last seen the later), each
+// merge with its reason.
 function mergeDuplicates(
   candidates: Candidate[],
   dedupMeters: number,

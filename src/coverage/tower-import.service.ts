@@ -10,7 +10,7 @@ import {
   TowerFileFormat,
   TowerRejection,
 } from './tower-file.parser';
-import { countryName, isCountryCode } from './tower-countries';
+import { insertCountries, isCountryCode } from '../common/countries';
 
 export interface TowerImportReport {
   id: number;
@@ -136,14 +136,7 @@ export class TowerImportService {
       // one transaction, the rows staged by COPY (bulk-transaction.ts), then one update of the
       // changed towers and one insert of the new ones
       await bulkTransaction(this.prisma, async (tx) => {
-        await tx.execute(
-          `INSERT INTO country (iso3, name)
-           SELECT iso3, name FROM json_to_recordset($1::json) AS x(iso3 text, name text)
-           ON CONFLICT (iso3) DO NOTHING`,
-          JSON.stringify(
-            Object.keys(report.countries).map((iso3) => ({ iso3, name: countryName(iso3) })),
-          ),
-        );
+        await insertCountries(tx, Object.keys(report.countries));
         await tx.execute(`CREATE TEMP TABLE tower_stage (
           country text, external_id text, radio text, latitude float8, longitude float8, range_m int,
           samples int, first_seen date, first_seen_kind text, last_seen date, confidence float8,

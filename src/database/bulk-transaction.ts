@@ -1,5 +1,4 @@
 import { finished } from 'node:stream/promises';
-import type { Transaction } from '@electric-sql/pglite';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PrismaService } from './prisma.service';
@@ -23,7 +22,8 @@ export const copyNumber = (v: number | null | undefined): string =>
 export interface BulkTx extends SqlTx {
   // one COPY of `lines` (COPY text format, one row per line) into `target`: 'table (columns)'
   copy(target: string, lines: string): Promise<void>;
-  readonly raw: { kind: 'postgres'; client: PoolClient } | { kind: 'pglite'; tx: Transaction };
+  // the connection itself on a PostgreSQL server, for a COPY streamed across batches
+  readonly pgClient?: PoolClient;
 }
 
 export async function bulkTransaction<T>(
@@ -49,7 +49,7 @@ export async function bulkTransaction<T>(
           stream.end(lines);
           await done;
         },
-        raw: { kind: 'postgres', client },
+        pgClient: client,
       });
       await client.query('COMMIT');
       return result;
@@ -69,7 +69,6 @@ export async function bulkTransaction<T>(
       async copy(target, lines) {
         await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([lines]) });
       },
-      raw: { kind: 'pglite', tx },
     }),
   );
 }

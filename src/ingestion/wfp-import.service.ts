@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import countries from 'i18n-iso-countries';
-import english from 'i18n-iso-countries/langs/en.json';
+import { insertCountries } from '../common/countries';
 import type { SqlTx } from '../database/sql-tx';
 import { csvBatches } from '../common/csv-batches';
 import { RunTrigger } from '../generated/prisma/enums';
@@ -21,8 +21,6 @@ import {
 import { RunInProgressError } from './ingestion.service';
 import { RunLedgerService, RunView } from './run-ledger.service';
 import { SourceLeaseService } from './source-lease.service';
-
-countries.registerLocale(english);
 
 const BATCH = 5_000;
 const KEPT_REJECTIONS = 1_000;
@@ -57,7 +55,6 @@ export class WfpImportService {
     const iso3 = countryOfFile(opts.fileName, opts.country);
     if (!countries.isValid(iso3))
       throw new WfpFileError(`country: ${iso3} is not an ISO 3166-1 alpha-3 country code`);
-    const countryName = countries.getName(iso3, 'en') ?? iso3;
     await this.reference.registerSources([WFP_HDX_META]);
     if (!(await this.leases.acquire(WFP_HDX_META.id))) {
       const lease = await this.leases.current(WFP_HDX_META.id);
@@ -67,7 +64,7 @@ export class WfpImportService {
       );
     }
     try {
-      return await this.run(input, iso3, countryName, opts);
+      return await this.run(input, iso3, opts);
     } finally {
       await this.leases.release(WFP_HDX_META.id);
     }
@@ -76,7 +73,6 @@ export class WfpImportService {
   private async run(
     input: Readable,
     iso3: string,
-    countryName: string,
     opts: { fileName?: string; trigger: RunTrigger; sourceUrl?: string },
   ): Promise<FileImportReport> {
     const runId = await this.ledger.start(
@@ -167,11 +163,7 @@ export class WfpImportService {
       commodityIds: Iterable<string>,
     ): Promise<void> => {
       if (!referenced.country) {
-        await tx.execute(
-          'INSERT INTO country (iso3, name) VALUES ($1, $2) ON CONFLICT (iso3) DO NOTHING',
-          iso3,
-          countryName,
-        );
+        await insertCountries(tx, [iso3]);
         referenced.country = true;
       }
       const markets = [...new Set(marketIds)].filter((id) => !referenced.markets.has(id));

@@ -158,17 +158,8 @@ function batchStager(tx: BulkTx): Stager {
   };
 }
 
-// The SQLSTATE of a failed statement: pg's and PGlite's errors carry it as `code`; a Prisma raw
-// query error as its driver adapter's cause (its own `code` is Prisma's, P2010).
-function sqlState(err: unknown): string | undefined {
-  const e = err as {
-    code?: unknown;
-    meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } };
-  };
-  const cause = e.meta?.driverAdapterError?.cause;
-  const code = cause?.originalCode ?? cause?.code ?? e.code;
-  return typeof code === 'string' ? code : undefined;
-}
+// The SQLSTATE of a failed statement (pg's and PGlite's errors both carry it as `code`).
+const sqlState = (err: unknown): unknown => (err as { code?: unknown }).code;
 
 // The stage's last row of each key (a key repeated within one write: the last one wins).
 const LAST_OF_EACH_KEY = `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY ${KEY}, seq DESC)`;
@@ -231,7 +222,7 @@ export class ObservationWriterService {
         runId,
         batches,
         opts,
-        tx.raw.kind === 'postgres' ? copyStager(tx.raw.client) : batchStager(tx),
+        tx.pgClient ? copyStager(tx.pgClient) : batchStager(tx),
         directInsert(tx),
       ),
     );

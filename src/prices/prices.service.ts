@@ -210,7 +210,6 @@ export class PricesService {
     if (unknown.length) throw new UnknownIdError(parameter, unknown, known);
   }
 
-  // The (unit, price type) series a commodity has in a country, with their sizes.
   // A commodity's (unit, price type) series in a country, most observations first (from the series
   // list kept until the data change: every analysis request asks).
   async seriesChoices(
@@ -374,8 +373,6 @@ export class PricesService {
     }));
   }
 
-  // Changes whenever an observation of the commodity in the country is inserted or revised: the
-  // key for caches (a range of the observation key's index).
   // The version that keys every analysis cache: the stored data as far as runs have changed them
   // (countsVersion, read from small tables), not a count over the commodity's rows, which cost about
   // 100 ms per request at country scale even when the answer was cached.
