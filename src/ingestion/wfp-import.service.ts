@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import countries from 'i18n-iso-countries';
-import { insertCountries } from '../common/countries';
+import { insertCountries, isCountryCode } from '../common/countries';
 import type { SqlTx } from '../database/sql-tx';
 import { csvBatches } from '../common/csv-batches';
 import { RunTrigger } from '../generated/prisma/enums';
@@ -53,7 +52,7 @@ export class WfpImportService {
     opts: { fileName?: string; country?: string; trigger: RunTrigger; sourceUrl?: string },
   ): Promise<FileImportReport> {
     const iso3 = countryOfFile(opts.fileName, opts.country);
-    if (!countries.isValid(iso3))
+    if (!isCountryCode(iso3))
       throw new WfpFileError(`country: ${iso3} is not an ISO 3166-1 alpha-3 country code`);
     await this.reference.registerSources([WFP_HDX_META]);
     if (!(await this.leases.acquire(WFP_HDX_META.id))) {

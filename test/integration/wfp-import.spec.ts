@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
+import { WfpImportService } from '../../src/ingestion/wfp-import.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { fixture } from '../helpers/markets';
 
@@ -105,6 +107,11 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     expect(JSON.stringify(none.body.message)).toMatch(/country: name it with --country/);
     const bad = await upload('?country=XYZ').expect(400);
     expect(JSON.stringify(bad.body.message)).toMatch(/country: XYZ is not an ISO 3166-1 alpha-3/);
+    // the command line hands its --country to the service as typed: an alpha-2 code is refused
+    // there too (i18n-iso-countries alone would take KE and store a country 'KE')
+    await expect(
+      app.get(WfpImportService).import(Readable.from([body]), { country: 'ke', trigger: 'cli' }),
+    ).rejects.toThrow('country: KE is not an ISO 3166-1 alpha-3 country code');
     await http
       .post('/api/imports/wfp?country=COL')
       .set('content-type', 'text/csv')
