@@ -5,7 +5,7 @@ const opts = { dedupMeters: 100 };
 
 describe('OpenCelliD tower files', () => {
   it.each(['opencellid-467.csv', 'opencellid-467-noheader.csv'])(
-    'reads %s: MCC 467 only, inside North Korea, created as a record date',
+    "reads %s: each row in its MCC's country (467: North Korea) and inside it, created as a record date",
     (file) => {
       const r = parseTowerFile(readFixture('towers', file), 'opencellid', opts);
       const first = file.includes('noheader') ? 1 : 2;
