@@ -199,6 +199,46 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(await count()).toBe(before);
   });
 
+  it('stores batches of any size and any text byte for byte, long then short then long, on both paths', async () => {
+    // PGlite reuses one buffer for the COPYs of a transaction, resized to each batch: a short batch
+    // after a long one must not carry the long one's tail, and multi-byte text must keep its bytes
+    const notes = (i: number) => `tab\there, back\\slash, new\nline, 평양 ${i} é ₩`;
+    const batchOf = (from: number, n: number) =>
+      Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        const day = new Date(Date.UTC(2011, 0, 1 + i)).toISOString().slice(0, 10);
+        return {
+          ...row('wonsan', day, 1000 + i),
+          rawValue: `${1000 + i}원`,
+          qualityNotes: notes(i),
+        };
+      });
+    const batches = [batchOf(0, 400), batchOf(400, 2), batchOf(402, 150)];
+    for (const [sourceId, country] of [
+      ['dailynk-ko', undefined],
+      ['asiapress-en', 'PRK'],
+    ] as const) {
+      const run = await ledger.start(sourceId, 'cli', 'live');
+      const counts = await writer.writeStream(sourceId, run, batches, { country });
+      expect(counts).toEqual({ inserted: 552, updated: 0, unchanged: 0, duplicates: 0 });
+      const stored = await prisma.$queryRawUnsafe<
+        { survey_date: string; value: number; raw_value: string; quality_notes: string }[]
+      >(
+        `SELECT survey_date::text, value, raw_value, quality_notes FROM observation
+         WHERE source_id = $1 AND market_id = 'wonsan' ORDER BY survey_date`,
+        sourceId,
+      );
+      expect(stored).toEqual(
+        batches.flat().map((r) => ({
+          survey_date: r.surveyDate,
+          value: r.value,
+          raw_value: r.rawValue,
+          quality_notes: r.qualityNotes,
+        })),
+      );
+    }
+  });
+
   it('refuses a write naming an unknown market, and writes none of it', async () => {
     const before = await count();
     const run = await ledger.start('dailynk-en', 'cli', 'live');
