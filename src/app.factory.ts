@@ -18,6 +18,7 @@ import {
 } from './api/http-hardening';
 import { AppModule } from './app.module';
 import { REFERENCED_RESPONSE_MODELS } from './api/dto/responses/referenced-models';
+import { applyHeapGrowth } from './common/heap-growth';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
 import { StartupService } from './startup.service';
@@ -51,6 +52,7 @@ export async function createApp(
   config: AppConfig,
   opts: { listen?: boolean } = {},
 ): Promise<INestApplication> {
+  applyHeapGrowth(config.heapGrowthPercent);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: logLevels(config.logLevel),
     abortOnError: false,

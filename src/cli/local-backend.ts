@@ -5,6 +5,7 @@ import { ConvergenceReportService } from '../analysis/convergence-report.service
 import { PanelService } from '../analysis/panel.service';
 import { logLevels } from '../app.factory';
 import { AppModule } from '../app.module';
+import { applyHeapGrowth } from '../common/heap-growth';
 import { AppConfig } from '../config/app-config';
 import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { TowerImportService } from '../coverage/tower-import.service';
@@ -24,6 +25,7 @@ export class LocalBackend implements Backend {
   ) {}
 
   static async open(config: AppConfig): Promise<LocalBackend> {
+    applyHeapGrowth(config.heapGrowthPercent);
     const app = await NestFactory.createApplicationContext(
       AppModule.forRoot({ ...config, enableCron: false }, { withApi: false, holder: 'cli' }),
       {

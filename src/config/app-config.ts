@@ -178,6 +178,19 @@ export class EnvironmentVariables {
   })
   PGLITE_SHARED_BUFFERS: string = '32MB';
 
+  // How far the JavaScript heap may grow past what the last full collection kept, in per cent
+  // (V8's --heap-growing-percent, set when the app is built); 0 keeps V8's own factor, which goes
+  // up to 4 when a process allocates fast, as an import does (a PGlite import of 1M rows kept
+  // about 170 MiB of garbage beside a 60 MiB live set). Unset: 50 on PGlite, whose database shares
+  // the process's memory; V8's own with DATABASE_URL, where the cap cost about 10 % more CPU per
+  // import and memory was not short (BENCHMARKS.md).
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  HEAP_GROWTH_PERCENT?: number;
+
   // estimator tasks that may wait for a worker; beyond them a request is a 503 with Retry-After
   @IsOptional()
   @Transform(toInt)
@@ -267,6 +280,8 @@ export interface AppConfig {
   database:
     { kind: 'pglite'; dataDir: string; sharedBuffers: string } | { kind: 'postgres'; url: string };
   dataDir: string;
+  // V8's heap growing factor in per cent, 0 for V8's own (applyHeapGrowth)
+  heapGrowthPercent: number;
   enableCron: boolean;
   loadArchiveOnEmpty: boolean;
   http: {
@@ -329,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
   if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
   if (env.INSTANCE_HOST) raw.INSTANCE_HOST = env.INSTANCE_HOST;
+  if (env.HEAP_GROWTH_PERCENT) raw.HEAP_GROWTH_PERCENT = env.HEAP_GROWTH_PERCENT;
   if (env.CORS_ORIGINS) raw.CORS_ORIGINS = env.CORS_ORIGINS;
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
@@ -350,6 +366,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           sharedBuffers: vars.PGLITE_SHARED_BUFFERS,
         },
     dataDir,
+    heapGrowthPercent: vars.HEAP_GROWTH_PERCENT ?? (vars.DATABASE_URL ? 0 : 50),
     enableCron: vars.ENABLE_CRON,
     loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,
     http: {
