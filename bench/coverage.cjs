@@ -1,8 +1,12 @@
 // Coverage benchmark: import 100,000 synthetic towers (OpenCelliD format, random points inside
-// North Korea's outline: drawn in its bounding box, those outside the outline drawn again), then compute the coverage of every market at every survey date of
-// the shipped archive, and one market's area share over time. Prints one JSON line.
+// North Korea's outline: drawn in its bounding box, those outside the outline drawn again) from a
+// file, streamed as the CLI reads it; then compute the coverage of every market at every survey
+// date of the shipped archive, and one market's area share over time. Prints one JSON line, with
+// the process's peak RSS once the import is done (importPeakRssMiB) and at the end.
 // Usage: node bench/coverage.cjs pglite|postgres [towers]
 require('reflect-metadata');
+const { createReadStream, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const path = require('node:path');
 const { ROOT, freshDatabase } = require('./common.cjs');
 
@@ -11,9 +15,13 @@ async function main() {
   const count = Number(process.argv[3] || 100_000);
   const { createApp } = require(path.join(ROOT, 'dist', 'app.factory.js'));
   const { loadConfig } = require(path.join(ROOT, 'dist', 'config', 'app-config.js'));
-  const { TowerImportService } = require(path.join(ROOT, 'dist', 'coverage', 'tower-import.service.js'));
+  const { TowerImportService } = require(
+    path.join(ROOT, 'dist', 'coverage', 'tower-import.service.js'),
+  );
   const { CoverageService } = require(path.join(ROOT, 'dist', 'coverage', 'coverage.service.js'));
-  const { AreaShareService } = require(path.join(ROOT, 'dist', 'coverage', 'area-share.service.js'));
+  const { AreaShareService } = require(
+    path.join(ROOT, 'dist', 'coverage', 'area-share.service.js'),
+  );
   const { coverageAt } = require(path.join(ROOT, 'dist', 'coverage', 'tower-coverage.js'));
   const { PricesService } = require(path.join(ROOT, 'dist', 'prices', 'prices.service.js'));
   const { countryOutline } = require(path.join(ROOT, 'dist', 'common', 'country-outline.js'));
@@ -28,7 +36,9 @@ async function main() {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const lines = ['radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal'];
+  const lines = [
+    'radio,mcc,net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,averageSignal',
+  ];
   const t2009 = Date.UTC(2009, 0, 1) / 1000;
   const span = Date.UTC(2023, 0, 1) / 1000 - t2009;
   for (let i = 0; i < count; i++) {
@@ -39,16 +49,28 @@ async function main() {
       lon = 124.3 + rand() * 6.3;
     } while (!inside([lon, lat], outline));
     const created = Math.floor(t2009 + rand() * span);
-    lines.push(`GSM,467,193,${i % 500},${i},0,${lon.toFixed(6)},${lat.toFixed(6)},1000,3,1,${created},${created + 86400},0`);
+    lines.push(
+      `GSM,467,193,${i % 500},${i},0,${lon.toFixed(6)},${lat.toFixed(6)},1000,3,1,${created},${created + 86400},0`,
+    );
   }
-  const body = lines.join('\n');
+  const dir = mkdtempSync(path.join(tmpdir(), 'towers-bench-'));
+  const file = path.join(dir, 'cell_towers.csv');
+  writeFileSync(file, lines.join('\n'));
+  lines.length = 0;
 
   const db = await freshDatabase(kind);
-  const app = await createApp(loadConfig({ ...db.env, LOG_LEVEL: 'error', LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' }), { listen: false });
+  const app = await createApp(
+    loadConfig({ ...db.env, LOG_LEVEL: 'error', LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' }),
+    { listen: false },
+  );
   try {
     const t0 = process.hrtime.bigint();
-    const report = await app.get(TowerImportService).import(body, 'opencellid', 'bench');
+    const report = await app
+      .get(TowerImportService)
+      .import(createReadStream(file), 'opencellid', 'bench');
     const importMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const importPeakRssMiB = process.resourceUsage().maxRSS / 1024;
+    if (report.status === 'failed') throw new Error(report.errorMessage);
 
     const coverage = app.get(CoverageService);
     const series = await app.get(PricesService).series('rice', {});
@@ -56,7 +78,8 @@ async function main() {
     const t1 = process.hrtime.bigint();
     const by = await coverage.reachingByMarket();
     let cells = 0;
-    for (const { reaching } of by.values()) for (const d of dates) (coverageAt(reaching, d), cells++);
+    for (const { reaching } of by.values())
+      for (const d of dates) (coverageAt(reaching, d), cells++);
     const allMarketsMs = Number(process.hrtime.bigint() - t1) / 1e6;
 
     const t2 = process.hrtime.bigint();
@@ -71,6 +94,7 @@ async function main() {
         rejected: report.rejected,
         importMs,
         importRowsPerSec: count / (importMs / 1000),
+        importPeakRssMiB,
         markets: by.size,
         dates: dates.length,
         marketDates: cells,
@@ -83,6 +107,7 @@ async function main() {
   } finally {
     await app.close();
     await db.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -33,7 +33,7 @@ export interface Backend {
   importWfp(file: string, opts: { fileName: string; country?: string }): Promise<FileImportReport>;
   importSubscriptions(body: string, fileName: string): Promise<SubscriptionImportReport>;
   importTowers(
-    body: string,
+    file: string,
     opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
   ): Promise<TowerImportReport>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;

@@ -73,13 +73,16 @@ export class HttpBackend implements Backend {
   }
 
   importTowers(
-    body: string,
+    file: string,
     opts: { format: string; source: string; fileName: string; country?: string },
   ) {
     return this.call<TowerImportReport>(
       'POST',
       `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source, country: opts.country })}`,
-      { text: body, type: opts.format === 'geojson' ? 'application/json' : 'text/csv' },
+      {
+        stream: createReadStream(file),
+        type: opts.format === 'geojson' ? 'application/json' : 'text/csv',
+      },
     );
   }
 

@@ -73,12 +73,12 @@ export class LocalBackend implements Backend {
   }
 
   importTowers(
-    body: string,
+    file: string,
     opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
   ) {
     return this.app
       .get(TowerImportService)
-      .import(body, opts.format, opts.source, opts.fileName, opts.country);
+      .import(createReadStream(file), opts.format, opts.source, opts.fileName, opts.country);
   }
 
   async convergenceReport(q: ReportRequest) {

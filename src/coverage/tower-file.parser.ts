@@ -1,4 +1,5 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { csvBatches } from '../common/csv-batches';
 import { countryName } from '../common/countries';
 import { countriesOfMcc, mccsOfCountry, outsideCountry } from './tower-countries';
 import { distanceKm } from './tower-coverage';
@@ -33,8 +34,10 @@ export interface TowerRejection {
 
 export interface TowerFileResult {
   towers: TowerRow[];
-  rejected: TowerRejection[];
-  merged: TowerRejection[];
+  rejected: TowerRejection[]; // the first 1,000, in file order
+  merged: TowerRejection[]; // the first 1,000, in file order
+  rejectedCount: number;
+  mergedCount: number;
   rowsRead: number;
 }
 
@@ -108,61 +111,160 @@ function countryOfCell(mcc: string, named: string | undefined): { country: strin
   return `MCC ${mcc} is used by several countries (${of.join(', ')}): name one with country`;
 }
 
-function readOpenCellId(
-  body: string,
-  rejected: TowerRejection[],
-  named: string | undefined,
-): { candidates: Candidate[]; rowsRead: number } {
-  const records = parseCsv(body, { relax_column_count: true, skip_empty_lines: true, trim: true });
-  const hasHeader = records[0]?.[0]?.toLowerCase() === 'radio';
-  if (hasHeader) {
-    const header = records[0];
-    const missing = ['radio', 'mcc', 'net', 'area', 'cell', 'lon', 'lat', 'created'].filter(
-      (c) => !header.includes(c),
-    );
-    if (missing.length) throw new TowerFileError(`OpenCelliD header lacks ${missing.join(', ')}`);
+// What a read keeps of a file: its towers (merged as they arrive), the first KEPT_REASONS refused
+// and merged rows with their reasons, and how many there were.
+const KEPT_REASONS = 1_000;
+
+class TowerSink {
+  readonly towers: TowerRow[] = [];
+  readonly rejected: TowerRejection[] = [];
+  readonly merged: TowerRejection[] = [];
+  rejectedCount = 0;
+  mergedCount = 0;
+  rowsRead = 0;
+  private readonly cell: number;
+  private readonly grid = new Map<string, TowerRow[]>();
+
+  constructor(private readonly dedupMeters: number) {
+    this.cell = Math.max(dedupMeters / 111_000, 1e-6); // grid of about dedupMeters in latitude
   }
-  const header = hasHeader ? records[0] : OPENCELLID_COLUMNS;
-  const rows = records.slice(hasHeader ? 1 : 0);
-  const candidates: Candidate[] = [];
-  rows.forEach((cells, i) => {
-    const row = i + (hasHeader ? 2 : 1);
-    const r = Object.fromEntries(header.map((h, k) => [h, cells[k] ?? '']));
-    if (cells.length < 9)
-      return void rejected.push({
-        row,
-        reason: `expected ${OPENCELLID_COLUMNS.length} columns, found ${cells.length}`,
-      });
-    const assigned = countryOfCell(r.mcc, named);
-    if (typeof assigned === 'string') return void rejected.push({ row, reason: assigned });
-    const lat = num(r.lat);
-    const lon = num(r.lon);
+
+  reject(row: number, reason: string): void {
+    this.rejectedCount++;
+    if (this.rejected.length < KEPT_REASONS) this.rejected.push({ row, reason });
+  }
+
+  // A row within `dedupMeters` of a tower kept earlier, in the same country, is the same tower:
+  // merged into it (its first seen becomes the earlier of the two, its last seen the later), with
+  // its reason.
+  add(c: Candidate): void {
+    const gy = Math.floor(c.latitude / this.cell);
+    const gx = Math.floor(c.longitude / this.cell);
+    let twin: TowerRow | undefined;
+    let meters = 0;
+    for (let dy = -1; dy <= 1 && !twin; dy++) {
+      for (let dx = -2; dx <= 2 && !twin; dx++) {
+        for (const k of this.grid.get(`${gy + dy}:${gx + dx}`) ?? []) {
+          if (k.country !== c.country) continue;
+          const m = distanceKm(c, k) * 1000;
+          if (m <= this.dedupMeters) {
+            twin = k;
+            meters = m;
+            break;
+          }
+        }
+      }
+    }
+    if (twin) {
+      this.mergedCount++;
+      if (this.merged.length < KEPT_REASONS)
+        this.merged.push({
+          row: c.row,
+          reason: `same tower as row ${twin.row} (${meters.toFixed(0)} m apart): merged`,
+        });
+      twin.mergedRows.push(c.row);
+      if (c.firstSeen < twin.firstSeen) twin.firstSeen = c.firstSeen;
+      if (c.lastSeen && (!twin.lastSeen || c.lastSeen > twin.lastSeen)) twin.lastSeen = c.lastSeen;
+      return;
+    }
+    const t: TowerRow = { ...c, mergedRows: [] };
+    this.towers.push(t);
+    const key = `${gy}:${gx}`;
+    const here = this.grid.get(key);
+    if (here) here.push(t);
+    else this.grid.set(key, [t]);
+  }
+}
+
+// A CSV file's records with their row numbers (1-based, the header included), read as a stream
+// in batches: memory holds the towers kept, never the file's text or all of its records. A record
+// the CSV reader could not read (a broken quote) is refused with the reader's reason.
+async function* csvRecords(
+  input: Readable,
+  sink: TowerSink,
+): AsyncGenerator<{ row: number; cells: string[] }> {
+  let row = 0;
+  for await (const chunk of csvBatches(input)) {
+    const broken = new Map(chunk.errors.map((e) => [e.row, e.message]));
+    for (const fields of chunk.rows) {
+      row++;
+      const error = broken.get(row - 1);
+      if (error !== undefined) {
+        sink.rowsRead++;
+        sink.reject(row, `csv: ${error}`);
+        continue;
+      }
+      yield { row, cells: fields.map((f) => f.trim()) };
+    }
+  }
+}
+
+async function readOpenCellId(
+  input: Readable,
+  sink: TowerSink,
+  named: string | undefined,
+): Promise<void> {
+  let column: Record<string, number> | undefined;
+  for await (const { row, cells } of csvRecords(input, sink)) {
+    if (!column) {
+      const hasHeader = cells[0]?.toLowerCase() === 'radio';
+      const header = hasHeader ? cells : OPENCELLID_COLUMNS;
+      if (hasHeader) {
+        const missing = ['radio', 'mcc', 'net', 'area', 'cell', 'lon', 'lat', 'created'].filter(
+          (c) => !header.includes(c),
+        );
+        if (missing.length)
+          throw new TowerFileError(`OpenCelliD header lacks ${missing.join(', ')}`);
+      }
+      column = Object.fromEntries(header.map((h, k) => [h, k]));
+      if (hasHeader) continue;
+    }
+    sink.rowsRead++;
+    const at = (name: string): string => {
+      const k = column![name];
+      return k === undefined ? '' : (cells[k] ?? '');
+    };
+    if (cells.length < 9) {
+      sink.reject(row, `expected ${OPENCELLID_COLUMNS.length} columns, found ${cells.length}`);
+      continue;
+    }
+    const mcc = at('mcc');
+    const assigned = countryOfCell(mcc, named);
+    if (typeof assigned === 'string') {
+      sink.reject(row, assigned);
+      continue;
+    }
+    const lat = num(at('lat'));
+    const lon = num(at('lon'));
     const bad = checkPoint(assigned.country, lat, lon);
-    if (bad) return void rejected.push({ row, reason: bad });
-    const created = parseUnixSeconds(r.created);
-    if (!created)
-      return void rejected.push({
-        row,
-        reason: `created "${r.created}" is not a Unix time in seconds`,
-      });
-    const rangeM = num(r.range);
-    const samples = num(r.samples);
-    candidates.push({
+    if (bad) {
+      sink.reject(row, bad);
+      continue;
+    }
+    const createdText = at('created');
+    const created = parseUnixSeconds(createdText);
+    if (!created) {
+      sink.reject(row, `created "${createdText}" is not a Unix time in seconds`);
+      continue;
+    }
+    const rangeM = num(at('range'));
+    const samples = num(at('samples'));
+    const radio = at('radio');
+    sink.add({
       row,
       country: assigned.country,
-      externalId: `${r.radio}-${r.mcc}-${r.net}-${r.area}-${r.cell}`,
-      radio: r.radio || null,
+      externalId: `${radio}-${mcc}-${at('net')}-${at('area')}-${at('cell')}`,
+      radio: radio || null,
       latitude: lat as number,
       longitude: lon as number,
       rangeM: rangeM !== null && !Number.isNaN(rangeM) ? Math.round(rangeM) : null,
       samples: samples !== null && !Number.isNaN(samples) ? Math.round(samples) : null,
       firstSeen: created,
       firstSeenKind: 'record_created',
-      lastSeen: parseUnixSeconds(r.updated ?? ''),
+      lastSeen: parseUnixSeconds(at('updated')),
       confidence: null,
     });
-  });
-  return { candidates, rowsRead: rows.length };
+  }
 }
 
 interface SurveyFields {
@@ -181,46 +283,25 @@ function surveyCandidate(
   lat: number | null,
   lon: number | null,
   p: SurveyFields,
-  rejected: TowerRejection[],
+  sink: TowerSink,
 ): Candidate | null {
   const bad = checkPoint(country, lat, lon);
-  if (bad) return (void rejected.push({ row, reason: bad }), null);
+  if (bad) return (sink.reject(row, bad), null);
   const firstText = p.first_seen ?? p.firstSeen;
   const firstSeen = parseDay(firstText);
   if (!firstSeen)
-    return (
-      void rejected.push({
-        row,
-        reason: `first_seen "${show(firstText)}" is not a date YYYY-MM-DD`,
-      }),
-      null
-    );
+    return (sink.reject(row, `first_seen "${show(firstText)}" is not a date YYYY-MM-DD`), null);
   const lastText = p.last_seen ?? p.lastSeen;
   const lastSeen =
     lastText === undefined || lastText === null || lastText === '' ? null : parseDay(lastText);
   if (lastText && !lastSeen)
-    return (
-      void rejected.push({
-        row,
-        reason: `last_seen "${show(lastText)}" is not a date YYYY-MM-DD`,
-      }),
-      null
-    );
+    return (sink.reject(row, `last_seen "${show(lastText)}" is not a date YYYY-MM-DD`), null);
   if (lastSeen && lastSeen < firstSeen)
-    return (
-      void rejected.push({
-        row,
-        reason: `last_seen ${lastSeen} is before first_seen ${firstSeen}`,
-      }),
-      null
-    );
+    return (sink.reject(row, `last_seen ${lastSeen} is before first_seen ${firstSeen}`), null);
   const confidence = num(p.confidence);
   if (confidence !== null && (Number.isNaN(confidence) || confidence < 0 || confidence > 1)) {
     return (
-      void rejected.push({
-        row,
-        reason: `confidence "${show(p.confidence)}" is not a number from 0 to 1`,
-      }),
+      sink.reject(row, `confidence "${show(p.confidence)}" is not a number from 0 to 1`),
       null
     );
   }
@@ -244,47 +325,60 @@ function surveyCandidate(
   };
 }
 
-function readCsv(
-  body: string,
-  rejected: TowerRejection[],
-  country: string,
-): { candidates: Candidate[]; rowsRead: number } {
-  const records = parseCsv<Record<string, string>>(body, {
-    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-    skip_empty_lines: true,
-    trim: true,
-  });
-  if (records.length) {
-    const cols = Object.keys(records[0]);
-    const need = [['lat', 'latitude'], ['lon', 'lng', 'longitude'], ['first_seen']];
-    const missing = need
-      .filter((alts) => !alts.some((a) => cols.includes(a)))
-      .map((alts) => alts[0]);
-    if (missing.length)
-      throw new TowerFileError(
-        `tower CSV lacks the column(s) ${missing.join(', ')} (needs lat, lon, first_seen; optional id, last_seen, confidence, radio)`,
-      );
-  }
-  const candidates: Candidate[] = [];
-  records.forEach((r, i) => {
+async function readCsv(input: Readable, sink: TowerSink, country: string): Promise<void> {
+  let column: Map<string, number> | undefined;
+  let width = 0;
+  for await (const { row, cells } of csvRecords(input, sink)) {
+    if (!column) {
+      const names = cells.map((c) => c.toLowerCase());
+      const need = [['lat', 'latitude'], ['lon', 'lng', 'longitude'], ['first_seen']];
+      const missing = need
+        .filter((alts) => !alts.some((a) => names.includes(a)))
+        .map((alts) => alts[0]);
+      if (missing.length)
+        throw new TowerFileError(
+          `tower CSV lacks the column(s) ${missing.join(', ')} (needs lat, lon, first_seen; optional id, last_seen, confidence, radio)`,
+        );
+      column = new Map(names.map((n, k) => [n, k]));
+      width = names.length;
+      continue;
+    }
+    sink.rowsRead++;
+    if (cells.length !== width) {
+      sink.reject(row, `expected ${width} columns as the header has, found ${cells.length}`);
+      continue;
+    }
+    const at = (...names: string[]): string | undefined => {
+      for (const n of names) {
+        const k = column!.get(n);
+        if (k !== undefined) return cells[k];
+      }
+      return undefined;
+    };
     const c = surveyCandidate(
       country,
-      i + 2,
-      num(r.lat ?? r.latitude),
-      num(r.lon ?? r.lng ?? r.longitude),
-      r,
-      rejected,
+      row,
+      num(at('lat', 'latitude')),
+      num(at('lon', 'lng', 'longitude')),
+      {
+        id: at('id'),
+        first_seen: at('first_seen'),
+        last_seen: at('last_seen'),
+        confidence: at('confidence'),
+        radio: at('radio'),
+      },
+      sink,
     );
-    if (c) candidates.push(c);
-  });
-  return { candidates, rowsRead: records.length };
+    if (c) sink.add(c);
+  }
 }
 
-function readGeoJson(
-  body: string,
-  rejected: TowerRejection[],
-  country: string,
-): { candidates: Candidate[]; rowsRead: number } {
+// GeoJSON is one document: read whole (the API's body cap and the CLI's file bound it), then each
+// feature in turn.
+async function readGeoJson(input: Readable, sink: TowerSink, country: string): Promise<void> {
+  let body = '';
+  input.setEncoding('utf8');
+  for await (const chunk of input) body += chunk as string;
   let doc: {
     type?: string;
     features?: {
@@ -299,89 +393,45 @@ function readGeoJson(
   }
   if (doc?.type !== 'FeatureCollection' || !Array.isArray(doc.features))
     throw new TowerFileError('GeoJSON must be a FeatureCollection of Point features');
-  const candidates: Candidate[] = [];
   doc.features.forEach((f, i) => {
     const row = i + 1;
+    sink.rowsRead++;
     if (f?.geometry?.type !== 'Point' || !Array.isArray(f.geometry.coordinates))
-      return void rejected.push({ row, reason: 'feature is not a Point' });
+      return sink.reject(row, 'feature is not a Point');
     const [lon, lat] = f.geometry.coordinates;
-    const c = surveyCandidate(country, row, num(lat), num(lon), f.properties ?? {}, rejected);
-    if (c) candidates.push(c);
+    const c = surveyCandidate(country, row, num(lat), num(lon), f.properties ?? {}, sink);
+    if (c) sink.add(c);
   });
-  return { candidates, rowsRead: doc.features.length };
 }
 
-// Rows within `dedupMeters` of a tower kept earlier, in the same country, are the same tower:
-// merged into it (its first seen becomes the earlier of the two, its last seen the later), each
-// merge with its reason.
-function mergeDuplicates(
-  candidates: Candidate[],
-  dedupMeters: number,
-  merged: TowerRejection[],
-): TowerRow[] {
-  const kept: TowerRow[] = [];
-  const cell = Math.max(dedupMeters / 111_000, 1e-6); // grid of about dedupMeters in latitude
-  const grid = new Map<string, TowerRow[]>();
-  const keyOf = (lat: number, lon: number) => `${Math.floor(lat / cell)}:${Math.floor(lon / cell)}`;
-  for (const c of candidates) {
-    const gy = Math.floor(c.latitude / cell);
-    const gx = Math.floor(c.longitude / cell);
-    let twin: TowerRow | undefined;
-    let meters = 0;
-    for (let dy = -1; dy <= 1 && !twin; dy++) {
-      for (let dx = -2; dx <= 2 && !twin; dx++) {
-        for (const k of grid.get(`${gy + dy}:${gx + dx}`) ?? []) {
-          if (k.country !== c.country) continue;
-          const m = distanceKm(c, k) * 1000;
-          if (m <= dedupMeters) {
-            twin = k;
-            meters = m;
-            break;
-          }
-        }
-      }
-    }
-    if (twin) {
-      merged.push({
-        row: c.row,
-        reason: `same tower as row ${twin.row} (${meters.toFixed(0)} m apart): merged`,
-      });
-      twin.mergedRows.push(c.row);
-      if (c.firstSeen < twin.firstSeen) twin.firstSeen = c.firstSeen;
-      if (c.lastSeen && (!twin.lastSeen || c.lastSeen > twin.lastSeen)) twin.lastSeen = c.lastSeen;
-      continue;
-    }
-    const t: TowerRow = { ...c, mergedRows: [] };
-    kept.push(t);
-    const k = keyOf(c.latitude, c.longitude);
-    grid.set(k, [...(grid.get(k) ?? []), t]);
-  }
-  return kept;
-}
-
-// Reads a tower file into validated, de-duplicated towers; rows that fail validation are rejected
-// with a reason, never half-read. Throws TowerFileError when the file as a whole is unreadable.
-// `country`: an OpenCelliD file's rows must be of that country's MCCs (without it, each row goes to
-// its MCC's country); a survey file's towers are that country's (without it, North Korea's).
-export function parseTowerFile(
-  body: string,
+// Reads a tower file into validated, de-duplicated towers, as a stream (a string is read as one):
+// rows that fail validation are refused with a reason, never half-read; the first 1,000 refused
+// and merged rows are kept with their reasons, all of them counted. Throws TowerFileError when the
+// file as a whole is unreadable. `country`: an OpenCelliD file's rows must be of that country's
+// MCCs (without it, each row goes to its MCC's country); a survey file's towers are that
+// country's (without it, North Korea's).
+export async function parseTowerFile(
+  input: Readable | string,
   format: TowerFileFormat,
   opts: { dedupMeters: number; country?: string },
-): TowerFileResult {
-  const rejected: TowerRejection[] = [];
-  const merged: TowerRejection[] = [];
-  let read: { candidates: Candidate[]; rowsRead: number };
+): Promise<TowerFileResult> {
+  const stream = typeof input === 'string' ? Readable.from([input]) : input;
+  const sink = new TowerSink(opts.dedupMeters);
   try {
-    read =
-      format === 'opencellid'
-        ? readOpenCellId(body, rejected, opts.country)
-        : format === 'csv'
-          ? readCsv(body, rejected, opts.country ?? DEFAULT_TOWER_COUNTRY)
-          : readGeoJson(body, rejected, opts.country ?? DEFAULT_TOWER_COUNTRY);
+    if (format === 'opencellid') await readOpenCellId(stream, sink, opts.country);
+    else if (format === 'csv') await readCsv(stream, sink, opts.country ?? DEFAULT_TOWER_COUNTRY);
+    else await readGeoJson(stream, sink, opts.country ?? DEFAULT_TOWER_COUNTRY);
   } catch (err) {
+    stream.destroy();
     if (err instanceof TowerFileError) throw err;
     throw new TowerFileError(`cannot read the ${format} file: ${(err as Error).message}`);
   }
-  const towers = mergeDuplicates(read.candidates, opts.dedupMeters, merged);
-  return { towers, rejected, merged, rowsRead: read.rowsRead };
+  return {
+    towers: sink.towers,
+    rejected: sink.rejected,
+    merged: sink.merged,
+    rejectedCount: sink.rejectedCount,
+    mergedCount: sink.mergedCount,
+    rowsRead: sink.rowsRead,
+  };
 }

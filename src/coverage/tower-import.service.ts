@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { failpoint } from '../common/failpoint';
 import { instanceHost, isDeadLocalHolder, newHolder } from '../common/process-holder';
@@ -75,8 +76,9 @@ export class TowerImportService {
     return count;
   }
 
+  // `body`: the file as a stream (the CLI's) or as text (an API upload, within its size cap)
   async import(
-    body: string,
+    body: Readable | string,
     format: TowerFileFormat,
     source: string,
     fileName?: string,
@@ -117,21 +119,21 @@ export class TowerImportService {
       errorMessage: null,
     };
     try {
-      const parsed = parseTowerFile(body, format, {
+      const parsed = await parseTowerFile(body, format, {
         dedupMeters: this.config.coverage.dedupMeters,
         country,
       });
       for (const t of parsed.towers)
         report.countries[t.country] = (report.countries[t.country] ?? 0) + 1;
       report.rowsRead = parsed.rowsRead;
-      report.merged = parsed.merged.length;
-      report.rejected = parsed.rejected.length;
+      report.merged = parsed.mergedCount;
+      report.rejected = parsed.rejectedCount;
       report.rejections = [...parsed.rejected, ...parsed.merged]
         .sort((a, b) => a.row - b.row)
         .slice(0, 1000);
       if (parsed.towers.length === 0)
         throw new TowerFileError(
-          `no valid tower in the file (${parsed.rowsRead} rows read, ${parsed.rejected.length} rejected)`,
+          `no valid tower in the file (${parsed.rowsRead} rows read, ${parsed.rejectedCount} rejected)`,
         );
       // one transaction, the rows staged by COPY (bulk-transaction.ts), then one update of the
       // changed towers and one insert of the new ones

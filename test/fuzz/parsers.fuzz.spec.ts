@@ -312,13 +312,13 @@ describe('the tower and subscription file parsers under fuzzing', () => {
   ];
   it.each(towerFiles)(
     'a mutated %s: towers on the map with dates, or a TowerFileError',
-    (name, format) => {
+    async (name, format) => {
       const saved = Buffer.from(readFixture('towers', name));
-      fc.assert(
-        fc.property(body(saved), (b) => {
+      await fc.assert(
+        fc.asyncProperty(body(saved), async (b) => {
           let r;
           try {
-            r = parseTowerFile(b.toString('utf8'), format, { dedupMeters: 100 });
+            r = await parseTowerFile(b.toString('utf8'), format, { dedupMeters: 100 });
           } catch (err) {
             if (!(err instanceof TowerFileError) || !err.message.trim()) throw err;
             count(`towers-${format}`, { error: true });

@@ -104,10 +104,9 @@ export const importTowersCommand: Command = {
       throw new UsageError(
         `--country: an ISO 3166-1 alpha-3 code such as KEN, not ${values.country}`,
       );
-    const body = await readFile(file, 'utf8');
     return {
       async run(backend, io) {
-        const r = await backend.importTowers(body, {
+        const r = await backend.importTowers(file, {
           format,
           source,
           fileName: path.basename(file),
