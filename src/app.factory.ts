@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import express, { NextFunction, Request, Response } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { acceptedTokens } from './api/admin-token.guard';
@@ -24,6 +25,9 @@ import { PrismaService } from './database/prisma.service';
 import { StartupService } from './startup.service';
 
 export const WEB_DIR = path.resolve(__dirname, '..', 'web');
+// the paths of WEB_DIR the app serves
+const DASHBOARD_FILES =
+  /^\/(?:index\.html|dashboard\.css|dist\/dashboard\.js(?:\.map|\.LEGAL\.txt)?)?$/;
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 export const logLevels = (level: AppConfig['logLevel']): LogLevel[] =>
@@ -117,8 +121,13 @@ export async function createApp(
     throw err;
   }
   app.setGlobalPrefix('api');
-  // the dashboard: static files over the public API
-  app.useStaticAssets(WEB_DIR, { index: 'index.html' });
+  // the dashboard: its page, its stylesheet and its bundle, over the public API; nothing else of
+  // web/ (its TypeScript sources and build settings are not the app's to serve)
+  const dashboard = express.static(WEB_DIR, { index: 'index.html' });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (DASHBOARD_FILES.test(req.path)) void dashboard(req, res, next);
+    else next();
+  });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -37,6 +37,19 @@ describe('an app with the defaults (CORS closed)', () => {
     }
   });
 
+  it("serves the dashboard's page, stylesheet and bundle, and nothing else of web/", async () => {
+    for (const p of ['/', '/index.html', '/dashboard.css', '/dist/dashboard.js'])
+      expect([p, (await fetch(url(p))).status]).toEqual([p, 200]);
+    for (const p of [
+      '/src/main.ts',
+      '/src/api-schema.d.ts',
+      '/tsconfig.json',
+      '/dist/',
+      '/web/index.html',
+    ])
+      expect([p, (await fetch(url(p))).status]).toEqual([p, 404]);
+  });
+
   it('answers no cross-origin request: no Access-Control-Allow-Origin, preflight refused', async () => {
     const res = await fetch(url('/api/markets'), { headers: { Origin: 'https://evil.example' } });
     expect(res.status).toBe(200);
