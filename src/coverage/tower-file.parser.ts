@@ -167,7 +167,23 @@ class TowerSink {
       if (c.lastSeen && (!twin.lastSeen || c.lastSeen > twin.lastSeen)) twin.lastSeen = c.lastSeen;
       return;
     }
-    const t: TowerRow = { ...c, mergedRows: [] };
+    // an object literal of one shape (a spread copy gave each tower a hidden class of its own:
+    // about 400 bytes of shape per tower, measured in a heap snapshot)
+    const t: TowerRow = {
+      row: c.row,
+      country: c.country,
+      externalId: c.externalId,
+      radio: c.radio,
+      latitude: c.latitude,
+      longitude: c.longitude,
+      rangeM: c.rangeM,
+      samples: c.samples,
+      firstSeen: c.firstSeen,
+      firstSeenKind: c.firstSeenKind,
+      lastSeen: c.lastSeen,
+      confidence: c.confidence,
+      mergedRows: [],
+    };
     this.towers.push(t);
     const key = `${gy}:${gx}`;
     const here = this.grid.get(key);
@@ -253,7 +269,7 @@ async function readOpenCellId(
     sink.add({
       row,
       country: assigned.country,
-      externalId: `${radio}-${mcc}-${at('net')}-${at('area')}-${at('cell')}`,
+      externalId: [radio, mcc, at('net'), at('area'), at('cell')].join('-'),
       radio: radio || null,
       latitude: lat as number,
       longitude: lon as number,
