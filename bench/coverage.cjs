@@ -3,7 +3,8 @@
 // file, streamed as the CLI reads it; then compute the coverage of every market at every survey
 // date of the shipped archive, and one market's area share over time. Prints one JSON line, with
 // the process's peak RSS once the import is done (importPeakRssMiB) and at the end.
-// Usage: node bench/coverage.cjs pglite|postgres [towers]
+// Usage: node bench/coverage.cjs pglite|postgres [towers] [file]
+//   with a file: only write the towers there (for timing the CLI on it) and stop
 require('reflect-metadata');
 const { createReadStream, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -53,6 +54,7 @@ async function main() {
       `GSM,467,193,${i % 500},${i},0,${lon.toFixed(6)},${lat.toFixed(6)},1000,3,1,${created},${created + 86400},0`,
     );
   }
+  if (process.argv[4]) return writeFileSync(process.argv[4], lines.join('\n'));
   const dir = mkdtempSync(path.join(tmpdir(), 'towers-bench-'));
   const file = path.join(dir, 'cell_towers.csv');
   writeFileSync(file, lines.join('\n'));
