@@ -7,7 +7,7 @@ import { AnalysisCache } from './analysis-cache';
 import { COUNTRY_EVENTS } from './events';
 import { AnalysisWorkers } from './analysis-workers';
 import { PanelColumns, PairRegressionSpec } from './pair-regression';
-import { pairSeries } from './pairs';
+import { eachPairSeries } from './pairs';
 
 const PRK_BORDER = COUNTRY_EVENTS.PRK.borderClosure!;
 export const BORDER_CLOSURE = { from: PRK_BORDER.from, to: PRK_BORDER.to };
@@ -44,77 +44,106 @@ export class PairRegressionService {
       q.coverage === 'towers' ? this.coverage.towerSources() : Promise.resolve([] as string[]),
     ]);
     const where = new Map(markets.map((m) => [m.id, m]));
-    const pairs = pairSeries(points, q.from, q.to);
-    const allDates = new Set<string>();
-    for (const p of pairs) for (const d of p.dates) allDates.add(d);
+    // every date of the period (a superset of the pairs' dates: only theirs are looked up)
+    const periodDates = new Set<string>();
+    for (const p of points)
+      if ((!q.from || p.date >= q.from) && (!q.to || p.date <= q.to)) periodDates.add(p.date);
     const national =
       q.coverage === 'national'
-        ? await this.coverage.nationalAt([...allDates], prices.filter.country ?? 'PRK')
+        ? await this.coverage.nationalAt([...periodDates], prices.filter.country ?? 'PRK')
         : new Map<string, number | null>();
+    // One pair at a time into typed chunks (dates by a provisional number), then one copy into
+    // the columns: memory holds the columns twice at most, never every pair's series.
     const pairNames: string[] = [];
     const distances: number[] = [];
-    const pairOf: number[] = [];
-    const dateOf: string[] = [];
-    const gap: number[] = [];
-    const coverage: number[] = [];
+    const provisional = new Map<string, number>();
+    const provisionalNames: string[] = [];
+    const chunks: { pair: number; date: Int32Array; gap: Float64Array; coverage: Float64Array }[] =
+      [];
+    let rows = 0;
     let droppedNoCoverage = 0;
-    for (const p of pairs) {
-      const a = where.get(p.a);
-      const b = where.get(p.b);
-      const dist =
-        a &&
-        b &&
-        a.latitude !== null &&
-        a.longitude !== null &&
-        b.latitude !== null &&
-        b.longitude !== null
-          ? distanceKm(
-              { latitude: a.latitude, longitude: a.longitude },
-              { latitude: b.latitude, longitude: b.longitude },
-            )
-          : NaN;
+    for (const p of eachPairSeries(points, q.from, q.to)) {
+      const m = p.dates.length;
+      if (!m) continue;
       const bothFrom = pairCoveredFrom(
         firstCovered.get(p.a) ?? null,
         firstCovered.get(p.b) ?? null,
       );
-      let k = -1; // the pair's number, given with its first row
-      p.dates.forEach((date, i) => {
+      const date = new Int32Array(m);
+      const gap = new Float64Array(m);
+      const coverage = new Float64Array(m);
+      let kept = 0;
+      for (let i = 0; i < m; i++) {
+        const d = p.dates[i];
         const cov =
           q.coverage === 'national'
-            ? (national.get(date) ?? null)
-            : bothFrom !== null && date >= bothFrom
+            ? (national.get(d) ?? null)
+            : bothFrom !== null && d >= bothFrom
               ? 1
               : 0;
         if (cov === null) {
           droppedNoCoverage++;
-          return;
+          continue;
         }
-        if (k < 0) {
-          k = pairNames.length;
-          pairNames.push(`${p.a}-${p.b}`);
-          distances.push(dist);
+        let id = provisional.get(d);
+        if (id === undefined) {
+          id = provisionalNames.length;
+          provisional.set(d, id);
+          provisionalNames.push(d);
         }
-        pairOf.push(k);
-        dateOf.push(date);
-        gap.push(Math.abs(p.q[i]));
-        coverage.push(cov);
+        date[kept] = id;
+        gap[kept] = Math.abs(p.q[i]);
+        coverage[kept] = cov;
+        kept++;
+      }
+      if (!kept) continue;
+      // the pair's number, given with its first row
+      chunks.push({
+        pair: pairNames.length,
+        date: date.subarray(0, kept),
+        gap: gap.subarray(0, kept),
+        coverage: coverage.subarray(0, kept),
       });
+      rows += kept;
+      pairNames.push(`${p.a}-${p.b}`);
+      const a = where.get(p.a);
+      const b = where.get(p.b);
+      distances.push(
+        a &&
+          b &&
+          a.latitude !== null &&
+          a.longitude !== null &&
+          b.latitude !== null &&
+          b.longitude !== null
+          ? distanceKm(
+              { latitude: a.latitude, longitude: a.longitude },
+              { latitude: b.latitude, longitude: b.longitude },
+            )
+          : NaN,
+      );
     }
-    const dateNames = [...new Set(dateOf)].sort();
-    const dateIndex = new Map(dateNames.map((d, i) => [d, i]));
-    return {
-      columns: {
-        pairNames,
-        pairDistanceKm: Float64Array.from(distances),
-        dateNames,
-        pair: Int32Array.from(pairOf),
-        date: Int32Array.from(dateOf, (d) => dateIndex.get(d)!),
-        gap: Float64Array.from(gap),
-        coverage: Float64Array.from(coverage),
-      },
-      droppedNoCoverage,
-      towerSources,
+    const dateNames = [...provisionalNames].sort();
+    const rank = new Int32Array(provisionalNames.length);
+    dateNames.forEach((d, i) => (rank[provisional.get(d)!] = i));
+    const columns: PanelColumns = {
+      pairNames,
+      pairDistanceKm: Float64Array.from(distances),
+      dateNames,
+      pair: new Int32Array(rows),
+      date: new Int32Array(rows),
+      gap: new Float64Array(rows),
+      coverage: new Float64Array(rows),
     };
+    let at = 0;
+    for (const c of chunks) {
+      const k = c.gap.length;
+      columns.pair.fill(c.pair, at, at + k);
+      for (let i = 0; i < k; i++) columns.date[at + i] = rank[c.date[i]];
+      columns.gap.set(c.gap, at);
+      columns.coverage.set(c.coverage, at);
+      at += k;
+    }
+    return { columns, droppedNoCoverage, towerSources };
   }
 
   async regression(q: PairRegressionQuery, panel?: Panel, coverageVersion?: string) {

@@ -45,27 +45,37 @@ export function logPriceTable(points: PricePoint[]): Map<string, Map<string, num
   return byMarket;
 }
 
-export function pairSeries(points: PricePoint[], from?: string, to?: string): PairSeries[] {
+// The pairs one at a time, in market order (a < b): a caller that folds them into something
+// smaller (the pair regression's columns) never holds every pair's series at once. Each market's
+// dates are sorted once, not once per pair.
+export function* eachPairSeries(
+  points: PricePoint[],
+  from?: string,
+  to?: string,
+): Generator<PairSeries> {
   const table = logPriceTable(
     points.filter((p) => (!from || p.date >= from) && (!to || p.date <= to)),
   );
   const markets = [...table.keys()].sort();
-  const out: PairSeries[] = [];
+  const sortedDates = new Map(markets.map((m) => [m, [...table.get(m)!.keys()].sort()]));
   for (let i = 0; i < markets.length; i++) {
     for (let j = i + 1; j < markets.length; j++) {
       const pa = table.get(markets[i])!;
       const pb = table.get(markets[j])!;
-      const dates = [...pa.keys()].filter((d) => pb.has(d)).sort();
-      out.push({
+      const dates = sortedDates.get(markets[i])!.filter((d) => pb.has(d));
+      yield {
         a: markets[i],
         b: markets[j],
         dates,
         days: dates.map(dayOf),
         q: dates.map((d) => pa.get(d)! - pb.get(d)!),
-      });
+      };
     }
   }
-  return out;
+}
+
+export function pairSeries(points: PricePoint[], from?: string, to?: string): PairSeries[] {
+  return [...eachPairSeries(points, from, to)];
 }
 
 // Dates on which every one of the markets was observed, with their log prices in market order.
