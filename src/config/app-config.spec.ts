@@ -26,14 +26,11 @@ describe('configuration', () => {
     });
   });
 
-  it("caps the heap's growth at 50 % on PGlite and leaves V8's own factor with a PostgreSQL server, unless told", () => {
+  it("caps the heap's growth at 50 % on either database unless told", () => {
     expect(loadConfig({}).heapGrowthPercent).toBe(50);
-    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/d' }).heapGrowthPercent).toBe(0);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@h/d' }).heapGrowthPercent).toBe(50);
     expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
-    expect(
-      loadConfig({ HEAP_GROWTH_PERCENT: '30', DATABASE_URL: 'postgresql://u@h/d' })
-        .heapGrowthPercent,
-    ).toBe(30);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '30' }).heapGrowthPercent).toBe(30);
     expect(() => loadConfig({ HEAP_GROWTH_PERCENT: '500' })).toThrow(
       /HEAP_GROWTH_PERCENT: HEAP_GROWTH_PERCENT must not be greater than 300/,
     );

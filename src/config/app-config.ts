@@ -180,16 +180,16 @@ export class EnvironmentVariables {
 
   // How far the JavaScript heap may grow past what the last full collection kept, in per cent
   // (V8's --heap-growing-percent, set when the app is built); 0 keeps V8's own factor, which goes
-  // up to 4 when a process allocates fast, as an import does (a PGlite import of 1M rows kept
-  // about 170 MiB of garbage beside a 60 MiB live set). Unset: 50 on PGlite, whose database shares
-  // the process's memory; V8's own with DATABASE_URL, where the cap cost about 10 % more CPU per
-  // import and memory was not short (BENCHMARKS.md).
+  // up to 4 when a process allocates fast, as an import or a run of analyses does (a PGlite import
+  // of 1M rows kept about 170 MiB of garbage beside a 60 MiB live set; a server on PostgreSQL
+  // peaked at 1,058 MiB after the country-scale analyses, 603 MiB with 50). It cost the importer
+  // on PostgreSQL about 10 % more CPU, within the spread of its rate (BENCHMARKS.md).
   @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(300)
-  HEAP_GROWTH_PERCENT?: number;
+  HEAP_GROWTH_PERCENT: number = 50;
 
   // estimator tasks that may wait for a worker; beyond them a request is a 503 with Retry-After
   @IsOptional()
@@ -344,7 +344,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
   if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
   if (env.INSTANCE_HOST) raw.INSTANCE_HOST = env.INSTANCE_HOST;
-  if (env.HEAP_GROWTH_PERCENT) raw.HEAP_GROWTH_PERCENT = env.HEAP_GROWTH_PERCENT;
   if (env.CORS_ORIGINS) raw.CORS_ORIGINS = env.CORS_ORIGINS;
   const vars = plainToInstance(EnvironmentVariables, raw);
   const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((e) =>
@@ -366,7 +365,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           sharedBuffers: vars.PGLITE_SHARED_BUFFERS,
         },
     dataDir,
-    heapGrowthPercent: vars.HEAP_GROWTH_PERCENT ?? (vars.DATABASE_URL ? 0 : 50),
+    heapGrowthPercent: vars.HEAP_GROWTH_PERCENT,
     enableCron: vars.ENABLE_CRON,
     loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,
     http: {
