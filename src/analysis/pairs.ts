@@ -47,7 +47,7 @@ export function logPriceTable(points: PricePoint[]): Map<string, Map<string, num
 
 // The pairs one at a time, in market order (a < b): a caller that folds them into something
 // smaller (the pair regression's columns) never holds every pair's series at once. Each market's
-// dates are sorted once, not once per pair.
+// dates are sorted, and each date parsed, once, not once per pair.
 export function* eachPairSeries(
   points: PricePoint[],
   from?: string,
@@ -58,6 +58,10 @@ export function* eachPairSeries(
   );
   const markets = [...table.keys()].sort();
   const sortedDates = new Map(markets.map((m) => [m, [...table.get(m)!.keys()].sort()]));
+  // each date's day number, parsed once (not once per pair)
+  const dayNumber = new Map<string, number>();
+  for (const dates of sortedDates.values())
+    for (const d of dates) if (!dayNumber.has(d)) dayNumber.set(d, dayOf(d));
   for (let i = 0; i < markets.length; i++) {
     for (let j = i + 1; j < markets.length; j++) {
       const pa = table.get(markets[i])!;
@@ -67,7 +71,7 @@ export function* eachPairSeries(
         a: markets[i],
         b: markets[j],
         dates,
-        days: dates.map(dayOf),
+        days: dates.map((d) => dayNumber.get(d)!),
         q: dates.map((d) => pa.get(d)! - pb.get(d)!),
       };
     }

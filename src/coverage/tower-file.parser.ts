@@ -87,8 +87,6 @@ const num = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : NaN;
 };
 
-type Candidate = Omit<TowerRow, 'mergedRows'>;
-
 function checkPoint(country: string, lat: number | null, lon: number | null): string | null {
   if (lat === null || lon === null || Number.isNaN(lat) || Number.isNaN(lon))
     return 'latitude/longitude missing or not numbers';
@@ -136,8 +134,10 @@ class TowerSink {
 
   // A row within `dedupMeters` of a tower kept earlier, in the same country, is the same tower:
   // merged into it (its first seen becomes the earlier of the two, its last seen the later), with
-  // its reason.
-  add(c: Candidate): void {
+  // its reason. Otherwise `c` is kept as it is: each reader makes its rows with one object literal, so the towers kept
+  // share one hidden class (a spread copy per tower gave each its own: 38.9 MiB of shapes for
+  // 100,000 rows, measured in a heap snapshot).
+  add(c: TowerRow): void {
     const gy = Math.floor(c.latitude / this.cell);
     const gx = Math.floor(c.longitude / this.cell);
     let twin: TowerRow | undefined;
@@ -167,28 +167,11 @@ class TowerSink {
       if (c.lastSeen && (!twin.lastSeen || c.lastSeen > twin.lastSeen)) twin.lastSeen = c.lastSeen;
       return;
     }
-    // an object literal of one shape (a spread copy gave each tower a hidden class of its own:
-    // about 400 bytes of shape per tower, measured in a heap snapshot)
-    const t: TowerRow = {
-      row: c.row,
-      country: c.country,
-      externalId: c.externalId,
-      radio: c.radio,
-      latitude: c.latitude,
-      longitude: c.longitude,
-      rangeM: c.rangeM,
-      samples: c.samples,
-      firstSeen: c.firstSeen,
-      firstSeenKind: c.firstSeenKind,
-      lastSeen: c.lastSeen,
-      confidence: c.confidence,
-      mergedRows: [],
-    };
-    this.towers.push(t);
+    this.towers.push(c);
     const key = `${gy}:${gx}`;
     const here = this.grid.get(key);
-    if (here) here.push(t);
-    else this.grid.set(key, [t]);
+    if (here) here.push(c);
+    else this.grid.set(key, [c]);
   }
 }
 
@@ -279,6 +262,7 @@ async function readOpenCellId(
       firstSeenKind: 'record_created',
       lastSeen: parseUnixSeconds(at('updated')),
       confidence: null,
+      mergedRows: [],
     });
   }
 }
@@ -300,7 +284,7 @@ function surveyCandidate(
   lon: number | null,
   p: SurveyFields,
   sink: TowerSink,
-): Candidate | null {
+): TowerRow | null {
   const bad = checkPoint(country, lat, lon);
   if (bad) return (sink.reject(row, bad), null);
   const firstText = p.first_seen ?? p.firstSeen;
@@ -338,6 +322,7 @@ function surveyCandidate(
     firstSeenKind: 'observed',
     lastSeen,
     confidence,
+    mergedRows: [],
   };
 }
 

@@ -29,6 +29,18 @@ async function cli(
   }
 }
 
+// `import towers <file> --format F --source S [more...]`
+const towerImport = (file: string, format: string, source: string, ...more: string[]) => [
+  'import',
+  'towers',
+  file,
+  '--format',
+  format,
+  '--source',
+  source,
+  ...more,
+];
+
 describe('command line on the embedded database', () => {
   let db: TestDb;
   beforeAll(async () => {
@@ -114,15 +126,7 @@ describe('command line on the embedded database', () => {
 
   it('imports a tower file, listing the refused rows with their reasons', async () => {
     const res = await cli(
-      [
-        'import',
-        'towers',
-        fixture('towers', 'imagery-survey.csv'),
-        '--format',
-        'csv',
-        '--source',
-        'imagery-cli',
-      ],
+      towerImport(fixture('towers', 'imagery-survey.csv'), 'csv', 'imagery-cli'),
       db.env,
     );
     expect(res.code).toBe(0);
@@ -132,17 +136,13 @@ describe('command line on the embedded database', () => {
     expect(res.stderr).toMatch(/row 5: first_seen "2012-02-30" is not a date YYYY-MM-DD/);
     // the same survey named as Kenya's: every point is outside Kenya, so nothing is imported
     const kenya = await cli(
-      [
-        'import',
-        'towers',
+      towerImport(
         fixture('towers', 'imagery-survey.csv'),
-        '--format',
         'csv',
-        '--source',
         'imagery-ken',
         '--country',
         'ken',
-      ],
+      ),
       db.env,
     );
     expect(kenya.code).toBe(1);
@@ -151,15 +151,7 @@ describe('command line on the embedded database', () => {
     );
     expect(kenya.stderr).toMatch(/is outside Kenya \(more than 10 km from its outline\)/);
     const usage = await cli(
-      [
-        'import',
-        'towers',
-        fixture('towers', 'imagery-survey.csv'),
-        '--format',
-        'kml',
-        '--source',
-        'x',
-      ],
+      towerImport(fixture('towers', 'imagery-survey.csv'), 'kml', 'x'),
       db.env,
     );
     expect(usage.code).toBe(2);
@@ -241,15 +233,7 @@ describe('command line beside a running server on the same embedded database', (
 
   it('hands a tower import to the server too', async () => {
     const res = await cli(
-      [
-        'import',
-        'towers',
-        fixture('towers', 'imagery-survey.geojson'),
-        '--format',
-        'geojson',
-        '--source',
-        'imagery-handoff',
-      ],
+      towerImport(fixture('towers', 'imagery-survey.geojson'), 'geojson', 'imagery-handoff'),
       db.env,
     );
     expect(res.code).toBe(0);

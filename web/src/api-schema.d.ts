@@ -516,7 +516,7 @@ export interface paths {
         put?: never;
         /**
          * Import a tower file (one transaction)
-         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, or with an MCC of no country (or of several, when no country is named) are rejected with a reason; rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.
+         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.
          */
         post: operations["CoverageController_import"];
         delete?: never;
