@@ -1,9 +1,10 @@
 import { PricePoint } from './dispersion';
 import { tradeNetwork } from './network';
 import { pairRegression } from './pair-regression';
+import { placeboDifference } from './placebo-difference';
 import { balancedLogPanel, dayOf, insufficient, MIN_OBSERVATIONS, pairSeries } from './pairs';
 import { betaConvergence } from './stats/beta-convergence';
-import { baiPerron, chowTest, chowTestHac } from './stats/breaks';
+import { baiPerron, chowTest, chowTestHac, trendBreakHac } from './stats/breaks';
 import { adf, halfLife } from './stats/time-series';
 import { mannKendall } from './stats/trend';
 
@@ -20,9 +21,28 @@ export interface Period {
 export const ADF_MAX_LAG = 4;
 
 // Law-of-one-price half-lives of every market pair in each period (with an ADF test if asked).
+// The median gap in days between consecutive survey dates of a period (null under two dates).
+export function medianIntervalDays(points: PricePoint[], period: Period): number | null {
+  const days = [
+    ...new Set(
+      points.filter((p) => p.date >= period.from && p.date <= period.to).map((p) => p.date),
+    ),
+  ]
+    .sort()
+    .map(dayOf);
+  if (days.length < 2) return null;
+  const gaps = days
+    .slice(1)
+    .map((d, i) => d - days[i])
+    .sort((a, b) => a - b);
+  const m = Math.floor(gaps.length / 2);
+  return gaps.length % 2 ? gaps[m] : (gaps[m - 1] + gaps[m]) / 2;
+}
+
 function halfLives(points: PricePoint[], periods: Period[], withAdf: boolean) {
   return periods.map((period) => ({
     ...period,
+    medianIntervalDays: medianIntervalDays(points, period),
     pairs: pairSeries(points, period.from, period.to).map((p) => {
       const base = { a: p.a, b: p.b, observations: p.dates.length };
       if (p.dates.length < MIN_OBSERVATIONS)
@@ -41,10 +61,23 @@ function halfLives(points: PricePoint[], periods: Period[], withAdf: boolean) {
 // Sigma-convergence of one dispersion series: the Mann-Kendall trend, a Chow test (classical and
 // HAC) at each candidate break date, and Bai-Perron breaks. At least MIN_OBSERVATIONS values.
 function sigmaTrend(dates: string[], y: number[], breakDates: string[]) {
-  const mk = mannKendall(
-    y,
-    dates.map((d) => dayOf(d) / 365.25),
-  )!;
+  const years = dates.map((d) => dayOf(d) / 365.25);
+  const mk = mannKendall(y, years)!;
+  // a break in the trend (a trending series rejects a mean shift almost anywhere)
+  const trendBreaks = breakDates.map((date) => {
+    const r = trendBreakHac(y, years, dayOf(date) / 365.25);
+    const point = dates.filter((d) => d < date).length;
+    return r
+      ? { date, ...r }
+      : {
+          date,
+          ...insufficient(
+            `a trend break at ${date} (observations before / after: ${point} / ${y.length - point})`,
+            Math.min(point, y.length - point),
+            3,
+          ),
+        };
+  });
   const chow = breakDates.map((date) => {
     const point = dates.filter((d) => d < date).length;
     const r = chowTest(y, point);
@@ -64,6 +97,7 @@ function sigmaTrend(dates: string[], y: number[], breakDates: string[]) {
   return {
     mannKendall: mk,
     chow,
+    trendBreaks,
     baiPerron: bp && {
       trim: 0.15,
       minimumSegment: bp.h,
@@ -97,7 +131,14 @@ function network(
   return tradeNetwork(points, pairSeries(points), coordinates);
 }
 
-export const ANALYSIS_TASKS = { halfLives, sigmaTrend, beta, network, pairRegression };
+export const ANALYSIS_TASKS = {
+  halfLives,
+  sigmaTrend,
+  beta,
+  network,
+  pairRegression,
+  placeboDifference,
+};
 export type AnalysisTasks = typeof ANALYSIS_TASKS;
 export type AnalysisTaskName = keyof AnalysisTasks;
 export interface AnalysisTask<K extends AnalysisTaskName = AnalysisTaskName> {

@@ -9,6 +9,7 @@ import { HalfLifeService } from './half-life.service';
 import { NetworkService } from './network.service';
 import { PanelService } from './panel.service';
 import { PairRegressionService } from './pair-regression.service';
+import { ReportInputsLoader } from './report-inputs';
 import { TrendService } from './trend.service';
 
 const services = [
@@ -18,6 +19,7 @@ const services = [
   TrendService,
   PairRegressionService,
   NetworkService,
+  ReportInputsLoader,
   ConvergenceReportService,
 ];
 

@@ -4,14 +4,14 @@ import { pairCoveredFrom } from '../coverage/tower-coverage';
 import { distanceKm } from '../coverage/tower-coverage';
 import { Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
-import { COUNTRY_EVENTS } from './events';
+import { eventsOf } from './events';
 import { AnalysisWorkers } from './analysis-workers';
 import { PanelColumns, PairRegressionSpec } from './pair-regression';
 import { eachPairSeries } from './pairs';
 
-const PRK_BORDER = COUNTRY_EVENTS.PRK.borderClosure!;
+// A specification's border window when it has none (it is unused then: no border control).
+const PRK_BORDER = eventsOf('PRK').borderClosure!;
 export const BORDER_CLOSURE = { from: PRK_BORDER.from, to: PRK_BORDER.to };
-export const PLACEBO_COMMODITY = 'usd';
 
 export interface PairRegressionQuery extends PairRegressionSpec {
   commodity: string;
@@ -144,6 +144,34 @@ export class PairRegressionService {
       at += k;
     }
     return { columns, droppedNoCoverage, towerSources };
+  }
+
+  // The commodity's coverage coefficient minus the placebo's, in one stacked regression
+  // (placebo-difference.ts): the same specification on both panels.
+  async placeboDifference(
+    q: PairRegressionQuery,
+    main: Panel,
+    placebo: Panel,
+    coverageVersion: string,
+  ) {
+    return this.cache.get(
+      [
+        'placebo-difference',
+        main.version,
+        main.filter,
+        placebo.version,
+        placebo.filter,
+        coverageVersion,
+        q,
+      ],
+      async () => {
+        const [a, b] = await Promise.all([
+          this.panel(q, main),
+          this.panel({ ...q, commodity: placebo.commodity }, placebo),
+        ]);
+        return this.workers.run('placeboDifference', a.columns, b.columns, q);
+      },
+    );
   }
 
   async regression(q: PairRegressionQuery, panel?: Panel, coverageVersion?: string) {

@@ -9,6 +9,7 @@ import {
 } from './stats/panel-regression';
 import { tQuantile, tTwoSided } from './stats/distributions';
 import type { Column } from './stats/linear-model';
+import { checkDesign, checkFit, crossProductMatrix, varyingClusters } from './stats/design-check';
 import {
   wildBootstrapInterval,
   wildBootstrapper,
@@ -100,6 +101,31 @@ export interface CoverageEffectByDistance {
   byPair: (CoverageEffectAt & { pair: string })[];
 }
 
+// What the sample says about the design, before any estimate: how many pairs change coverage (and
+// when, for a 0/1 coverage), and the coverage and mean gap at the sample's ends, so that a
+// coefficient can be put in the data's own terms (β × the rise in coverage against the mean gap).
+export interface DesignFacts {
+  switchingPairs: number; // pairs whose coverage is not constant over their dates
+  firstSwitch: string | null; // 0/1 coverage: the earliest and latest date a pair's coverage changes
+  lastSwitch: string | null;
+  coverageAtStart: number; // mean coverage over the rows of the first date
+  coverageAtEnd: number; // and of the last date
+  meanGap: number; // mean |ln p_i − ln p_j| over every row
+}
+
+// The design cannot identify the coverage coefficient: the reason, and no number.
+export interface NotIdentified {
+  notIdentified: true;
+  reason: string;
+  n: number;
+  pairs: number;
+  dates: number;
+  fe: FeDimension[];
+  design: DesignFacts;
+}
+
+export const isNotIdentified = (r: object): r is NotIdentified => 'notIdentified' in r;
+
 export interface PairRegressionResult {
   n: number;
   pairs: number;
@@ -117,9 +143,62 @@ export interface PairRegressionResult {
       })
     | null;
   coverageEffectByDistance: CoverageEffectByDistance | null;
+  design: DesignFacts;
 }
 
 export const MIN_PAIRS = 2;
+
+// The design facts of a panel (see DesignFacts), in one pass over its rows.
+export function designFacts(cols: PanelColumns): DesignFacts {
+  const n = cols.gap.length;
+  const P = cols.pairNames.length;
+  const switching = varyingClusters(cols.coverage, cols.pair, P);
+  const binary = cols.coverage.every((c) => c === 0 || c === 1);
+  // two linear passes (rows need not be in date order): each pair's earliest date and its
+  // coverage there, then the earliest date on which the pair's coverage differs from that
+  const firstDate = new Int32Array(P).fill(2 ** 31 - 1);
+  const firstValue = new Float64Array(P);
+  const switchAt = new Int32Array(P).fill(-1);
+  for (let r = 0; r < n; r++) {
+    const g = cols.pair[r];
+    if (cols.date[r] < firstDate[g]) {
+      firstDate[g] = cols.date[r];
+      firstValue[g] = cols.coverage[r];
+    }
+  }
+  for (let r = 0; r < n; r++) {
+    const g = cols.pair[r];
+    if (cols.coverage[r] !== firstValue[g] && (switchAt[g] < 0 || cols.date[r] < switchAt[g]))
+      switchAt[g] = cols.date[r];
+  }
+  const switches = [...switchAt].filter((d) => d >= 0);
+  let dMin = Infinity;
+  let dMax = -Infinity;
+  for (const d of cols.date) {
+    dMin = Math.min(dMin, d);
+    dMax = Math.max(dMax, d);
+  }
+  let [s0, n0, s1, n1, gap] = [0, 0, 0, 0, 0];
+  for (let r = 0; r < n; r++) {
+    gap += cols.gap[r];
+    if (cols.date[r] === dMin) {
+      s0 += cols.coverage[r];
+      n0++;
+    }
+    if (cols.date[r] === dMax) {
+      s1 += cols.coverage[r];
+      n1++;
+    }
+  }
+  return {
+    switchingPairs: switching,
+    firstSwitch: binary && switches.length ? cols.dateNames[Math.min(...switches)] : null,
+    lastSwitch: binary && switches.length ? cols.dateNames[Math.max(...switches)] : null,
+    coverageAtStart: n0 ? s0 / n0 : NaN,
+    coverageAtEnd: n1 ? s1 / n1 : NaN,
+    meanGap: n ? gap / n : NaN,
+  };
+}
 
 // The interval inverts the test at about 70 values of the null, each costing replications × pairs
 // (about 1.5 µs per unit here): it is computed while that product stays within this budget (half a
@@ -157,7 +236,7 @@ function columnSs(v: Float64Array): number {
 export function pairRegression(
   panel: PanelRow[] | PanelColumns,
   spec: PairRegressionSpec,
-): PairRegressionResult | Insufficient {
+): PairRegressionResult | NotIdentified | Insufficient {
   const cols0 = Array.isArray(panel) ? toColumns(panel) : panel;
   const n = cols0.gap.length;
   const pairIdx = { groups: cols0.pair, count: cols0.pairNames.length };
@@ -207,13 +286,28 @@ export function pairRegression(
       });
     else kept.push({ name: c.name, values: w });
   }
-  if (!kept.length || kept[0].name !== 'coverage') {
-    return {
-      ...insufficient('the pair regression: coverage does not vary within the fixed effects', n),
-      message: 'coverage does not vary within the fixed effects: nothing to estimate',
-    };
-  }
+  const design = designFacts(cols0);
+  const notIdentified = (reason: string): NotIdentified => ({
+    notIdentified: true,
+    reason,
+    n,
+    pairs: pairIdx.count,
+    dates: timeIdx.count,
+    fe: spec.fe,
+    design,
+  });
+  if (!kept.length || kept[0].name !== 'coverage')
+    return notIdentified(
+      `coverage has no variation left within the ${spec.fe.join(' and ')} fixed effects${spec.fe.includes('date') && spec.coverage === 'national' ? ' (national coverage is one value per date, which the date effects absorb)' : ''}: nothing identifies its coefficient`,
+    );
   const cols = kept.map((k) => k.values);
+  const check = checkDesign({
+    regressor: 'coverage',
+    varyingClusters: design.switchingPairs,
+    xtx: crossProductMatrix(cols),
+    names: kept.map((k) => k.name),
+  });
+  if (!check.identified) return notIdentified(check.reason);
   const fit = fitWithin(
     y,
     cols,
@@ -222,6 +316,8 @@ export function pairRegression(
       ? { kind: 'cluster', cluster: pairIdx }
       : { kind: 'driscoll-kraay', time: timeIdx },
   );
+  const afterFit = checkFit('coverage', fit.coef[0], fit.se[0]);
+  if (!afterFit.identified) return notIdentified(afterFit.reason);
   const bootstrap = spec.bootstrap > 0 ? bootstrapOf(y, cols, pairIdx, spec) : null;
   const dfForTests = spec.se === 'cluster' ? pairIdx.count - 1 : timeIdx.count - 1;
   const ix = kept.findIndex((k) => k.name === 'distance_x_coverage');
@@ -265,5 +361,6 @@ export function pairRegression(
     dropped,
     bootstrap,
     coverageEffectByDistance,
+    design,
   };
 }

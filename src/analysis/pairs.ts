@@ -95,7 +95,9 @@ export function balancedLogPanel(
 }
 
 export interface PairSources {
-  pair: string; // "a-b", a < b
+  pair: string; // "a-b", a < b (ids may hold hyphens themselves: read a and b, never split this)
+  a: string;
+  b: string;
   dates: number; // dates on which both markets have a value
   from: string;
   to: string;
@@ -125,6 +127,8 @@ export function pairSources(points: (PricePoint & { source: string })[]): PairSo
       }
       out.push({
         pair: `${markets[i]}-${markets[j]}`,
+        a: markets[i],
+        b: markets[j],
         dates: common.length,
         from: common[0],
         to: common[common.length - 1],
@@ -135,8 +139,12 @@ export function pairSources(points: (PricePoint & { source: string })[]): PairSo
   return out;
 }
 
-// One sentence per source: how many pairs it fed, between which markets, over which dates.
-export function pairSourcesSentence(pairs: PairSources[]): string {
+// One sentence per source: how many pairs it fed, between which markets (by display name), over
+// which dates.
+export function pairSourcesSentence(
+  pairs: PairSources[],
+  nameOf: (market: string) => string = (m) => m,
+): string {
   if (!pairs.length) return 'No two markets share a survey date: there is no market pair.';
   const bySource = new Map<string, PairSources[]>();
   for (const p of pairs)
@@ -144,10 +152,10 @@ export function pairSourcesSentence(pairs: PairSources[]): string {
   const parts = [...bySource.entries()]
     .sort(([a], [b]) => (a === 'mixed' ? 1 : b === 'mixed' ? -1 : a.localeCompare(b)))
     .map(([s, ps]) => {
-      const markets = [...new Set(ps.flatMap((p) => p.pair.split('-')))].sort();
+      const markets = [...new Set(ps.flatMap((p) => [p.a, p.b]))].map(nameOf).sort();
       const dates = ps.map((p) => p.sources[s]);
       const label = s === 'mixed' ? 'values from two different sources on the same date' : s;
       return `${label}: ${ps.length} pair${ps.length > 1 ? 's' : ''} among ${markets.length} markets (${markets.join(', ')}), ${Math.min(...dates)} to ${Math.max(...dates)} common dates each`;
     });
-  return `${pairs.length} market pairs share survey dates; by the source of both values: ${parts.join('; ')}.`;
+  return `${pairs.length} market pair${pairs.length > 1 ? 's share' : ' shares'} at least one survey date; by the source of both values: ${parts.join('; ')}.`;
 }

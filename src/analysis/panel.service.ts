@@ -5,8 +5,32 @@ import { DEFAULT_COUNTRY } from './events';
 
 export interface MarketPoint {
   id: string;
+  name: string;
+  admin1: string | null;
   latitude: number | null;
   longitude: number | null;
+}
+
+// Markets as people read them: the file's or gazetteer's name, with admin1 (or the id) where two
+// markets of the selection share a name. Ids stay in the JSON; sentences, legends and labels use
+// these.
+export function displayNames(markets: MarketPoint[]): Map<string, string> {
+  const byName = new Map<string, MarketPoint[]>();
+  for (const m of markets) byName.set(m.name, [...(byName.get(m.name) ?? []), m]);
+  const out = new Map<string, string>();
+  for (const [name, ms] of byName) {
+    if (ms.length === 1) {
+      out.set(ms[0].id, name);
+      continue;
+    }
+    const admins = new Set(ms.map((m) => m.admin1));
+    for (const m of ms)
+      out.set(
+        m.id,
+        admins.size === ms.length && m.admin1 ? `${name} (${m.admin1})` : `${name} (${m.id})`,
+      );
+  }
+  return out;
 }
 
 export interface PanelData {
@@ -33,6 +57,8 @@ export interface PanelFilter {
   priceType?: string;
   markets?: string[];
   source?: string;
+  from?: string; // the request's period: estimators see only these dates
+  to?: string;
 }
 
 export const inRange = (points: SeriesPoint[], from?: string, to?: string): SeriesPoint[] =>
@@ -93,7 +119,7 @@ export class PanelService {
     const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
     return this.load(
       q.commodity,
-      { country, ...series, markets: q.markets, source: q.source },
+      { country, ...series, markets: q.markets, source: q.source, from: q.from, to: q.to },
       { maxPairs },
     );
   }
@@ -154,7 +180,13 @@ export class PanelService {
       checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
       return {
         points,
-        markets: markets.map((m) => ({ id: m.id, latitude: m.latitude, longitude: m.longitude })),
+        markets: markets.map((m) => ({
+          id: m.id,
+          name: m.name,
+          admin1: m.admin1 ?? m.province,
+          latitude: m.latitude,
+          longitude: m.longitude,
+        })),
       };
     };
     return { commodity, version, filter, data: () => (data ??= read()) };

@@ -1,7 +1,13 @@
-// Sentences for the convergence report, written only from computed statistics. Each function
-// takes numbers and returns words; a result that is not significant is said to be so.
+// Sentences for the convergence report, written only from computed statistics: each function takes
+// numbers and returns words. The rules every sentence follows, each stated where it applies:
+// - "significant" only where the wild cluster bootstrap says so; a clustered p-value with fewer
+//   than FEW_CLUSTERS clusters is shown and called unreliable, never significant;
+// - a design that cannot identify a coefficient says so, and why, with no number;
+// - a failure to reject a unit root is "cannot reject a unit root", never "no mean reversion";
+// - a difference between periods or series is claimed only from a test of that difference.
 
 export const ALPHA = 0.05;
+export const FEW_CLUSTERS = 30;
 
 export const fmt = (x: number, digits = 3): string => {
   if (!Number.isFinite(x)) return String(x);
@@ -15,6 +21,48 @@ export const significance = (p: number): string =>
   p < ALPHA
     ? `significant at the ${ALPHA * 100} % level`
     : `not significant at the ${ALPHA * 100} % level`;
+export const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n} ${n === 1 ? one : many}`;
+
+export interface BootstrapForText {
+  p: number;
+  replications: number;
+  enumerated: boolean;
+  weights?: string;
+}
+
+// The p-values of one clustered coefficient and the verdict a sentence may draw from them. The
+// bootstrap decides where it ran; without it a clustered p decides only with FEW_CLUSTERS or more
+// clusters; otherwise no verdict.
+export function inference(
+  clusteredP: number,
+  clusters: number,
+  bootstrap: BootstrapForText | null,
+): { words: string; verdict: string; decisiveP: number | null } {
+  const boot = bootstrap
+    ? `wild cluster bootstrap ${pIs(bootstrap.p)} (${bootstrap.weights === 'webb' ? 'Webb' : bootstrap.weights === 'rademacher' ? 'Rademacher' : 'wild'} weights, ${bootstrap.enumerated ? `all ${bootstrap.replications} weight vectors` : `${bootstrap.replications} replications`}, ${plural(clusters, 'cluster')})`
+    : null;
+  const few = clusters < FEW_CLUSTERS;
+  const clustered = `clustered ${pIs(clusteredP)}${few ? ` (unreliable with ${plural(clusters, 'cluster')})` : ` (${clusters} clusters)`}`;
+  const words = boot ? `${boot}; ${clustered}` : clustered;
+  if (bootstrap)
+    return {
+      words,
+      verdict: `by the wild cluster bootstrap it is ${significance(bootstrap.p)}`,
+      decisiveP: bootstrap.p,
+    };
+  if (!few)
+    return {
+      words,
+      verdict: `by the clustered t-test it is ${significance(clusteredP)}`,
+      decisiveP: clusteredP,
+    };
+  return {
+    words,
+    verdict: `no p-value here may be called significant (${plural(clusters, 'cluster')} are too few for the clustered t-test, and no bootstrap was run)`,
+    decisiveP: null,
+  };
+}
 
 export function trendSentence(
   measure: string,
@@ -38,6 +86,7 @@ export function trendSentence(
 export function breaksSentence(
   measure: string,
   bp: { breakDates: string[]; regimes: { from: string; to: string; mean: number }[] } | null,
+  autocorrelated: boolean,
 ): string {
   if (!bp) return `Too few observations to search for breaks in the ${measure}.`;
   if (!bp.breakDates.length)
@@ -45,12 +94,21 @@ export function breaksSentence(
   const regimes = bp.regimes
     .map((r) => `${fmt(r.mean, 4)} from ${r.from} to ${r.to}`)
     .join(', then ');
-  return `Bai-Perron (BIC) finds ${bp.breakDates.length} break${bp.breakDates.length > 1 ? 's' : ''} in the level of the ${measure}, after ${bp.breakDates.join(', ')}: mean ${regimes}.`;
+  return `Bai-Perron (BIC) finds ${plural(bp.breakDates.length, 'break')} in the level of the ${measure}, after ${bp.breakDates.join(', ')}: mean ${regimes}${autocorrelated ? ' (BIC counts breaks as if the errors were independent; with autocorrelation, as here, it tends to find too many, and a trending series shows level breaks wherever it is cut)' : ''}.`;
 }
 
-// A level-shift test at a candidate date. When the Hamed-Rao correction found autocorrelation in
-// the series (its variance factor n/n* above 1), the classical F's p-value is overstated, so the
-// Newey-West (HAC) version is the one to read.
+// A break in the trend at a candidate date, with where the date comes from. The mean-shift Chow
+// test is not used in sentences: a trending series rejects a level shift at almost any date.
+export function trendBreakSentence(
+  measure: string,
+  b: { date: string; slopeBefore: number; slopeChange: number; t: number; p: number; lag: number },
+  reason: string | undefined,
+): string {
+  const dir = b.slopeChange < 0 ? 'steeper downwards' : 'less steep downwards or upwards';
+  return `A break in the trend of the ${measure} at ${b.date}${reason ? ` (the candidate date: ${reason})` : ''}: a segmented trend gives a change of slope of ${fmt(b.slopeChange, 5)} per year (from ${fmt(b.slopeBefore, 5)}; Newey-West errors, lag ${b.lag}: t = ${fmt(b.t, 2)}, ${pIs(b.p)}), ${significance(b.p)}${b.p < ALPHA ? `: after the date the trend is ${dir}` : ''}.`;
+}
+
+// Kept for the trend endpoint's readers: the mean-shift test with its autocorrelation warning.
 export function chowSentence(
   c: {
     date: string;
@@ -66,30 +124,48 @@ export function chowSentence(
   return `A Chow test for a shift in the level at ${c.date} gives F = ${fmt(c.f, 2)}, ${pIs(c.p)} (${significance(c.p)}); ${hac}.`;
 }
 
+// Beta-convergence: the deviations from the cross-market mean sum to zero on each date, so errors
+// are clustered by date; the sentence follows the clustered result.
+export function betaSentence(b: {
+  beta: number;
+  betaSeClustered: number;
+  betaPClustered: number;
+  clusters: number;
+}): string {
+  const dir = b.beta < 0 ? 'back towards' : 'away from';
+  const verdict =
+    b.clusters < FEW_CLUSTERS
+      ? `with ${plural(b.clusters, 'date')} as clusters the p-value is unreliable and no significance is claimed`
+      : significance(b.betaPClustered);
+  return `Beta-convergence: a market ${b.beta < 0 ? 'above' : 'below'} the cross-market mean log price moves ${dir} it by the next survey (β = ${fmt(b.beta, 3)}, standard error clustered by date ${fmt(b.betaSeClustered, 3)}, ${pIs(b.betaPClustered)}, ${b.clusters} dates: ${verdict}); measurement error alone produces a negative β (see the caveats).`;
+}
+
 export interface PairHalfLife {
   a: string;
   b: string;
+  n?: number;
   halfLifeIntervals: number | null;
   halfLifeDays: number | null;
   rho: number;
-  adf?: { tau: number; criticalValues: { '5pct': number } };
+  rhoSe?: number;
+  adf?: { tau: number; lags?: number; criticalValues: { '5pct': number } };
 }
 
-// Mean reversion: the ADF test rejects a unit root in the log price gap at 5 % (when it was run),
-// and the AR(1) coefficient is below 1.
-const meanReverting = (l: PairHalfLife): boolean =>
+// A unit root is rejected at 5 % by the ADF test (when it was run) and ρ is below 1.
+export const meanReverting = (l: PairHalfLife): boolean =>
   l.rho < 1 && (!l.adf || l.adf.tau < l.adf.criticalValues['5pct']);
 
-// Half-lives of one period. A half-life shorter than one survey interval cannot be seen in the
-// data, so it is never given in days; a gap whose ADF test does not reject a unit root shows no
-// mean reversion and gets no half-life at all.
+// Half-lives of one period, in days at the period's median survey interval. A half-life under one
+// interval cannot be seen in the data and is never given in days; a gap whose ADF test does not
+// reject a unit root "cannot reject a unit root" (low power at these n), with no half-life.
 export function halfLifeSentence(
-  period: { from: string; to: string },
+  period: { from: string; to: string; medianIntervalDays?: number | null },
   lives: PairHalfLife[],
   insufficientPairs: number,
+  nameOf: (market: string) => string = (m) => m,
 ): string {
   const extra = insufficientPairs
-    ? ` (${insufficientPairs} pair${insufficientPairs > 1 ? 's' : ''} with too few observations left out)`
+    ? ` (${plural(insufficientPairs, 'pair')} with too few observations left out)`
     : '';
   if (!lives.length)
     return `From ${period.from} to ${period.to} no pair has a half-life to report${extra}.`;
@@ -98,26 +174,33 @@ export function halfLifeSentence(
   const parts: string[] = [];
   const under = reverting.filter((l) => l.halfLifeIntervals === null || l.halfLifeIntervals < 1);
   const over = reverting.filter((l) => l.halfLifeIntervals !== null && l.halfLifeIntervals >= 1);
-  const names = (ls: PairHalfLife[]) => ls.map((l) => `${l.a}–${l.b}`).join(', ');
+  const names = (ls: PairHalfLife[]) => ls.map((l) => `${nameOf(l.a)}–${nameOf(l.b)}`).join(', ');
+  const interval = period.medianIntervalDays ?? null;
   if (under.length)
     parts.push(
-      `deviations from the law of one price between ${names(under)} halve in under one survey interval (AR(1) ρ ${rangeOf(
+      `deviations from the law of one price between ${names(under)} halve in under one survey interval (${interval ? `${fmt(interval, 0)} days, the period's median; ` : ''}AR(1) ρ ${rangeOf(
         under.map((l) => l.rho),
         2,
       )})`,
     );
   if (over.length) {
     const iv = over.map((l) => l.halfLifeIntervals as number);
-    const dv = over.map((l) => l.halfLifeDays).filter((d): d is number => d !== null);
     parts.push(
-      `${under.length ? `between ${names(over)} they` : `deviations from the law of one price between ${names(over)}`} halve in ${rangeOf(iv, 2)} survey intervals${dv.length ? ` (about ${rangeOf(dv, 0)} days)` : ''}`,
+      `${under.length ? `between ${names(over)} they` : `deviations from the law of one price between ${names(over)}`} halve in ${rangeOf(iv, 2)} survey intervals${
+        interval
+          ? ` (about ${rangeOf(
+              iv.map((x) => x * interval),
+              0,
+            )} days at the period's median interval of ${fmt(interval, 0)} days)`
+          : ''
+      }`,
     );
   }
   for (const l of stuck)
     parts.push(
       l.adf
-        ? `the gap between ${l.a} and ${l.b} shows no mean reversion (ADF τ = ${fmt(l.adf.tau, 2)} does not reject a unit root at 5 %, critical value ${fmt(l.adf.criticalValues['5pct'], 2)}), so it has no half-life`
-        : `the gap between ${l.a} and ${l.b} shows no mean reversion (ρ = ${fmt(l.rho, 2)}), so it has no half-life`,
+        ? `for ${nameOf(l.a)}–${nameOf(l.b)} the data cannot reject a unit root in the gap (ADF τ = ${fmt(l.adf.tau, 2)} against ${fmt(l.adf.criticalValues['5pct'], 2)} at 5 %, n = ${l.n ?? '?'}, ${plural(l.adf.lags ?? 0, 'lag')}; the test has low power at this n), so no half-life is given`
+        : `for ${nameOf(l.a)}–${nameOf(l.b)} ρ = ${fmt(l.rho, 2)} is not below 1, so no half-life is given`,
     );
   return `From ${period.from} to ${period.to}, ${parts.join('; ')}${extra}.`;
 }
@@ -130,126 +213,66 @@ const rangeOf = (v: number[], digits: number): string => {
     : `${fmt(lo, digits)} to ${fmt(hi, digits)}`;
 };
 
-const median = (v: number[]): number => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+export interface PersistenceChange {
+  a: string;
+  b: string;
+  rho0: number;
+  rho1: number;
+  z: number;
+  p: number;
+  pHolm: number;
+}
 
-// Across periods (in time order, so with coverage growing): the median persistence ρ of the pairs'
-// gaps. Longer half-lives as coverage grows run against the hypothesis and are said to.
-export function halfLifeTrendSentence(
-  periods: { from: string; to: string; lives: PairHalfLife[] }[],
+// Across the first and last periods: each pair's persistence ρ compared by z = (ρ1 − ρ0) /
+// √(se0² + se1²) (independent samples), Holm-adjusted over the pairs. Half-lives are said to have
+// lengthened or shortened only for pairs where that difference is significant.
+export function halfLifeChangeSentence(
+  first: { from: string; to: string },
+  last: { from: string; to: string },
+  changes: PersistenceChange[],
+  nameOf: (market: string) => string = (m) => m,
 ): string | null {
-  const withData = periods.filter((p) => p.lives.length);
-  if (withData.length < 2) return null;
-  const first = withData[0];
-  const last = withData[withData.length - 1];
-  const r0 = median(first.lives.map((l) => l.rho));
-  const r1 = median(last.lives.map((l) => l.rho));
+  if (!changes.length) return null;
   const span = `from ${first.from}–${first.to} to ${last.from}–${last.to}`;
-  if (r1 > r0)
-    return `Half-lives lengthened as mobile coverage grew: the median persistence of the price gaps rose ${span} (AR(1) ρ ${fmt(r0, 2)} to ${fmt(r1, 2)}), so deviations took longer to close, which runs against the hypothesis that phones sped up arbitrage (point estimates; the difference is not tested).`;
-  if (r1 < r0)
-    return `Half-lives shortened as mobile coverage grew: the median persistence of the price gaps fell ${span} (AR(1) ρ ${fmt(r0, 2)} to ${fmt(r1, 2)}), as the hypothesis expects (point estimates; the difference is not tested).`;
-  return `The median persistence of the price gaps did not change ${span} (AR(1) ρ ${fmt(r0, 2)}).`;
-}
-
-export interface RegressionForText {
-  coefficients: { name: string; estimate: number; se: number; p: number }[];
-  pairs: number;
-  n: number;
-  bootstrap: { p: number; replications: number; enumerated: boolean } | null;
-  coverageEffectByDistance?: {
-    atMeanDistance: { distanceKm: number; estimate: number; se: number; p: number };
-    byPair: { pair: string; distanceKm: number; estimate: number; p: number }[];
-  } | null;
-}
-
-const pBoth = (r: RegressionForText): string =>
-  `clustered ${pIs(r.coefficients[0].p)}${r.bootstrap ? `; wild cluster bootstrap ${pIs(r.bootstrap.p)}` : ''}`;
-
-export function regressionSentence(
-  label: string,
-  r: RegressionForText,
-  coverageWords: string,
-): string {
-  const c = r.coefficients[0];
-  const e = r.coverageEffectByDistance;
-  const boot = r.bootstrap
-    ? `; wild cluster bootstrap ${pIs(r.bootstrap.p)} (${r.bootstrap.enumerated ? `all ${r.bootstrap.replications} weight vectors` : `${r.bootstrap.replications} replications`})`
-    : '';
-  const decisive = r.bootstrap ? r.bootstrap.p : c.p;
-  const tail = `${r.bootstrap ? 'By the bootstrap' : 'By the clustered t-test'} the coverage coefficient is ${significance(decisive)}.`;
-  if (!e) {
-    const dir = c.estimate < 0 ? 'narrower' : 'wider';
-    return `${label}: ${coverageWords} goes with ${dir} price gaps between markets, ${fmt(c.estimate, 5)} in |ln p_i − ln p_j| (standard error ${fmt(c.se, 5)}, ${pIs(c.p)}${boot}; ${r.n} pair-dates, ${r.pairs} pairs). ${tail}`;
-  }
-  const inter = r.coefficients.find((x) => x.name === 'distance_x_coverage')!;
-  const m = e.atMeanDistance;
-  const ends = [...e.byPair].sort((a, b) => a.distanceKm - b.distanceKm);
-  const lo = ends[0];
-  const hi = ends[ends.length - 1];
-  const dir = m.estimate < 0 ? 'narrower' : 'wider';
-  return (
-    `${label}: with the distance × coverage interaction in the model, the coverage coefficient ${fmt(c.estimate, 5)} (standard error ${fmt(c.se, 5)}, ${pIs(c.p)}${boot}) is the effect at zero distance, where no pair is. ` +
-    `At the mean pair distance (${fmt(m.distanceKm, 0)} km) ${coverageWords} goes with ${dir} price gaps, ${fmt(m.estimate, 5)} in |ln p_i − ln p_j| (standard error ${fmt(m.se, 5)}, clustered ${pIs(m.p)}), from ${fmt(lo.estimate, 5)} at ${fmt(lo.distanceKm, 0)} km (${lo.pair}) to ${fmt(hi.estimate, 5)} at ${fmt(hi.distanceKm, 0)} km (${hi.pair}); ` +
-    `the interaction itself is ${fmt(inter.estimate, 5)} per 100 km (clustered ${pIs(inter.p)}: ${significance(inter.p)}). ${r.n} pair-dates, ${r.pairs} pairs. ${tail}`
-  );
-}
-
-// Like with like: the placebo's coefficient with the same p-values as the commodity's. A placebo
-// that moves like the commodity means the coverage measure picks up a common trend.
-export function placeboSentence(
-  commodity: string,
-  main: RegressionForText,
-  placebo: RegressionForText,
-): string {
-  const b = main.coefficients[0].estimate;
-  const pb = placebo.coefficients[0];
-  const head = `Placebo: the same regression on the dollar exchange rate, which costs nothing to ship, gives a coverage coefficient of ${fmt(pb.estimate, 5)} (${pBoth(placebo)}), against ${fmt(b, 5)} for ${commodity} (${pBoth(main)}).`;
-  const sameSign = Math.sign(pb.estimate) === Math.sign(b);
-  const placeboSignificant =
-    pb.p < ALPHA || (placebo.bootstrap !== null && placebo.bootstrap.p < ALPHA);
-  const asLarge = Math.abs(pb.estimate) >= Math.abs(b);
-  if (sameSign && (placeboSignificant || asLarge)) {
-    const why = [
-      asLarge ? 'as large or larger' : '',
-      placeboSignificant
-        ? `significant by the ${pb.p < ALPHA ? 'clustered' : 'bootstrap'} p-value`
-        : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
-    return `${head} The placebo moves like the commodity (the same sign, ${why}): the coverage coefficient is likely picking up a common trend in price gaps, not an effect of phones on the cost of trading goods.`;
-  }
-  if (placeboSignificant)
-    return `${head} The placebo is significant with the opposite sign: the coverage measure is correlated with something else that moves gaps, so the ${commodity} result is hard to read as an effect of phones.`;
-  return `${head} The placebo is not significant by either p-value and smaller, as expected if coverage works through the cost of trading goods.`;
+  const tested = `each pair's AR(1) ρ compared between the periods, z-test, Holm-adjusted over ${plural(changes.length, 'pair')}`;
+  const sig = changes.filter((c) => c.pHolm < ALPHA);
+  if (!sig.length)
+    return `No pair's persistence changed detectably ${span} (${tested}; smallest adjusted ${pIs(Math.min(...changes.map((c) => c.pHolm)))}): the data do not say whether half-lives lengthened or shortened.`;
+  const line = (c: PersistenceChange) =>
+    `${nameOf(c.a)}–${nameOf(c.b)} ${c.rho1 > c.rho0 ? 'lengthened' : 'shortened'} (ρ ${fmt(c.rho0, 2)} to ${fmt(c.rho1, 2)}, adjusted ${pIs(c.pHolm)})`;
+  return `Half-lives changed ${span} for ${plural(sig.length, 'pair')} of ${changes.length} (${tested}): ${sig.map(line).join('; ')}. A longer half-life as coverage grew runs against the hypothesis that phones sped up arbitrage.`;
 }
 
 // Granger precedence after Holm's adjustment over every test of the network; "precedes", because
-// predicting another market's price changes is not causing them.
+// predicting another market's price changes is not causing them. On irregular survey dates a lag
+// is one survey, whatever its length in days: the sentence says so with the intervals' range.
 export function networkSentence(
   nodes: { market: string; leads: number; ledBy: number }[],
   edges: { leader: string | null; a: string; b: string; granger: object }[],
   testsAdjusted: number,
+  intervals: { min: number; median: number; max: number } | null = null,
+  nameOf: (market: string) => string = (m) => m,
 ): string {
-  const holm = `Holm-adjusted over ${testsAdjusted} tests (every pair, both directions)`;
+  if (!testsAdjusted)
+    return 'Granger tests: no market pair has enough common survey dates for them, so none was run.';
+  const lag = intervals
+    ? `; a lag is one survey, ${fmt(intervals.median, 0)} days at the median and from ${fmt(intervals.min, 0)} to ${fmt(intervals.max, 0)} days`
+    : '';
+  const holm = `Holm-adjusted over ${testsAdjusted} tests (every pair, both directions)${lag}`;
   const led = edges.filter((e) => e.leader);
   if (!led.length)
     return `Granger tests on price changes (lags by BIC, ${holm}): no market's price changes precede another's at the ${ALPHA * 100} % level.`;
   const lines = led.map((e) => {
     const g = e.granger as { aToB: { pHolm: number }; bToA: { pHolm: number } };
     const p = e.leader === e.a ? g.aToB.pHolm : g.bToA.pHolm;
-    return `${e.leader}'s price changes precede ${e.leader === e.a ? e.b : e.a}'s (adjusted ${pIs(p)})`;
+    return `${nameOf(e.leader!)}'s price changes precede ${nameOf(e.leader === e.a ? e.b : e.a)}'s (adjusted ${pIs(p)})`;
   });
   const top = [...nodes].sort((x, y) => y.leads - x.leads)[0];
-  return `Granger tests on price changes (lags by BIC, ${holm}): ${lines.join('; ')}.${top.leads > 1 ? ` ${top.market} precedes the most pairs (${top.leads}).` : ''} Precedence is about prediction, not cause: a common shock that reaches one market's survey first looks the same.`;
+  return `Granger tests on price changes (lags by BIC, ${holm}): ${lines.join('; ')}.${top.leads > 1 ? ` ${nameOf(top.market)} precedes the most pairs (${top.leads}).` : ''} Precedence is about prediction, not cause: a common shock that reaches one market's survey first looks the same.`;
 }
 
 export const BETA_CAVEAT =
   'Beta-convergence (β < 0) is expected even without any convergence when prices are measured with error: a price recorded too high at one survey tends to be recorded lower at the next (regression to the mean), so a negative β is weak evidence; the trend of the dispersion (sigma-convergence) is the stronger test.';
 
-export const PLACEBO_PREMISE_CAVEAT =
-  "The placebo's premise, that coverage should not narrow gaps in a price that costs nothing to ship, is itself an assumption: phones lower search costs for currency traders too, so a placebo effect does not prove the commodity result spurious, and its absence does not prove it causal.";
+export const placeboPremiseCaveat = (label: string, premise: string): string =>
+  `The placebo's premise, that coverage should not narrow gaps in ${label} (${premise}), is itself an assumption: phones lower search costs for its traders too, so a placebo effect does not prove the commodity result spurious, and its absence does not prove it causal.`;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { inRange, Panel, PanelService } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
-import { COUNTRY_EVENTS } from './events';
+import { eventsOf } from './events';
 import { DispersionMeasure } from './dispersion';
 import { DispersionService } from './dispersion.service';
 import { AnalysisWorkers } from './analysis-workers';
 import { insufficient, MIN_OBSERVATIONS } from './pairs';
 
 // Default break candidates: subscribers passed 2 million; the border closure.
-export const DEFAULT_BREAK_DATES = COUNTRY_EVENTS.PRK.breakCandidates;
+export const DEFAULT_BREAK_DATES = eventsOf('PRK').breakCandidates;
 
 // Sigma-convergence (the trend and breaks of a dispersion measure) and beta-convergence.
 @Injectable()

@@ -5,13 +5,9 @@ import { ConvergenceReportService } from '../analysis/convergence-report.service
 import { DispersionReport, DispersionService } from '../analysis/dispersion.service';
 import { HalfLifeService } from '../analysis/half-life.service';
 import { NetworkService } from '../analysis/network.service';
-import {
-  BORDER_CLOSURE,
-  PairRegressionService,
-  PLACEBO_COMMODITY,
-} from '../analysis/pair-regression.service';
+import { BORDER_CLOSURE, PairRegressionService } from '../analysis/pair-regression.service';
 import { MIN_OBSERVATIONS } from '../analysis/pairs';
-import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
+import { DEFAULT_COUNTRY, eventsOf, profileOf } from '../analysis/events';
 import { CoverageService } from '../coverage/coverage.service';
 import { Panel, PanelRequest, PanelService } from '../analysis/panel.service';
 import { DEFAULT_BREAK_DATES, TrendService } from '../analysis/trend.service';
@@ -181,7 +177,7 @@ export class AnalysisController {
       'Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed. bootstrap.ci95: the 95 % wild-bootstrap interval by test inversion (the coverage coefficients β0 the bootstrap test with β = β0 imposed does not reject at 5 %; each bound by bisection from the estimate; a null bound is unbounded); computed while replications × pairs is at most 5,000, otherwise null with ci95Note saying why. coefficients[].ci95: estimate ± t(0.975, dfForTests) · se.',
       "With distance in the controls the coverage coefficient is the effect at zero distance; coverageEffectByDistance gives β + δ·d/100 with its standard error and p (same covariance and df) at the mean pair distance and at each pair's distance.",
       `Fewer than ${MIN_OBSERVATIONS} pair-dates or 2 pairs: insufficientData.`,
-      'placebo: the same specification on the USD exchange rate (markets, dates, coverage, controls, effects, errors), which costs nothing to ship: an effect there means the coverage measure picks up something common to all prices.',
+      "placebo: the same specification on the country's placebo series (North Korea: the USD exchange rate, which costs nothing to ship; per country in data/reference/country-report-profiles.json) over the same markets, dates, coverage, controls, effects and errors: an effect there means the coverage measure picks up something common to all prices. null when the country has no placebo series or the commodity is the placebo itself.",
     ].join('\n'),
   })
   @ApiOkResponse({ type: PairRegressionReportDto })
@@ -215,12 +211,14 @@ export class AnalysisController {
     };
     const main = await this.regressions.regression({ commodity: q.commodity, ...spec }, panel);
     // the same specification on the dollar rate, a good that costs nothing to ship
+    // the same specification on the country's placebo series, never on the commodity itself
+    const placeboCommodity = profileOf(country).placebo?.commodity;
     const placebo =
-      q.commodity === PLACEBO_COMMODITY
+      !placeboCommodity || q.commodity === placeboCommodity
         ? null
         : await this.regressions.regression(
-            { commodity: PLACEBO_COMMODITY, ...spec },
-            await this.panels.load(PLACEBO_COMMODITY, { country, markets: q.markets }),
+            { commodity: placeboCommodity, ...spec },
+            await this.panels.load(placeboCommodity, { country, markets: q.markets }),
           );
     return { ...main, placebo };
   }

@@ -11,7 +11,7 @@ import { countryOutline } from '../common/country-outline';
 import { CronTime } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CountryQueryDto, NoQueryDto } from './dto/validators';
-import { DEFAULT_COUNTRY, eventsOf } from '../analysis/events';
+import { DEFAULT_COUNTRY, eventsOf, profileOf } from '../analysis/events';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
@@ -46,13 +46,18 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'Countries with their numbers',
     description:
-      "iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, the first and last survey dates (from, to), and events: the country's known event window (borderClosure, used by controls=border) and candidate break dates (used by the trend tests and the report's periods).",
+      "iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, the first and last survey dates (from, to), and events: the country's known event window (borderClosure, used by controls=border), candidate break dates (used by the trend tests and the report's periods) with their reasons (breaks), and the report's placebo series; all read from data/reference/country-report-profiles.json.",
   })
   @ApiOkResponse({ type: CountryDto, isArray: true })
   async countries(@Query() _query: NoQueryDto) {
     return (await this.prices.listCountries()).map((c) => ({
       ...c,
-      events: { borderClosure: null, ...eventsOf(c.iso3) },
+      events: {
+        borderClosure: null,
+        ...eventsOf(c.iso3),
+        breaks: profileOf(c.iso3).breaks,
+        placebo: profileOf(c.iso3).placebo ?? null,
+      },
     }));
   }
 

@@ -164,6 +164,30 @@ export class PricesService {
     return out;
   }
 
+  // The currencies of one series, most observations first (a label's "KES/kg").
+  async seriesCurrencies(
+    commodity: string,
+    country: string,
+    unit?: string,
+    priceType?: string,
+  ): Promise<string[]> {
+    const params: unknown[] = [];
+    const where = this.where(
+      {
+        country,
+        commodities: [commodity],
+        units: unit ? [unit] : undefined,
+        priceTypes: priceType ? [priceType] : undefined,
+      },
+      params,
+    );
+    const rows = await this.prisma.$queryRawUnsafe<{ currency: string }[]>(
+      `SELECT currency FROM observation WHERE ${where} GROUP BY currency ORDER BY count(*) DESC, currency`,
+      ...params,
+    );
+    return rows.map((r) => r.currency);
+  }
+
   // The credit line of each source, to show wherever its numbers are shown.
   async sourceCredits(ids: string[]): Promise<{ source: string; credit: string }[]> {
     const rows = await this.prisma.source.findMany({

@@ -1,4 +1,6 @@
 import { fUpper, tTwoSided } from './distributions';
+import { ols } from './linear-model';
+import { driscollKraayVcov } from './panel-regression';
 
 // Structural breaks in the level of a series (y_t = μ_j in regime j): a Chow test at a given date
 // and Bai-Perron multiple breaks by dynamic programming, the number of breaks chosen by BIC.
@@ -99,6 +101,52 @@ export function chowTestHac(
   const se = Math.sqrt(v[1][1]);
   const t = shift / se;
   return { point, shift, se, t, lag, p: tTwoSided(t, n - 2) };
+}
+
+export interface TrendBreakResult {
+  point: number; // observations before the break
+  slopeBefore: number; // per year
+  slopeChange: number; // the break in the trend, per year
+  levelShift: number; // the jump at the break date
+  se: number; // of slopeChange: Newey-West (Bartlett, no prewhitening, no small-sample adjustment)
+  t: number;
+  p: number; // two-sided, t with n - 4 df (as lmtest::coeftest on the lm)
+  lag: number;
+}
+
+// A break in the trend, not in the level: a trending series fails a mean-shift test at almost any
+// date. y_t = a + b·t + c·D_t + d·(t − t0)·D_t + e_t, t in years, D_t = 1 from the break date t0;
+// d (the change of slope) tested with Newey-West (HAC) errors. As R:
+// coeftest(lm(y ~ t + D + I((t - t0) * D)), vcov. = NeweyWest(m, lag = L, prewhite = FALSE, adjust = FALSE)).
+export function trendBreakHac(
+  y: number[],
+  years: number[],
+  breakYear: number,
+  lag = neweyWestLag(y.length),
+): TrendBreakResult | null {
+  const n = y.length;
+  const point = years.filter((t) => t < breakYear).length;
+  if (point < 3 || n - point < 3) return null;
+  const one = new Float64Array(n).fill(1);
+  const t = Float64Array.from(years);
+  const d = Float64Array.from(years, (x) => (x >= breakYear ? 1 : 0));
+  const dt = Float64Array.from(years, (x) => (x >= breakYear ? x - breakYear : 0));
+  const cols = [one, t, d, dt];
+  const fit = ols(Float64Array.from(y), cols);
+  const time = { groups: Int32Array.from({ length: n }, (_, i) => i), count: n };
+  const v = driscollKraayVcov(cols, fit.resid, fit.xtxInv, time, lag);
+  const se = Math.sqrt(v[3][3]);
+  const tStat = fit.coef[3] / se;
+  return {
+    point,
+    slopeBefore: fit.coef[1],
+    slopeChange: fit.coef[3],
+    levelShift: fit.coef[2],
+    se,
+    t: tStat,
+    p: tTwoSided(tStat, n - 4),
+    lag,
+  };
 }
 
 export interface BreaksResult {

@@ -76,7 +76,7 @@ export class CommodityRangeDto extends CommodityMarketsDto {
   to?: string;
 }
 
-export class HalfLivesQueryDto extends CommodityMarketsDto {
+export class HalfLivesQueryDto extends CommodityRangeDto {
   @ApiPropertyOptional({
     description:
       'Comma-separated periods FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the whole history',
@@ -188,7 +188,7 @@ export class PairRegressionQueryDto extends CommodityRangeDto {
   seed?: number;
 }
 
-export class ConvergenceQueryDto extends CommodityMarketsDto {
+export class ConvergenceQueryDto extends CommodityRangeDto {
   @ApiPropertyOptional({ description: 'Wild cluster bootstrap replications (default 999)' })
   @IsOptional()
   @ToInt()

@@ -86,6 +86,13 @@ export class PairInsufficientDto extends InsufficientDto {
 export class HalfLifePeriodDto {
   @Day() from!: string;
   @Day() to!: string;
+  @Num(
+    "the median interval between the period's survey dates, in days (half-lives in days use it)",
+    {
+      nullable: true,
+    },
+  )
+  medianIntervalDays!: number | null;
   @ManyOneOf([() => PairHalfLifeDto, () => PairInsufficientDto])
   pairs!: (PairHalfLifeDto | PairInsufficientDto)[];
 }
@@ -133,6 +140,19 @@ export class ChowInsufficientDto extends InsufficientDto {
   @Day() date!: string;
 }
 
+export class TrendBreakDto {
+  @Day('the candidate date') date!: string;
+  @Int('observations before the date') point!: number;
+  @Num('the trend before the date, per year') slopeBefore!: number;
+  @Num('the change of the trend at the date, per year (the tested coefficient)')
+  slopeChange!: number;
+  @Num('the jump in level at the date') levelShift!: number;
+  @Num('Newey-West standard error of slopeChange') se!: number;
+  @Num() t!: number;
+  @Num('two-sided, t with n − 4 df') p!: number;
+  @Int() lag!: number;
+}
+
 export class RegimeDto {
   @Day() from!: string;
   @Day() to!: string;
@@ -167,6 +187,12 @@ export class TrendReportDto {
     optional: true,
   })
   chow?: (ChowDto | ChowInsufficientDto)[];
+  @ManyOneOf(
+    [() => TrendBreakDto, () => ChowInsufficientDto],
+    'a break in the trend at each candidate date (segmented trend, HAC): absent with insufficientData',
+    { optional: true },
+  )
+  trendBreaks?: (TrendBreakDto | ChowInsufficientDto)[];
   @One(() => BaiPerronDto, 'absent with insufficientData', { optional: true, nullable: true })
   baiPerron?: BaiPerronDto | null;
   @Bool('present when there are too few dates', { optional: true }) insufficientData?: true;
@@ -183,6 +209,12 @@ export class BetaReportDto {
   @Num(undefined, { optional: true }) beta?: number;
   @Num(undefined, { optional: true }) betaSe?: number;
   @Num(undefined, { optional: true }) betaP?: number;
+  @Num('clustered by date (the deviations sum to zero on each date): the one to read', {
+    optional: true,
+  })
+  betaSeClustered?: number;
+  @Num('t with clusters − 1 df', { optional: true }) betaPClustered?: number;
+  @Int('dates (clusters)', { optional: true }) clusters?: number;
   @Bool('present when there are too few dates', { optional: true }) insufficientData?: true;
   @Int(undefined, { optional: true }) observations?: number;
   @Int(undefined, { optional: true }) required?: number;
@@ -258,6 +290,31 @@ export class CoverageEffectByDistanceDto {
   @Many(() => PairCoverageEffectDto) byPair!: PairCoverageEffectDto[];
 }
 
+export class DesignFactsDto {
+  @Int('pairs whose coverage is not constant over their dates') switchingPairs!: number;
+  @Day('0/1 coverage: the earliest date a pair switches', { nullable: true })
+  firstSwitch!: string | null;
+  @Day('0/1 coverage: the latest date a pair switches', { nullable: true })
+  lastSwitch!: string | null;
+  @Num('mean coverage on the first date') coverageAtStart!: number;
+  @Num('mean coverage on the last date') coverageAtEnd!: number;
+  @Num('mean |ln p_i − ln p_j| over every row') meanGap!: number;
+}
+
+export class NotIdentifiedDto {
+  @Bool('always true: the design cannot identify the coverage coefficient, and no number is given')
+  notIdentified!: true;
+  @Str(
+    'why not (no variation within the fixed effects, fewer than 2 varying clusters, collinear regressors, a degenerate standard error)',
+  )
+  reason!: string;
+  @Int() n!: number;
+  @Int() pairs!: number;
+  @Int() dates!: number;
+  @Strs() fe!: string[];
+  @One(() => DesignFactsDto) design!: DesignFactsDto;
+}
+
 export class PairRegressionResultDto {
   @Int() n!: number;
   @Int() pairs!: number;
@@ -270,6 +327,7 @@ export class PairRegressionResultDto {
   @One(() => WildBootstrapDto, undefined, { nullable: true }) bootstrap!: WildBootstrapDto | null;
   @One(() => CoverageEffectByDistanceDto, 'with the distance control', { nullable: true })
   coverageEffectByDistance!: CoverageEffectByDistanceDto | null;
+  @One(() => DesignFactsDto) design!: DesignFactsDto;
 }
 
 export class PairRegressionDto {
@@ -277,8 +335,8 @@ export class PairRegressionDto {
   @One(() => RegressionSpecificationDto) specification!: RegressionSpecificationDto;
   @Int('pair-dates without a coverage value, left out') rowsWithoutCoverageValue!: number;
   @Strs('with coverage=towers', { optional: true }) towerSources?: string[];
-  @OneOf([() => PairRegressionResultDto, () => InsufficientDto])
-  result!: PairRegressionResultDto | InsufficientDto;
+  @OneOf([() => PairRegressionResultDto, () => NotIdentifiedDto, () => InsufficientDto])
+  result!: PairRegressionResultDto | NotIdentifiedDto | InsufficientDto;
 }
 
 export class PairRegressionReportDto extends PairRegressionDto {
@@ -336,7 +394,9 @@ export class NetworkReportDto {
 }
 
 export class PairFeedDto {
-  @Str('a-b') pair!: string;
+  @Str('a-b (ids may contain hyphens: read a and b)') pair!: string;
+  @Str('the first market id (a < b)') a!: string;
+  @Str('the second market id') b!: string;
   @Int() dates!: number;
   @Day() from!: string;
   @Day() to!: string;
@@ -351,6 +411,11 @@ export class CreditDto {
 export class ReportDataDto {
   @Int() observations!: number;
   @Strs() markets!: string[];
+  @MapOf(
+    'string',
+    "each market id's display name (the file's name, with admin1 where two share one)",
+  )
+  marketNames!: Record<string, string>;
   @Strs() sources!: string[];
   @Int() dates!: number;
   @Day(undefined, { nullable: true }) from!: string | null;
@@ -369,8 +434,62 @@ export class PlaceboRegressionsDto {
   @One(() => PairRegressionDto, undefined, { nullable: true }) towers!: PairRegressionDto | null;
 }
 
+export class DifferenceDto {
+  @Num() estimate!: number;
+  @Num('clustered by market pair') se!: number;
+  @Num() t!: number;
+  @Num('t with clusters − 1 df') p!: number;
+  @Nums('estimate ± t(0.975, clusters − 1) · se') ci95!: [number, number];
+}
+
+export class DifferenceBootstrapDto {
+  @Num() p!: number;
+  @Int() replications!: number;
+  @Bool() enumerated!: boolean;
+  @Str(undefined, { enum: ['webb', 'rademacher'] }) weights!: string;
+  @Int() seed!: number;
+}
+
+export class PlaceboDifferenceDto {
+  @Int('rows of both series') n!: number;
+  @Int('market pairs (both series of a pair in one cluster)') clusters!: number;
+  @Strs() fe!: string[];
+  @One(() => DifferenceDto, "the commodity's coverage coefficient minus the placebo's")
+  difference!: DifferenceDto;
+  @Num("the commodity's coverage coefficient in the stacked model") commodityEffect!: number;
+  @Num("the placebo's") placeboEffect!: number;
+  @Num('with the distance control: the distance both effects are at', { nullable: true })
+  atDistanceKm!: number | null;
+  @Int() dfForTests!: number;
+  @One(() => DifferenceBootstrapDto, 'wild cluster bootstrap of the difference, null imposed', {
+    nullable: true,
+  })
+  bootstrap!: DifferenceBootstrapDto | null;
+}
+
+export class PlaceboDifferencesDto {
+  @OneOf([() => PlaceboDifferenceDto, () => NotIdentifiedDto, () => InsufficientDto], undefined, {
+    nullable: true,
+  })
+  national!: PlaceboDifferenceDto | NotIdentifiedDto | InsufficientDto | null;
+  @OneOf([() => PlaceboDifferenceDto, () => NotIdentifiedDto, () => InsufficientDto], undefined, {
+    nullable: true,
+  })
+  towers!: PlaceboDifferenceDto | NotIdentifiedDto | InsufficientDto | null;
+}
+
 export class ReportRegressionsDto extends PlaceboRegressionsDto {
   @One(() => PlaceboRegressionsDto) placebo!: PlaceboRegressionsDto;
+  @One(
+    () => PlaceboDifferencesDto,
+    "the commodity's coefficient minus the placebo's, tested in one stacked regression (commodity × coverage; each series its own fixed effects and slopes; clustered by market pair; wild cluster bootstrap); null where no placebo series or design",
+  )
+  placeboDifference!: PlaceboDifferencesDto;
+}
+
+export class ReportPeriodDto {
+  @Day('as asked (from=)', { nullable: true }) from!: string | null;
+  @Day('as asked (to=)', { nullable: true }) to!: string | null;
 }
 
 export class ConvergenceReportDto {
@@ -379,9 +498,17 @@ export class ConvergenceReportDto {
   @Str() country!: string;
   @Str(undefined, { nullable: true }) unit!: string | null;
   @Str(undefined, { nullable: true }) priceType!: string | null;
+  @Str("the series' currency", { nullable: true }) currency!: string | null;
+  @Str('the unit with its currency, e.g. KES/kg', { nullable: true }) unitLabel!: string | null;
+  @One(() => ReportPeriodDto) period!: ReportPeriodDto;
+  @Str("the placebo series' commodity (null: none, with the reason in summary)", {
+    nullable: true,
+  })
+  placeboSeries!: string | null;
   @Str() settings!: string;
   @Strs('sentences written from the computed statistics') summary!: string[];
   @Strs() caveats!: string[];
+  @Int('hypothesis tests whose p-values the summary shows') testsReported!: number;
   @Bool() syntheticTowers!: boolean;
   @One(() => SigmaConvergenceDto) sigmaConvergence!: SigmaConvergenceDto;
   @One(() => BetaReportDto) betaConvergence!: BetaReportDto;

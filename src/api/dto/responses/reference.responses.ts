@@ -9,10 +9,27 @@ export class EventWindowDto {
   @Str() name!: string;
 }
 
+export class BreakCandidateDto {
+  @Day() date!: string;
+  @Str('why the date is a candidate') reason!: string;
+}
+
+export class PlaceboSeriesDto {
+  @Str('the commodity id of the placebo series') commodity!: string;
+  @Str() label!: string;
+  @Str('why coverage should not move its gaps') premise!: string;
+}
+
 export class CountryEventsDto {
   @One(() => EventWindowDto, 'a control window (null: none known)', { nullable: true })
   borderClosure!: EventWindowDto | null;
   @Strs('candidate break dates') breakCandidates!: string[];
+  @Many(() => BreakCandidateDto, 'the candidate break dates with their reasons')
+  breaks!: BreakCandidateDto[];
+  @One(() => PlaceboSeriesDto, "the report's placebo series (null: none known)", {
+    nullable: true,
+  })
+  placebo!: PlaceboSeriesDto | null;
 }
 
 export class CountryDto {

@@ -4,9 +4,12 @@ import {
   GrangerPairDto,
   HalfLifeDto,
   InsufficientDto,
+  NotIdentifiedDto,
   PairHalfLifeDto,
   PairInsufficientDto,
   PairRegressionResultDto,
+  PlaceboDifferenceDto,
+  TrendBreakDto,
 } from './analysis.responses';
 import { RunDto } from './reference.responses';
 import { ObservationsPageDto } from './observations.responses';
@@ -19,9 +22,12 @@ export const REFERENCED_RESPONSE_MODELS = [
   GrangerPairDto,
   HalfLifeDto,
   InsufficientDto,
+  NotIdentifiedDto,
   PairHalfLifeDto,
   PairInsufficientDto,
   PairRegressionResultDto,
+  PlaceboDifferenceDto,
+  TrendBreakDto,
   RunDto,
   ObservationsPageDto,
 ];

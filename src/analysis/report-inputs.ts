@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { countryName } from '../common/countries';
+import { CoverageService } from '../coverage/coverage.service';
+import { PricesService, SeriesPoint } from '../prices/prices.service';
+import { CountryProfile, DEFAULT_COUNTRY, hasProfile, profileOf } from './events';
+import { displayNames, Panel, PanelService } from './panel.service';
+
+// Everything a convergence report reads, loaded once and handed to the pure estimators and
+// sentence writers: the commodity's panel and points, the placebo's panel (or why there is none),
+// the coverage version, the tower sources, whether a national series exists, display names, the
+// series' currency and the sources' credit lines.
+export interface ReportInputs {
+  commodity: string;
+  country: string;
+  countryName: string;
+  unit: string | null;
+  priceType: string | null;
+  currency: string | null;
+  unitLabel: string | null; // "KES/kg"
+  from: string | null; // as asked
+  to: string | null;
+  profile: CountryProfile;
+  hasProfile: boolean;
+  panel: Panel;
+  points: SeriesPoint[];
+  placebo:
+    | { commodity: string; label: string; premise: string; panel: Panel; observations: number }
+    | { missing: string };
+  coverageVersion: string;
+  towerSources: string[];
+  nationalSeries: boolean;
+  names: Map<string, string>;
+  credits: { source: string; credit: string }[];
+}
+
+// A unit as people write it after a currency: "KG" → "kg"; other units as published ("125 G").
+export const unitLabel = (currency: string | null, unit: string | null): string | null => {
+  if (!unit) return currency;
+  if (unit.includes('/')) return unit; // already "KPW/kg"
+  const u = /^(kg|l|litre|liter)$/i.test(unit) ? unit.toLowerCase().replace(/^l.*$/, 'L') : unit;
+  return currency ? `${currency}/${u}` : u;
+};
+
+@Injectable()
+export class ReportInputsLoader {
+  constructor(
+    private readonly panels: PanelService,
+    private readonly coverage: CoverageService,
+    private readonly prices: PricesService,
+  ) {}
+
+  async load(commodity: string, given?: Panel): Promise<ReportInputs> {
+    const panel = given ?? (await this.panels.load(commodity, { country: DEFAULT_COUNTRY }));
+    const f = panel.filter;
+    const country = f.country ?? DEFAULT_COUNTRY;
+    const profile = profileOf(country);
+    const placeboId = profile.placebo?.commodity;
+    const placeboPanel =
+      placeboId && placeboId !== commodity
+        ? this.panels.load(placeboId, { country, markets: f.markets, from: f.from, to: f.to })
+        : Promise.resolve(null);
+    const [data, placebo, coverageVersion, towerSources, nationalSeries, currencies] =
+      await Promise.all([
+        panel.data(),
+        placeboPanel,
+        this.coverage.version(),
+        this.coverage.towerSources(),
+        this.coverage.hasNationalSeries(country),
+        this.prices.seriesCurrencies(commodity, country, f.unit, f.priceType),
+      ]);
+    const points = data.points;
+    const sources = [...new Set(points.map((p) => p.source))].sort();
+    const inSeries = new Set(points.map((p) => p.market));
+    const currency = currencies[0] ?? null;
+    const placeboObservations = placebo ? (await placebo.data()).points.length : 0;
+    return {
+      commodity,
+      country,
+      countryName: countryName(country),
+      unit: f.unit ?? null,
+      priceType: f.priceType ?? null,
+      currency,
+      unitLabel: unitLabel(currency, f.unit ?? null),
+      from: f.from ?? null,
+      to: f.to ?? null,
+      profile,
+      hasProfile: hasProfile(country),
+      panel,
+      points,
+      placebo:
+        placebo && profile.placebo && placeboObservations
+          ? { ...profile.placebo, panel: placebo, observations: placeboObservations }
+          : {
+              missing: !profile.placebo
+                ? `no placebo series is known for ${countryName(country)} (data/reference/country-report-profiles.json names one per country)`
+                : placeboId === commodity
+                  ? `${commodity} is itself ${countryName(country)}'s placebo series (${profile.placebo.label}), and a series is never its own placebo`
+                  : `the placebo series (${profile.placebo.label}, ${placeboId}) has no observations in these markets${f.from || f.to ? ' and dates' : ''}`,
+            },
+      coverageVersion,
+      towerSources,
+      nationalSeries,
+      names: displayNames(data.markets.filter((m) => inSeries.has(m.id))),
+      credits: await this.prices.sourceCredits(sources),
+    };
+  }
+}
