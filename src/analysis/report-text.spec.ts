@@ -1,89 +1,19 @@
 import {
+  betaSentence,
   chowSentence,
+  halfLifeChangeSentence,
   halfLifeSentence,
-  halfLifeTrendSentence,
   networkSentence,
   PairHalfLife,
-  placeboSentence,
-  RegressionForText,
-  regressionSentence,
+  trendBreakSentence,
   trendSentence,
 } from './report-text';
 
-// The report's sentence rules on fixed inputs. The regression numbers are those of the shipped
-// 2009-2019 archive (rice and its USD placebo, national coverage, pair FE, clustered by pair).
-const reg = (
-  estimate: number,
-  p: number,
-  bootP: number | null,
-  extra: Partial<RegressionForText> = {},
-): RegressionForText => ({
-  coefficients: [{ name: 'coverage', estimate, se: 0.0001, p }],
-  pairs: 3,
-  n: 492,
-  bootstrap: bootP === null ? null : { p: bootP, replications: 216, enumerated: true },
-  ...extra,
-});
-
-describe('the placebo sentence compares like with like', () => {
-  const rice = reg(-0.0036130318700889896, 0.0004929548511429793, 0.1388888888888889);
-  const usd = reg(-0.0039839179985694875, 0.015651968549857953, 0.4722222222222222);
-
-  it('on the archive: quotes both p-values for both, and says the coefficient likely picks up a common trend', () => {
-    const s = placeboSentence('rice', rice, usd);
-    expect(s).toContain(
-      'coverage coefficient of -0.00398 (clustered p = 0.016; wild cluster bootstrap p = 0.472), against -0.00361 for rice (clustered p < 0.001; wild cluster bootstrap p = 0.139)',
-    );
-    expect(s).toMatch(
-      /moves like the commodity \(the same sign, as large or larger and significant by the clustered p-value\)/,
-    );
-    expect(s).toMatch(/likely picking up a common trend/);
-    expect(s).not.toMatch(/as it should|no significant effect/);
-  });
-
-  it('a small placebo with the same sign, insignificant by both p-values, is read as no effect', () => {
-    const s = placeboSentence('rice', rice, reg(-0.001, 0.4, 0.6));
-    expect(s).toMatch(/not significant by either p-value and smaller/);
-  });
-
-  it('a significant placebo of the opposite sign is not called reassuring', () => {
-    const s = placeboSentence('rice', rice, reg(0.002, 0.01, 0.03));
-    expect(s).toMatch(/significant with the opposite sign/);
-  });
-});
-
-describe('the interaction: the coverage coefficient is the effect at zero distance', () => {
-  it('reports the effect at the mean pair distance, its range over pairs, and the interaction test', () => {
-    const r = reg(-0.00361, 0.0005, 0.139, {
-      coefficients: [
-        { name: 'coverage', estimate: -0.00361, se: 0.00008, p: 0.0005 },
-        { name: 'distance_x_coverage', estimate: 0.00033, se: 0.00005, p: 0.0194 },
-      ],
-      coverageEffectByDistance: {
-        atMeanDistance: { distanceKm: 283, estimate: -0.00268, se: 0.00005, p: 0.0004 },
-        byPair: [
-          { pair: 'hyesan-sinuiju', distanceKm: 350, estimate: -0.00246, p: 0.001 },
-          { pair: 'pyongyang-sinuiju', distanceKm: 166, estimate: -0.00306, p: 0.001 },
-        ],
-      },
-    });
-    const s = regressionSentence('National coverage', r, 'one more subscription per 100');
-    expect(s).toMatch(/is the effect at zero distance/);
-    expect(s).toMatch(
-      /At the mean pair distance \(283 km\) one more subscription per 100 goes with narrower price gaps, -0.00268/,
-    );
-    expect(s).toMatch(
-      /from -0.00306 at 166 km \(pyongyang-sinuiju\) to -0.00246 at 350 km \(hyesan-sinuiju\)/,
-    );
-    expect(s).toMatch(
-      /the interaction itself is 0.00033 per 100 km \(clustered p = 0.019: significant/,
-    );
-    expect(s).toMatch(/By the bootstrap the coverage coefficient is not significant/);
-  });
-});
+// The report's sentence rules on fixed inputs (numbers of the shipped 2009-2019 archive where
+// they are realistic).
 
 describe('half-life sentences', () => {
-  const adf = (tau: number) => ({ tau, criticalValues: { '5pct': -2.91 } });
+  const adf = (tau: number) => ({ tau, lags: 4, criticalValues: { '5pct': -2.91 } });
   const life = (
     a: string,
     b: string,
@@ -93,7 +23,9 @@ describe('half-life sentences', () => {
   ): PairHalfLife => ({
     a,
     b,
+    n: 64,
     rho,
+    rhoSe: 0.1,
     halfLifeIntervals: hl,
     halfLifeDays: hl !== null && hl >= 1 ? hl * 16 : null,
     adf: adf(tau),
@@ -112,36 +44,84 @@ describe('half-life sentences', () => {
     expect(s).not.toMatch(/days/);
   });
 
-  it('says a gap whose ADF test does not reject a unit root shows no mean reversion, with no half-life', () => {
+  it('says the data cannot reject a unit root (with n, lags and low power), never "no mean reversion"', () => {
     const s = halfLifeSentence(
-      { from: '2009-08-15', to: '2013-04-30' },
+      { from: '2009-08-15', to: '2013-04-30', medianIntervalDays: 16 },
       [life('pyongyang', 'sinuiju', 0.208, -2.23, 0.44), life('a', 'b', 0.8, -3.5, 3.1)],
       0,
+      (m) => m[0].toUpperCase() + m.slice(1),
     );
     expect(s).toMatch(
-      /the gap between pyongyang and sinuiju shows no mean reversion \(ADF τ = -2.23 does not reject a unit root at 5 %, critical value -2.91\), so it has no half-life/,
+      /for Pyongyang–Sinuiju the data cannot reject a unit root in the gap \(ADF τ = -2.23 against -2.91 at 5 %, n = 64, 4 lags; the test has low power at this n\), so no half-life is given/,
     );
-    expect(s).not.toMatch(/pyongyang–sinuiju halve/);
+    expect(s).not.toMatch(/no mean reversion/);
+    // days at the period's median interval (16 days), not each pair's own
     expect(s).toMatch(
-      /deviations from the law of one price between a–b halve in 3.10 survey intervals \(about 50 days\)/,
+      /between A–B halve in 3.10 survey intervals \(about 50 days at the period's median interval of 16 days\)/,
     );
   });
 
-  it('says so when half-lives lengthen as coverage grows: it runs against the hypothesis', () => {
-    const early = [life('a', 'b', 0.045, -6, 0.22), life('a', 'c', 0.21, -5, 0.44)];
-    const late = [life('a', 'b', 0.36, -5, 0.67), life('a', 'c', 0.44, -4, 0.83)];
-    const s = halfLifeTrendSentence([
-      { from: '2009-08-15', to: '2013-04-30', lives: early },
-      { from: '2013-05-01', to: '2019-12-22', lives: late },
+  it('says half-lives changed only for pairs whose change is significant after Holm', () => {
+    const p = { from: '2009-08-15', to: '2013-04-30' };
+    const q = { from: '2013-05-01', to: '2019-12-22' };
+    const none = halfLifeChangeSentence(p, q, [
+      { a: 'a', b: 'b', rho0: 0.2, rho1: 0.36, z: 1.2, p: 0.23, pHolm: 0.46 },
+      { a: 'a', b: 'c', rho0: 0.2, rho1: 0.3, z: 0.7, p: 0.48, pHolm: 0.48 },
     ])!;
-    expect(s).toMatch(/Half-lives lengthened as mobile coverage grew/);
-    expect(s).toMatch(/runs against the hypothesis/);
-    const back = halfLifeTrendSentence([
-      { from: '2009', to: '2013', lives: late },
-      { from: '2013', to: '2019', lives: early },
+    expect(none).toMatch(/^No pair's persistence changed detectably/);
+    expect(none).toMatch(/the data do not say whether half-lives lengthened or shortened/);
+    const one = halfLifeChangeSentence(p, q, [
+      { a: 'a', b: 'b', rho0: 0.04, rho1: 0.44, z: 2.6, p: 0.009, pHolm: 0.027 },
+      { a: 'a', b: 'c', rho0: 0.2, rho1: 0.3, z: 0.7, p: 0.48, pHolm: 0.48 },
     ])!;
-    expect(back).toMatch(/shortened .* as the hypothesis expects/);
-    expect(halfLifeTrendSentence([{ from: 'x', to: 'y', lives: early }])).toBeNull();
+    expect(one).toMatch(
+      /for 1 pair of 2 .*Holm-adjusted over 2 pairs\): a–b lengthened \(ρ 0.04 to 0.44, adjusted p = 0.027\)/,
+    );
+    expect(one).not.toMatch(/a–c/);
+    expect(halfLifeChangeSentence(p, q, [])).toBeNull();
+  });
+});
+
+describe('beta-convergence follows the errors clustered by date', () => {
+  it('quotes the clustered error and p, and claims nothing with few dates', () => {
+    const s = betaSentence({
+      beta: -0.612,
+      betaSeClustered: 0.075,
+      betaPClustered: 1e-9,
+      clusters: 163,
+    });
+    expect(s).toMatch(
+      /standard error clustered by date 0.075, p < 0.001, 163 dates: significant at the 5 % level/,
+    );
+    const few = betaSentence({
+      beta: -0.5,
+      betaSeClustered: 0.1,
+      betaPClustered: 0.001,
+      clusters: 12,
+    });
+    expect(few).toMatch(
+      /with 12 dates as clusters the p-value is unreliable and no significance is claimed/,
+    );
+  });
+});
+
+describe('a break in the trend at a candidate date', () => {
+  it('names the date, its reason, the change of slope and its HAC test', () => {
+    const s = trendBreakSentence(
+      'coefficient of variation',
+      {
+        date: '2013-05-01',
+        slopeBefore: -0.0007,
+        slopeChange: -0.0036,
+        t: -0.69,
+        p: 0.494,
+        lag: 4,
+      },
+      'Koryolink subscriptions passed 2 million',
+    );
+    expect(s).toBe(
+      'A break in the trend of the coefficient of variation at 2013-05-01 (the candidate date: Koryolink subscriptions passed 2 million): a segmented trend gives a change of slope of -0.00360 per year (from -0.00070; Newey-West errors, lag 4: t = -0.69, p = 0.494), not significant at the 5 % level.',
+    );
   });
 });
 
@@ -191,12 +171,21 @@ describe('Granger sentences', () => {
         edge('pyongyang', 'sinuiju', 'sinuiju', 0.78, 0.0046),
       ],
       6,
+      { min: 2, median: 20, max: 76 },
     );
-    expect(s).toMatch(/Holm-adjusted over 6 tests \(every pair, both directions\)/);
+    expect(s).toMatch(
+      /Holm-adjusted over 6 tests \(every pair, both directions\); a lag is one survey, 20 days at the median and from 2 to 76 days/,
+    );
     expect(s).toMatch(/hyesan's price changes precede pyongyang's \(adjusted p < 0.001\)/);
     expect(s).toMatch(/sinuiju's price changes precede pyongyang's \(adjusted p = 0.005\)/);
     expect(s).not.toMatch(/\blead/);
     expect(s).toMatch(/prediction, not cause/);
+  });
+
+  it('say that none was run when no pair had enough dates (never "Holm-adjusted over 0 tests")', () => {
+    expect(networkSentence([], [], 0)).toBe(
+      'Granger tests: no market pair has enough common survey dates for them, so none was run.',
+    );
   });
 });
 

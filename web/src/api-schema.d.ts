@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * Countries with their numbers
-         * @description iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, the first and last survey dates (from, to), and events: the country's known event window (borderClosure, used by controls=border) and candidate break dates (used by the trend tests and the report's periods).
+         * @description iso3 (ISO 3166-1 alpha-3), name, observations, markets, commodities, the first and last survey dates (from, to), and events: the country's known event window (borderClosure, used by controls=border), candidate break dates (used by the trend tests and the report's periods) with their reasons (breaks), and the report's placebo series; all read from data/reference/country-report-profiles.json.
          */
         get: operations["ReferenceController_countries"];
         put?: never;
@@ -270,7 +270,7 @@ export interface paths {
          *     Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed. bootstrap.ci95: the 95 % wild-bootstrap interval by test inversion (the coverage coefficients β0 the bootstrap test with β = β0 imposed does not reject at 5 %; each bound by bisection from the estimate; a null bound is unbounded); computed while replications × pairs is at most 5,000, otherwise null with ci95Note saying why. coefficients[].ci95: estimate ± t(0.975, dfForTests) · se.
          *     With distance in the controls the coverage coefficient is the effect at zero distance; coverageEffectByDistance gives β + δ·d/100 with its standard error and p (same covariance and df) at the mean pair distance and at each pair's distance.
          *     Fewer than 20 pair-dates or 2 pairs: insufficientData.
-         *     placebo: the same specification on the USD exchange rate (markets, dates, coverage, controls, effects, errors), which costs nothing to ship: an effect there means the coverage measure picks up something common to all prices.
+         *     placebo: the same specification on the country's placebo series (North Korea: the USD exchange rate, which costs nothing to ship; per country in data/reference/country-report-profiles.json) over the same markets, dates, coverage, controls, effects and errors: an effect there means the coverage measure picks up something common to all prices. null when the country has no placebo series or the commodity is the placebo itself.
          */
         get: operations["AnalysisController_getPairRegression"];
         put?: never;
@@ -633,11 +633,28 @@ export interface components {
             to: string;
             name: string;
         };
+        BreakCandidateDto: {
+            /** Format: date */
+            date: string;
+            /** @description why the date is a candidate */
+            reason: string;
+        };
+        PlaceboSeriesDto: {
+            /** @description the commodity id of the placebo series */
+            commodity: string;
+            label: string;
+            /** @description why coverage should not move its gaps */
+            premise: string;
+        };
         CountryEventsDto: {
             /** @description a control window (null: none known) */
             borderClosure: components["schemas"]["EventWindowDto"] | null;
             /** @description candidate break dates */
             breakCandidates: string[];
+            /** @description the candidate break dates with their reasons */
+            breaks: components["schemas"]["BreakCandidateDto"][];
+            /** @description the report's placebo series (null: none known) */
+            placebo: components["schemas"]["PlaceboSeriesDto"] | null;
         };
         CountryDto: {
             /**
@@ -826,6 +843,8 @@ export interface components {
             from: string;
             /** Format: date */
             to: string;
+            /** @description the median interval between the period's survey dates, in days (half-lives in days use it) */
+            medianIntervalDays: number | null;
             pairs: (components["schemas"]["PairHalfLifeDto"] | components["schemas"]["PairInsufficientDto"])[];
         };
         HalfLivesReportDto: {
@@ -885,6 +904,8 @@ export interface components {
             mannKendall?: components["schemas"]["MannKendallDto"];
             /** @description absent with insufficientData */
             chow?: (components["schemas"]["ChowDto"] | components["schemas"]["ChowInsufficientDto"])[];
+            /** @description a break in the trend at each candidate date (segmented trend, HAC): absent with insufficientData */
+            trendBreaks?: (components["schemas"]["TrendBreakDto"] | components["schemas"]["ChowInsufficientDto"])[];
             /** @description absent with insufficientData */
             baiPerron?: components["schemas"]["BaiPerronDto"] | null;
             /** @description present when there are too few dates */
@@ -903,6 +924,12 @@ export interface components {
             beta?: number;
             betaSe?: number;
             betaP?: number;
+            /** @description clustered by date (the deviations sum to zero on each date): the one to read */
+            betaSeClustered?: number;
+            /** @description t with clusters − 1 df */
+            betaPClustered?: number;
+            /** @description dates (clusters) */
+            clusters?: number;
             /** @description present when there are too few dates */
             insufficientData?: boolean;
             observations?: number;
@@ -935,7 +962,7 @@ export interface components {
             rowsWithoutCoverageValue: number;
             /** @description with coverage=towers */
             towerSources?: string[];
-            result: components["schemas"]["PairRegressionResultDto"] | components["schemas"]["InsufficientDto"];
+            result: components["schemas"]["PairRegressionResultDto"] | components["schemas"]["NotIdentifiedDto"] | components["schemas"]["InsufficientDto"];
         };
         PairRegressionReportDto: {
             commodity: string;
@@ -944,7 +971,7 @@ export interface components {
             rowsWithoutCoverageValue: number;
             /** @description with coverage=towers */
             towerSources?: string[];
-            result: components["schemas"]["PairRegressionResultDto"] | components["schemas"]["InsufficientDto"];
+            result: components["schemas"]["PairRegressionResultDto"] | components["schemas"]["NotIdentifiedDto"] | components["schemas"]["InsufficientDto"];
             /** @description the same specification on the USD rate */
             placebo: components["schemas"]["PairRegressionDto"] | null;
         };
@@ -982,8 +1009,12 @@ export interface components {
             nodes: components["schemas"]["NetworkNodeDto"][];
         };
         PairFeedDto: {
-            /** @description a-b */
+            /** @description a-b (ids may contain hyphens: read a and b) */
             pair: string;
+            /** @description the first market id (a < b) */
+            a: string;
+            /** @description the second market id */
+            b: string;
             dates: number;
             /** Format: date */
             from: string;
@@ -1001,6 +1032,10 @@ export interface components {
         ReportDataDto: {
             observations: number;
             markets: string[];
+            /** @description each market id's display name (the file's name, with admin1 where two share one) */
+            marketNames: {
+                [key: string]: string;
+            };
             sources: string[];
             dates: number;
             /** Format: date */
@@ -1010,6 +1045,18 @@ export interface components {
             pairs: components["schemas"]["PairFeedDto"][];
             credits: components["schemas"]["CreditDto"][];
         };
+        ReportPeriodDto: {
+            /**
+             * Format: date
+             * @description as asked (from=)
+             */
+            from: string | null;
+            /**
+             * Format: date
+             * @description as asked (to=)
+             */
+            to: string | null;
+        };
         SigmaConvergenceDto: {
             cv: components["schemas"]["TrendReportDto"];
             meanAbsLogDiff: components["schemas"]["TrendReportDto"];
@@ -1018,10 +1065,16 @@ export interface components {
             national: components["schemas"]["PairRegressionDto"] | null;
             towers: components["schemas"]["PairRegressionDto"] | null;
         };
+        PlaceboDifferencesDto: {
+            national: (components["schemas"]["PlaceboDifferenceDto"] | components["schemas"]["NotIdentifiedDto"] | components["schemas"]["InsufficientDto"]) | null;
+            towers: (components["schemas"]["PlaceboDifferenceDto"] | components["schemas"]["NotIdentifiedDto"] | components["schemas"]["InsufficientDto"]) | null;
+        };
         ReportRegressionsDto: {
             national: components["schemas"]["PairRegressionDto"] | null;
             towers: components["schemas"]["PairRegressionDto"] | null;
             placebo: components["schemas"]["PlaceboRegressionsDto"];
+            /** @description the commodity's coefficient minus the placebo's, tested in one stacked regression (commodity × coverage; each series its own fixed effects and slopes; clustered by market pair; wild cluster bootstrap); null where no placebo series or design */
+            placeboDifference: components["schemas"]["PlaceboDifferencesDto"];
         };
         ConvergenceReportDto: {
             commodity: string;
@@ -1029,10 +1082,19 @@ export interface components {
             country: string;
             unit: string | null;
             priceType: string | null;
+            /** @description the series' currency */
+            currency: string | null;
+            /** @description the unit with its currency, e.g. KES/kg */
+            unitLabel: string | null;
+            period: components["schemas"]["ReportPeriodDto"];
+            /** @description the placebo series' commodity (null: none, with the reason in summary) */
+            placeboSeries: string | null;
             settings: string;
             /** @description sentences written from the computed statistics */
             summary: string[];
             caveats: string[];
+            /** @description hypothesis tests whose p-values the summary shows */
+            testsReported: number;
             syntheticTowers: boolean;
             sigmaConvergence: components["schemas"]["SigmaConvergenceDto"];
             betaConvergence: components["schemas"]["BetaReportDto"];
@@ -1331,6 +1393,37 @@ export interface components {
             required: number;
             message: string;
         };
+        DesignFactsDto: {
+            /** @description pairs whose coverage is not constant over their dates */
+            switchingPairs: number;
+            /**
+             * Format: date
+             * @description 0/1 coverage: the earliest date a pair switches
+             */
+            firstSwitch: string | null;
+            /**
+             * Format: date
+             * @description 0/1 coverage: the latest date a pair switches
+             */
+            lastSwitch: string | null;
+            /** @description mean coverage on the first date */
+            coverageAtStart: number;
+            /** @description mean coverage on the last date */
+            coverageAtEnd: number;
+            /** @description mean |ln p_i − ln p_j| over every row */
+            meanGap: number;
+        };
+        NotIdentifiedDto: {
+            /** @description always true: the design cannot identify the coverage coefficient, and no number is given */
+            notIdentified: boolean;
+            /** @description why not (no variation within the fixed effects, fewer than 2 varying clusters, collinear regressors, a degenerate standard error) */
+            reason: string;
+            n: number;
+            pairs: number;
+            dates: number;
+            fe: string[];
+            design: components["schemas"]["DesignFactsDto"];
+        };
         AdfCriticalValuesDto: {
             "1pct": number;
             "5pct": number;
@@ -1442,6 +1535,64 @@ export interface components {
             bootstrap: components["schemas"]["WildBootstrapDto"] | null;
             /** @description with the distance control */
             coverageEffectByDistance: components["schemas"]["CoverageEffectByDistanceDto"] | null;
+            design: components["schemas"]["DesignFactsDto"];
+        };
+        DifferenceDto: {
+            estimate: number;
+            /** @description clustered by market pair */
+            se: number;
+            t: number;
+            /** @description t with clusters − 1 df */
+            p: number;
+            /** @description estimate ± t(0.975, clusters − 1) · se */
+            ci95: number[];
+        };
+        DifferenceBootstrapDto: {
+            p: number;
+            replications: number;
+            enumerated: boolean;
+            /** @enum {string} */
+            weights: "webb" | "rademacher";
+            seed: number;
+        };
+        PlaceboDifferenceDto: {
+            /** @description rows of both series */
+            n: number;
+            /** @description market pairs (both series of a pair in one cluster) */
+            clusters: number;
+            fe: string[];
+            /** @description the commodity's coverage coefficient minus the placebo's */
+            difference: components["schemas"]["DifferenceDto"];
+            /** @description the commodity's coverage coefficient in the stacked model */
+            commodityEffect: number;
+            /** @description the placebo's */
+            placeboEffect: number;
+            /** @description with the distance control: the distance both effects are at */
+            atDistanceKm: number | null;
+            dfForTests: number;
+            /** @description wild cluster bootstrap of the difference, null imposed */
+            bootstrap: components["schemas"]["DifferenceBootstrapDto"] | null;
+        };
+        TrendBreakDto: {
+            /**
+             * Format: date
+             * @description the candidate date
+             */
+            date: string;
+            /** @description observations before the date */
+            point: number;
+            /** @description the trend before the date, per year */
+            slopeBefore: number;
+            /** @description the change of the trend at the date, per year (the tested coefficient) */
+            slopeChange: number;
+            /** @description the jump in level at the date */
+            levelShift: number;
+            /** @description Newey-West standard error of slopeChange */
+            se: number;
+            t: number;
+            /** @description two-sided, t with n − 4 df */
+            p: number;
+            lag: number;
         };
         PerBaseUnitDto: {
             /** @description the price per kg or per litre */
@@ -1765,6 +1916,10 @@ export interface operations {
                 priceType?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
+                /** @description First survey date included, YYYY-MM-DD */
+                from?: string;
+                /** @description Last survey date included, YYYY-MM-DD */
+                to?: string;
                 /** @description Comma-separated periods FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the whole history */
                 periods?: string[];
                 /** @description Add the ADF test (drift, lags by AIC up to 4) of each pair differential */
@@ -1953,6 +2108,10 @@ export interface operations {
                 priceType?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
+                /** @description First survey date included, YYYY-MM-DD */
+                from?: string;
+                /** @description Last survey date included, YYYY-MM-DD */
+                to?: string;
                 /** @description Wild cluster bootstrap replications (default 999) */
                 bootstrap?: number;
             };
