@@ -4,7 +4,13 @@ import { pairRegression } from './pair-regression';
 import { placeboDifference } from './placebo-difference';
 import { balancedLogPanel, dayOf, insufficient, MIN_OBSERVATIONS, pairSeries } from './pairs';
 import { betaConvergence } from './stats/beta-convergence';
-import { baiPerron, chowTest, chowTestHac, trendBreakHac } from './stats/breaks';
+import {
+  baiPerron,
+  chowTest,
+  chowTestHac,
+  TREND_BREAK_MIN_SIDE,
+  trendBreakHac,
+} from './stats/breaks';
 import { adf, halfLife } from './stats/time-series';
 import { mannKendall } from './stats/trend';
 
@@ -74,7 +80,7 @@ function sigmaTrend(dates: string[], y: number[], breakDates: string[]) {
           ...insufficient(
             `a trend break at ${date} (observations before / after: ${point} / ${y.length - point})`,
             Math.min(point, y.length - point),
-            3,
+            Math.max(TREND_BREAK_MIN_SIDE, Math.ceil(0.15 * y.length)),
           ),
         };
   });

@@ -114,8 +114,10 @@ describe('a break in the trend (segmented trend, Newey-West; against sandwich::N
     close(r.p, 'trend.p', 1e-6);
   });
 
-  it('refuses a date with fewer than three observations on a side', () => {
-    expect(trendBreakHac([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], 4.5)).toBeNull();
+  it('refuses a date with fewer than 8 observations (or 15 %) on a side', () => {
+    const t = Array.from({ length: 40 }, (_, i) => i);
+    expect(trendBreakHac(t, t, 33)).toBeNull(); // 7 after
+    expect(trendBreakHac(t, t, 32)).not.toBeNull();
   });
 });
 

@@ -138,45 +138,94 @@ describe.each(TEST_DATABASES)('convergence analysis over HTTP on %s', (kind) => 
     });
   });
 
-  it('writes the whole report from the statistics, with the USD placebo and the caveats', async () => {
+  it('writes the whole report from the statistics: the design first, the bootstrap deciding, the placebo difference tested', async () => {
     const res = await http
       .get('/api/analysis/convergence?commodity=rice&bootstrap=999')
       .expect(200);
-    expect(res.body.summary.join('\n')).toMatch(
+    const summary = res.body.summary.join('\n');
+    expect(summary).toMatch(
       /Mann-Kendall test corrected for autocorrelation \(Hamed-Rao\) gives z = -3\.24, p = 0\.001: significant at the 5 % level/,
     );
-    expect(res.body.summary.join('\n')).toMatch(
-      /wild cluster bootstrap p = 0\.139 \(all 216 weight vectors\).*not significant at the 5 % level/,
-    );
-    const summary = res.body.summary.join('\n');
-    // the archive's placebo moves like rice: same sign, larger, clustered p = 0.016
+    // identification first: national coverage with pair effects is a time trend
     expect(summary).toMatch(
-      /coverage coefficient of -0\.00398 \(clustered p = 0\.016; wild cluster bootstrap p = 0\.472\), against -0\.00361 for rice \(clustered p < 0\.001; wild cluster bootstrap p = 0\.139\)/,
+      /Design \(national coverage, pair fixed effects\).*is a time trend in the price gaps\. It cannot tell phones from anything else that trended \(in North Korea: the aftermath of the 2009 currency reform/,
     );
-    expect(summary).toMatch(/likely picking up a common trend/);
-    expect(summary).not.toMatch(/as it should/);
-    // the interaction: the effect at the mean pair distance, not only at zero distance
-    expect(summary).toMatch(/is the effect at zero distance.*At the mean pair distance \(283 km\)/);
-    // half-lives: under one survey interval, never in days; pyongyang-sinuiju not mean-reverting before 2013
-    expect(summary).toMatch(/halve in under one survey interval/);
-    expect(summary).toMatch(/the gap between pyongyang and sinuiju shows no mean reversion/);
+    // its size in the data's terms, and the bootstrap (3 clusters: the clustered p is unreliable)
     expect(summary).toMatch(
-      /Half-lives lengthened as mobile coverage grew.*runs against the hypothesis/,
+      /subscriptions went from 0\.2 to 16\.3 per 100 over the sample, and the coefficient -0\.00268 per subscription per 100 implies a change of -0\.0432 in the mean \|ln p_i − ln p_j\| over that rise, beside a mean gap of 0\.0521/,
     );
-    expect(summary).toMatch(/so that p-value is overstated; with Newey-West errors/);
+    expect(summary).toMatch(
+      /wild cluster bootstrap p = 0\.065 \(Webb weights, all 216 weight vectors, 3 clusters\); clustered p = 0\.006 \(unreliable with 3 clusters\)\): by the wild cluster bootstrap it is not significant at the 5 % level/,
+    );
+    // the placebo difference in one stacked regression, not two p-values side by side
+    expect(summary).toMatch(
+      /Placebo difference \(national coverage\): in one stacked regression of rice and the dollar exchange rate.*minus the placebo's \(-0\.00244\) is -0\.00024 \(wild cluster bootstrap p = 0\.676/,
+    );
+    expect(summary).toMatch(
+      /the data cannot tell rice's coefficient from the dollar exchange rate's/,
+    );
+    expect(res.body.pairRegression.placeboDifference.national).toMatchObject({
+      clusters: 3,
+      bootstrap: { weights: 'webb', enumerated: true, replications: 216 },
+    });
+    // half-lives: in days at the period's median interval, a unit root "cannot be rejected"
+    expect(summary).toMatch(/halve in under one survey interval \(16 days, the period's median/);
+    expect(summary).toMatch(/for Pyongyang–Sinuiju the data cannot reject a unit root in the gap/);
+    expect(summary).not.toMatch(/no mean reversion/);
+    expect(summary).toMatch(
+      /Hyesan–Pyongyang lengthened \(ρ 0\.04 to 0\.44, adjusted p = 0\.038\)/,
+    );
+    // breaks in the trend with their reasons; beta clustered by date
+    expect(summary).toMatch(
+      /A break in the trend of the coefficient of variation at 2013-05-01 \(the candidate date: Koryolink subscriptions passed 2 million/,
+    );
+    expect(summary).toMatch(/standard error clustered by date 0\.075/);
     expect(summary).toMatch(/Holm-adjusted over 6 tests/);
+    expect(summary).toMatch(/a lag is one survey, 20 days at the median and from 2 to 76 days/);
     expect(summary).not.toMatch(/\bleads?\b/);
+    expect(summary).toMatch(new RegExp(`This summary shows ${res.body.testsReported} tests`));
     // synthetic towers: a caveat, never a finding
     expect(summary).not.toMatch(/Tower coverage/);
     expect(res.body.syntheticTowers).toBe(true);
-    expect(res.body.caveats.join('\n')).toMatch(
+    const caveats = res.body.caveats.join('\n');
+    expect(caveats).toMatch(
       /tower-coverage regression is not reported as a finding: the towers loaded include the SYNTHETIC sample/,
     );
-    expect(res.body.caveats.join('\n')).toMatch(/regression to the mean/);
-    expect(res.body.caveats.join('\n')).toMatch(
-      /phones lower search costs for currency traders too/,
-    );
+    expect(caveats).toMatch(/The pair regressions have 3 clusters \(market pairs\)/);
+    expect(caveats).toMatch(/regression to the mean/);
+    expect(caveats).toMatch(/phones lower search costs for its traders too/);
     expect(res.body.pairRegression.placebo.national.commodity).toBe('usd');
+    expect(res.body).toMatchObject({ unitLabel: 'KPW/kg', placeboSeries: 'usd' });
+  });
+
+  it('never uses the commodity as its own placebo', async () => {
+    const res = await http.get('/api/analysis/convergence?commodity=usd&bootstrap=0').expect(200);
+    expect(res.body.placeboSeries).toBeNull();
+    expect(res.body.pairRegression.placebo.national).toBeNull();
+    expect(res.body.summary.join('\n')).toMatch(
+      /No placebo comparison: usd is itself North Korea's placebo series \(the dollar exchange rate\), and a series is never its own placebo/,
+    );
+    const pr = await http
+      .get('/api/analysis/pair-regression?commodity=usd&bootstrap=0')
+      .expect(200);
+    expect(pr.body.placebo).toBeNull();
+  });
+
+  it('answers from= on the report, leaving out the redenomination months', async () => {
+    const res = await http
+      .get('/api/analysis/convergence?commodity=rice&from=2012-01-01&bootstrap=0')
+      .expect(200);
+    expect(res.body.data.from >= '2012-01-01').toBe(true);
+    expect(res.body.summary[0]).toMatch(
+      /rice \(KPW\/kg, retail\) in North Korea, 2012-01-01 to the end/,
+    );
+  });
+
+  it('writes one sentence for a commodity with no data', async () => {
+    const res = await http.get('/api/analysis/convergence?commodity=cny&bootstrap=0').expect(200);
+    expect(res.body.summary).toHaveLength(1);
+    expect(res.body.summary[0]).toMatch(/^No observations of cny/);
+    expect(res.body.caveats).toEqual([]);
   });
 
   it('answers repeated requests from the cache and recomputes after new data', async () => {

@@ -314,7 +314,9 @@ describe.each(TEST_DATABASES)('fetching like a good citizen on %s', (kind) => {
   });
 });
 
-describe.each(TEST_DATABASES.filter((k) => k === 'postgres'))(
+const serverOnly = TEST_DATABASES.filter((k) => k === 'postgres');
+// TEST_DATABASES=pglite: the server-only suite is skipped, not an error
+(serverOnly.length ? describe.each(serverOnly) : describe.skip.each(['postgres' as const]))(
   'two replicas on one %s database',
   (kind) => {
     const pub = new Publisher();

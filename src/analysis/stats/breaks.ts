@@ -116,8 +116,11 @@ export interface TrendBreakResult {
 
 // A break in the trend, not in the level: a trending series fails a mean-shift test at almost any
 // date. y_t = a + b·t + c·D_t + d·(t − t0)·D_t + e_t, t in years, D_t = 1 from the break date t0;
-// d (the change of slope) tested with Newey-West (HAC) errors. As R:
+// d (the change of slope) tested with Newey-West (HAC) errors; null with too few observations on
+// a side. As R:
 // coeftest(lm(y ~ t + D + I((t - t0) * D)), vcov. = NeweyWest(m, lag = L, prewhite = FALSE, adjust = FALSE)).
+export const TREND_BREAK_MIN_SIDE = 8;
+
 export function trendBreakHac(
   y: number[],
   years: number[],
@@ -126,7 +129,10 @@ export function trendBreakHac(
 ): TrendBreakResult | null {
   const n = y.length;
   const point = years.filter((t) => t < breakYear).length;
-  if (point < 3 || n - point < 3) return null;
+  // each side at least 15 % of the sample and 8 observations: a slope from three points past the
+  // date fits them almost exactly and "rejects" with any t
+  const side = Math.max(TREND_BREAK_MIN_SIDE, Math.ceil(0.15 * n));
+  if (point < side || n - point < side) return null;
   const one = new Float64Array(n).fill(1);
   const t = Float64Array.from(years);
   const d = Float64Array.from(years, (x) => (x >= breakYear ? 1 : 0));
