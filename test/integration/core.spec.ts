@@ -284,6 +284,16 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
             name: 'the COVID-19 border closure',
           },
           breakCandidates: ['2013-05-01', '2020-01-22'],
+          // with their reasons, and the report's placebo (data/reference/country-report-profiles.json)
+          breaks: [
+            { date: '2013-05-01', reason: expect.stringMatching(/subscriptions passed 2 million/) },
+            { date: '2020-01-22', reason: 'the border closed (COVID-19)' },
+          ],
+          placebo: {
+            commodity: 'usd',
+            label: 'the dollar exchange rate',
+            premise: 'a price that costs nothing to ship',
+          },
         },
       },
     ]);
