@@ -163,7 +163,7 @@ suite('dashboard in Chromium', () => {
     await page
       .locator('#summary li')
       .first()
-      .filter({ hasText: /^The test uses 489 usd price observations/ })
+      .filter({ hasText: /^The test uses 489 price observations of usd/ })
       .waitFor({ timeout: 30_000 });
     // a date range: both time charts zoom to it and the URL keeps it
     await page.fill('#from', '2012-01-01');
