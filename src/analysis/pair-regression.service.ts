@@ -20,6 +20,12 @@ export interface PairRegressionQuery extends PairRegressionSpec {
   markets?: string[];
 }
 
+interface PairPanel {
+  columns: PanelColumns;
+  droppedNoCoverage: number;
+  towerSources: string[];
+}
+
 // Builds the market-pair panel (gaps, coverage, distance) from stored prices and coverage, and
 // runs the regression; the same specification on the USD rate is the placebo.
 @Injectable()
@@ -31,11 +37,21 @@ export class PairRegressionService {
     private readonly workers: AnalysisWorkers,
   ) {}
 
+  // Columns built for a request's panel, kept while the panel lives: the report's regression and
+  // its placebo difference read the same columns, which are built once.
+  private readonly built = new WeakMap<Panel, Map<string, Promise<PairPanel>>>();
+
   // The panel by columns (see PanelColumns): pairs numbered as their first row comes, dates sorted.
-  async panel(
-    q: PairRegressionQuery,
-    prices: Panel,
-  ): Promise<{ columns: PanelColumns; droppedNoCoverage: number; towerSources: string[] }> {
+  panel(q: PairRegressionQuery, prices: Panel): Promise<PairPanel> {
+    let byQuery = this.built.get(prices);
+    if (!byQuery) this.built.set(prices, (byQuery = new Map<string, Promise<PairPanel>>()));
+    const key = JSON.stringify([q.coverage, q.from, q.to]);
+    let columns = byQuery.get(key);
+    if (!columns) byQuery.set(key, (columns = this.buildPanel(q, prices)));
+    return columns;
+  }
+
+  private async buildPanel(q: PairRegressionQuery, prices: Panel): Promise<PairPanel> {
     const { points, markets } = await prices.data();
     const [firstCovered, towerSources] = await Promise.all([
       q.coverage === 'towers'

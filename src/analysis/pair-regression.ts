@@ -8,8 +8,8 @@ import {
   withinTransform,
 } from './stats/panel-regression';
 import { tQuantile, tTwoSided } from './stats/distributions';
-import type { Column } from './stats/linear-model';
-import { checkDesign, checkFit, crossProductMatrix, varyingClusters } from './stats/design-check';
+import { checkDesign, checkFit, hasWithinVariation, varyingClusters } from './stats/design-check';
+import { crossProducts, type Column } from './stats/linear-model';
 import {
   wildBootstrapInterval,
   wildBootstrapper,
@@ -148,7 +148,7 @@ export interface PairRegressionResult {
 
 export const MIN_PAIRS = 2;
 
-// The design facts of a panel (see DesignFacts), in one pass over its rows.
+// The design facts of a panel (see DesignFacts), in a few linear passes over its rows.
 export function designFacts(cols: PanelColumns): DesignFacts {
   const n = cols.gap.length;
   const P = cols.pairNames.length;
@@ -227,12 +227,6 @@ function bootstrapOf(
   };
 }
 
-function columnSs(v: Float64Array): number {
-  let s = 0;
-  for (const x of v) s += x * x;
-  return s;
-}
-
 export function pairRegression(
   panel: PanelRow[] | PanelColumns,
   spec: PairRegressionSpec,
@@ -279,7 +273,7 @@ export function pairRegression(
   const kept: { name: string; values: Float64Array }[] = [];
   for (const c of raw) {
     const w = withinTransform(c.values, fes);
-    if (columnSs(w) <= 1e-12 * Math.max(1, columnSs(c.values)))
+    if (!hasWithinVariation(c.values, w))
       dropped.push({
         name: c.name,
         reason: 'no variation left within the fixed effects (collinear with them)',
@@ -304,7 +298,7 @@ export function pairRegression(
   const check = checkDesign({
     regressor: 'coverage',
     varyingClusters: design.switchingPairs,
-    xtx: crossProductMatrix(cols),
+    xtx: crossProducts(cols, y).xtx,
     names: kept.map((k) => k.name),
   });
   if (!check.identified) return notIdentified(check.reason);

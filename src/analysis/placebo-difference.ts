@@ -1,6 +1,7 @@
 import { insufficient, Insufficient, MIN_OBSERVATIONS } from './pairs';
 import { NotIdentified, PairRegressionSpec, PanelColumns, designFacts } from './pair-regression';
-import { checkDesign, checkFit, crossProductMatrix, varyingClusters } from './stats/design-check';
+import { checkDesign, checkFit, hasWithinVariation, varyingClusters } from './stats/design-check';
+import { crossProducts } from './stats/linear-model';
 import { tQuantile } from './stats/distributions';
 import {
   absorbedDf,
@@ -118,15 +119,7 @@ export function placeboDifference(
   const y = withinTransform(gap, fes);
   const kept = raw
     .map((c) => ({ name: c.name, raw: c.values, values: withinTransform(c.values, fes) }))
-    .filter((c) => {
-      let ss = 0;
-      let ssRaw = 0;
-      for (let r = 0; r < n; r++) {
-        ss += c.values[r] ** 2;
-        ssRaw += c.raw[r] ** 2;
-      }
-      return ss > 1e-12 * Math.max(1, ssRaw);
-    });
+    .filter((c) => hasWithinVariation(c.raw, c.values));
   const design = designFacts(main);
   const notIdentified = (reason: string): NotIdentified => ({
     notIdentified: true,
@@ -143,7 +136,7 @@ export function placeboDifference(
   const check = checkDesign({
     regressor: 'coverage × commodity',
     varyingClusters: varyingClusters(raw[0].values, cluster, clusters.count),
-    xtx: crossProductMatrix(cols),
+    xtx: crossProducts(cols, y).xtx,
     names: kept.map((k) => k.name),
   });
   if (!check.identified) return notIdentified(check.reason);

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../test/helpers/markets';
+import { referenceValues } from '../../test/helpers/reference-values';
 import {
   PanelColumns,
   PanelRow,
@@ -14,16 +15,8 @@ import { trendBreakHac } from './stats/breaks';
 import { CONDITION_LIMIT, conditionNumber } from './stats/design-check';
 
 // Reference values: test/fixtures/analysis/report/make_reference.R (R lm and sandwich).
-const ref = new Map(
-  parse<{ name: string; value: string }>(readFixture('analysis', 'report', 'expected.csv'), {
-    columns: true,
-  }).map((r) => [r.name, Number(r.value)]),
-);
-const close = (actual: number, name: string, rel = 1e-8) => {
-  const want = ref.get(name);
-  if (want === undefined) throw new Error(`no reference value ${name}`);
-  expect(Math.abs(actual - want)).toBeLessThanOrEqual(rel * Math.abs(want));
-};
+const reference = referenceValues('analysis', 'report', 'expected.csv');
+const close = (actual: number, name: string, rel = 1e-8) => reference.close(actual, name, rel);
 
 const spec: PairRegressionSpec = {
   coverage: 'national',
@@ -59,7 +52,7 @@ describe('the placebo difference in one stacked regression (against R lm and san
   it('gives the coefficient of coverage × commodity, its clustered error and p', () => {
     const r = placeboDifference(maize, usd, spec);
     if (!('difference' in r)) throw new Error(JSON.stringify(r));
-    expect(r.n).toBe(ref.get('stacked.n'));
+    expect(r.n).toBe(reference.get('stacked.n'));
     expect(r.clusters).toBe(5); // hyphenated pair ids of both series, one cluster per market pair
     close(r.difference.estimate, 'stacked.diff');
     close(r.difference.se, 'stacked.se', 1e-7);
@@ -105,9 +98,9 @@ describe('a break in the trend (segmented trend, Newey-West; against sandwich::N
     const r = trendBreakHac(
       rows.map((x) => Number(x.y)),
       rows.map((x) => Number(x.years)),
-      ref.get('trend.t0')!,
+      reference.get('trend.t0'),
     )!;
-    expect(r.lag).toBe(ref.get('trend.lag'));
+    expect(r.lag).toBe(reference.get('trend.lag'));
     close(r.slopeChange, 'trend.slopeChange');
     close(r.slopeBefore, 'trend.slopeBefore');
     close(r.se, 'trend.se', 1e-7);

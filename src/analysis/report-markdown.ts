@@ -1,6 +1,6 @@
 import { ConvergenceReport } from './convergence-report.service';
 import { countryName } from '../common/countries';
-import { fmt, fmtP } from './report-text';
+import { fmt, fmtP, whyNoEstimate } from './report-text';
 
 // Three significant digits, whatever the scale (0.00361 → 0.00361, 7.7e-5 → 7.70e-5).
 const sig = (x: number): string =>
@@ -67,7 +67,7 @@ export function reportMarkdown(r: ConvergenceReport): string {
     if (!reg) continue;
     const res = reg.result;
     if (!('coefficients' in res)) {
-      const why = 'notIdentified' in res ? `not identified: ${res.reason}` : res.message;
+      const why = whyNoEstimate(res);
       out.push(
         `| ${cov} | ${com} | coverage | ${why} | – | – | – | ${'n' in res ? res.n : res.observations} | – |`,
       );
@@ -93,7 +93,7 @@ export function reportMarkdown(r: ConvergenceReport): string {
   for (const [cov, d] of diffs) {
     if (!d) continue;
     if (!('difference' in d)) {
-      const why = 'notIdentified' in d ? `not identified: ${d.reason}` : d.message;
+      const why = whyNoEstimate(d);
       out.push(
         `| ${cov} | ${r.commodity} − placebo (stacked) | coverage × commodity | ${why} | – | – | – | – | – |`,
       );

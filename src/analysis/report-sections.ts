@@ -22,6 +22,7 @@ import {
   plural,
   trendBreakSentence,
   trendSentence,
+  whyNoEstimate,
 } from './report-text';
 
 // The report's sections as pure functions of its inputs and estimates: one function per section,
@@ -68,7 +69,6 @@ interface Section {
 }
 
 const isFit = (r: Outcome): r is PairRegressionResult => 'coefficients' in r;
-const isNotIdentified = (r: object): r is NotIdentified => 'notIdentified' in r;
 
 // The selection in words: "rice (KES/kg, retail) in Kenya".
 const seriesWords = (i: ReportInputs): string =>
@@ -176,10 +176,7 @@ function nationalSection(i: ReportInputs, r: Regression): Section {
   const res = r.result;
   if (!isFit(res))
     return {
-      sentences: [
-        head,
-        `National coverage: ${isNotIdentified(res) ? `not identified: ${res.reason}` : res.message}; no coefficient is reported.`,
-      ],
+      sentences: [head, `National coverage: ${whyNoEstimate(res)}; no coefficient is reported.`],
       tests: 0,
     };
   const c = res.coefficients[0];
@@ -202,9 +199,7 @@ function towerSection(i: ReportInputs, r: Regression, synthetic: boolean): Secti
   const label = `Tower coverage (${i.towerSources.join(', ')}; pair and date fixed effects, so everything common to a date, national coverage included, is absorbed)`;
   if (!isFit(res))
     return {
-      sentences: [
-        `${label}: ${isNotIdentified(res) ? `not identified: ${res.reason}` : res.message}; no coefficient is reported.`,
-      ],
+      sentences: [`${label}: ${whyNoEstimate(res)}; no coefficient is reported.`],
       tests: 0,
     };
   const c = res.coefficients[0];
@@ -232,7 +227,7 @@ function placeboSection(
   if (!('difference' in diff))
     return {
       sentences: [
-        `Placebo difference (${label}, ${p.label}): ${isNotIdentified(diff) ? `not identified: ${diff.reason}` : diff.message}; no difference is reported.`,
+        `Placebo difference (${label}, ${p.label}): ${whyNoEstimate(diff)}; no difference is reported.`,
       ],
       tests: 0,
     };

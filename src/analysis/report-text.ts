@@ -24,6 +24,10 @@ export const significance = (p: number): string =>
 export const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n} ${n === 1 ? one : many}`;
 
+// Why a regression has no number: the design check's reason, or too few observations.
+export const whyNoEstimate = (r: { reason: string } | { message: string }): string =>
+  'reason' in r ? `not identified: ${r.reason}` : r.message;
+
 export interface BootstrapForText {
   p: number;
   replications: number;

@@ -79,17 +79,14 @@ export function checkFit(regressor: string, estimate: number, se: number): Desig
   return { identified: true };
 }
 
-// X'X of already demeaned columns (the within cross-products), for checkDesign.
-export function crossProductMatrix(cols: Column[]): number[][] {
-  const k = cols.length;
-  const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let a = 0; a < k; a++)
-    for (let b = a; b < k; b++) {
-      let s = 0;
-      const ca = cols[a];
-      const cb = cols[b];
-      for (let r = 0; r < ca.length; r++) s += ca[r] * cb[r];
-      m[a][b] = m[b][a] = s;
-    }
-  return m;
+// Whether a regressor keeps variation after the fixed effects are swept out: its within sum of
+// squares above 1e-12 of its raw one (below that it is collinear with the effects).
+export function hasWithinVariation(raw: Column, within: Column): boolean {
+  let ss = 0;
+  let ssRaw = 0;
+  for (let r = 0; r < raw.length; r++) {
+    ss += within[r] * within[r];
+    ssRaw += raw[r] * raw[r];
+  }
+  return ss > 1e-12 * Math.max(1, ssRaw);
 }

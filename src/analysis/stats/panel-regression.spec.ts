@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../../test/helpers/markets';
+import { referenceValues } from '../../../test/helpers/reference-values';
 import {
   absorbedDf,
   fitWithin,
@@ -16,16 +17,7 @@ import { PanelRow, pairRegression, PairRegressionResult } from '../pair-regressi
 const rows = parse<Record<string, string>>(readFixture('analysis', 'panel', 'input.csv'), {
   columns: true,
 });
-const ref = new Map(
-  parse<{ name: string; value: string }>(readFixture('analysis', 'panel', 'expected.csv'), {
-    columns: true,
-  }).map((r) => [r.name, Number(r.value)]),
-);
-const close = (actual: number, name: string, rel = 1e-6) => {
-  const want = ref.get(name);
-  if (want === undefined) throw new Error(`no reference value ${name}`);
-  expect(Math.abs(actual - want)).toBeLessThanOrEqual(rel * Math.abs(want));
-};
+const { get: refValue, close } = referenceValues('analysis', 'panel', 'expected.csv');
 
 function fe(name: string, keys: string[]): FixedEffect {
   const { groups, count } = indexGroups(keys);
@@ -53,7 +45,7 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
   const d = design(rows);
 
   it('uses an unbalanced panel: missing dates and unequal pairs', () => {
-    expect(rows.length).toBe(ref.get('N'));
+    expect(rows.length).toBe(refValue('N'));
     const perPair = new Map<string, number>();
     for (const r of rows) perPair.set(r.pair, (perPair.get(r.pair) ?? 0) + 1);
     expect(new Set(perPair.values()).size).toBeGreaterThan(3);
@@ -113,10 +105,10 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
       s.pair,
       999,
     );
-    expect(sub.length).toBe(ref.get('wcb.n'));
+    expect(sub.length).toBe(refValue('wcb.n'));
     expect(r).toMatchObject({ weights: 'webb', enumerated: true, replications: 216 });
     close(r.t, 'wcb.t');
-    expect(r.p).toBeCloseTo(ref.get('wcb.p')!, 12);
+    expect(r.p).toBeCloseTo(refValue('wcb.p'), 12);
   });
 
   it('inverts the wild bootstrap test into a 95 % interval, as the R enumeration does', () => {
@@ -132,8 +124,8 @@ describe('market-pair panel regression (against plm and sandwich)', () => {
     );
     close(boot.se, 'wcb.se');
     // the p-value with another null imposed (half the estimate)
-    expect(boot.pAt(boot.coefficient / 2)).toBeCloseTo(ref.get('wcb.p.at.half')!, 12);
-    expect(boot.pAt(0)).toBeCloseTo(ref.get('wcb.p')!, 12);
+    expect(boot.pAt(boot.coefficient / 2)).toBeCloseTo(refValue('wcb.p.at.half'), 12);
+    expect(boot.pAt(0)).toBeCloseTo(refValue('wcb.p'), 12);
     const [lo, hi] = wildBootstrapInterval(boot);
     close(lo!, 'wcb.ci.lo');
     close(hi!, 'wcb.ci.hi');

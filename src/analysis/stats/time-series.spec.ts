@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../../test/helpers/markets';
+import { referenceValues } from '../../../test/helpers/reference-values';
 import { betaConvergence } from './beta-convergence';
 import { baiPerron, chowTest, chowTestHac } from './breaks';
 import { holmAdjust } from './multiple-testing';
@@ -10,20 +11,8 @@ import { mannKendall } from './trend';
 const input = parse<Record<string, string>>(readFixture('analysis', 'timeseries', 'input.csv'), {
   columns: true,
 });
-const ref = new Map(
-  parse<{ name: string; value: string }>(readFixture('analysis', 'timeseries', 'expected.csv'), {
-    columns: true,
-  }).map((r) => [r.name, Number(r.value)]),
-);
-const R = (name: string): number => {
-  const v = ref.get(name);
-  if (v === undefined) throw new Error(`no reference value ${name}`);
-  return v;
-};
-const close = (actual: number, name: string, rel = 1e-6) => {
-  const want = R(name);
-  expect(Math.abs(actual - want)).toBeLessThanOrEqual(rel * Math.max(Math.abs(want), 1e-12));
-};
+const { get: R, close: closeTo } = referenceValues('analysis', 'timeseries', 'expected.csv');
+const close = (actual: number, name: string, rel = 1e-6) => closeTo(actual, name, rel, 1e-12);
 
 const markets = ['pyongyang', 'sinuiju', 'hyesan'];
 const logP = (m: string) => input.map((r) => Math.log(Number(r[m])));
