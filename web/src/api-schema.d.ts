@@ -224,6 +224,7 @@ export interface paths {
          * @description The dispersion series of /api/analysis/dispersion (measure: cv by default).
          *     mannKendall: S = Σ_{i<j} sign(x_j − x_i), Var(S) with the ties correction, multiplied by n/n* (Hamed and Rao 1998: the series detrended by Sen's slope, the lag-k autocorrelations of its ranks significant at 5 % enter n/n* = 1 + 2/(n(n−1)(n−2)) Σ (n−k)(n−k−1)(n−k−2) r_k); z = (S − sign S)/√Var*, two-sided normal p; Sen's slope = median of pairwise slopes, per survey step and per year.
          *     chow: for each break date (default 2013-05-01, 2020-01-22), F test of a shift in the mean at that date, F = ((RSS − RSS₁ − RSS₂)/1)/((RSS₁ + RSS₂)/(n − 2)), which assumes independent errors; hac: the same shift with Newey-West (HAC, Bartlett, lag floor(4 (n/100)^(2/9))) standard errors, t with n − 2 df (read it when mannKendall.nOverNStar > 1, i.e. the series is autocorrelated).
+         *     trendBreaks: at each break date, a break in the trend (segmented trend y = a + b·t + c·D + d·(t − t0)·D, t in years), d tested with Newey-West errors (same lag), t with n − 4 df; at least 8 observations and 15 % of the sample on each side, otherwise insufficientData. Read this rather than chow on a trending series, which rejects a mean shift almost anywhere.
          *     baiPerron: multiple level shifts by dynamic programming (minimum segment 15 % of the sample), the number of breaks by BIC (as strucchange::breakpoints), with the regimes and their means.
          *     Fewer than 20 dates: insufficientData.
          */
@@ -245,7 +246,7 @@ export interface paths {
         };
         /**
          * Beta-convergence
-         * @description On the dates where every market was observed, with p = ln price: Δp_{i,t+1} = α + β (p_it − mean_i p_it) + e, pooled OLS with classical standard errors; β < 0 means markets above the mean fall back towards it. Fewer than 20 such dates: insufficientData.
+         * @description On the dates where every market was observed, with p = ln price: Δp_{i,t+1} = α + β (p_it − mean_i p_it) + e, pooled OLS with classical standard errors (betaSe, betaP) and errors clustered by date (betaSeClustered, betaPClustered, clusters: the deviations sum to zero on each date, so read these; G/(G−1)·(N−1)/(N−K), t with G − 1 df); β < 0 means markets above the mean fall back towards it. Fewer than 20 such dates: insufficientData.
          */
         get: operations["AnalysisController_getBeta"];
         put?: never;
@@ -269,7 +270,7 @@ export interface paths {
          *     Fixed effects: pair always, by the within transformation (group demeaning, no dummy columns); month (of year) and date by alternating projections. A regressor with no variation left within the fixed effects is dropped with the reason.
          *     Standard errors: cluster (by pair; factor G/(G−1)·(N−1)/(N−K); t with G−1 df) or driscoll-kraay (Bartlett kernel, floor(T^(1/4)) lags). bootstrap=B adds a wild cluster bootstrap-t p-value for the coverage coefficient with the null imposed: Webb six-point weights when there are fewer than 12 pairs, Rademacher otherwise; all weight vectors when there are at most B of them (exact), else B draws from the seed. bootstrap.ci95: the 95 % wild-bootstrap interval by test inversion (the coverage coefficients β0 the bootstrap test with β = β0 imposed does not reject at 5 %; each bound by bisection from the estimate; a null bound is unbounded); computed while replications × pairs is at most 5,000, otherwise null with ci95Note saying why. coefficients[].ci95: estimate ± t(0.975, dfForTests) · se.
          *     With distance in the controls the coverage coefficient is the effect at zero distance; coverageEffectByDistance gives β + δ·d/100 with its standard error and p (same covariance and df) at the mean pair distance and at each pair's distance.
-         *     Fewer than 20 pair-dates or 2 pairs: insufficientData.
+         *     Fewer than 20 pair-dates or 2 pairs: insufficientData. A design that cannot identify the coverage coefficient (no variation within the fixed effects, e.g. national coverage with date effects; fewer than 2 pairs in which coverage varies; collinear regressors, condition number above 1e10; an s.e. below 1e-10 of its coefficient): notIdentified with the reason, and no coefficient. Every fit carries design: the pairs that switch coverage (and when, for 0/1 coverage), coverage on the first and last date, and the mean gap.
          *     placebo: the same specification on the country's placebo series (North Korea: the USD exchange rate, which costs nothing to ship; per country in data/reference/country-report-profiles.json) over the same markets, dates, coverage, controls, effects and errors: an effect there means the coverage measure picks up something common to all prices. null when the country has no placebo series or the commodity is the placebo itself.
          */
         get: operations["AnalysisController_getPairRegression"];
@@ -309,8 +310,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The whole convergence test in one report, with the USD placebo
-         * @description sigma- and beta-convergence, half-lives before and after 2013-05-01 and 2020-01-22, the pair regression on national and (when a registry is loaded) tower coverage with border and distance controls, pair fixed effects, clustered errors and the wild cluster bootstrap, each beside the same regression on the USD rate, and the trade network. summary: sentences written from the computed statistics only; caveats: what limits the reading (markets, clusters, trends, synthetic towers).
+         * The whole convergence test in one report, with its design checks and placebo
+         * @description One series (country, unit, price type; from and to select a period). sigma-convergence (Mann-Kendall, Bai-Perron, and a break in the trend at each of the country's candidate dates: segmented trend, Newey-West), beta-convergence (errors clustered by date), half-lives per period split at those dates (ADF; days at the period's median interval; a change between the first and last period tested per pair, Holm), the pair regression on national coverage (pair fixed effects, the border control where the country has one) and, when a registry is loaded, on tower coverage (pair and date fixed effects), each clustered by pair with the wild cluster bootstrap, each beside the same regression on the country's placebo series, and the placebo difference tested in one stacked regression (pairRegression.placeboDifference), and the trade network.
+         *     A regression whose design cannot identify the coverage coefficient (no variation within the fixed effects, fewer than 2 clusters in which coverage varies, collinear regressors, an s.e. below 1e-10 of its coefficient) answers notIdentified with the reason and no number.
+         *     The placebo series, border window, candidate dates with reasons and country caveats come from data/reference/country-report-profiles.json (North Korea: the USD rate); without a profile those parts are left out and the summary says so. A series is never its own placebo.
+         *     summary: sentences written from the computed statistics only (national coverage with pair effects is called a time trend first; "significant" only by the wild cluster bootstrap; a clustered p with fewer than 30 clusters is called unreliable), ending with the number of tests shown (testsReported); caveats: what limits the reading. An empty selection is one sentence.
          */
         get: operations["AnalysisController_getConvergence"];
         put?: never;
