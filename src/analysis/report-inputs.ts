@@ -24,8 +24,7 @@ export interface ReportInputs {
   panel: Panel;
   points: SeriesPoint[];
   placebo:
-    | { commodity: string; label: string; premise: string; panel: Panel; observations: number }
-    | { missing: string };
+    { commodity: string; label: string; premise: string; panel: Panel } | { missing: string };
   coverageVersion: string;
   towerSources: string[];
   nationalSeries: boolean;
@@ -59,20 +58,31 @@ export class ReportInputsLoader {
       placeboId && placeboId !== commodity
         ? this.panels.load(placeboId, { country, markets: f.markets, from: f.from, to: f.to })
         : Promise.resolve(null);
-    const [data, placebo, coverageVersion, towerSources, nationalSeries, currencies] =
-      await Promise.all([
-        panel.data(),
-        placeboPanel,
-        this.coverage.version(),
-        this.coverage.towerSources(),
-        this.coverage.hasNationalSeries(country),
-        this.prices.seriesCurrencies(commodity, country, f.unit, f.priceType),
-      ]);
+    // whether the placebo has prices in the country, from the series list kept until the data
+    // change (reading its series here would cost a database read on every request, cached or not)
+    const placeboSeries = placeboId ? this.prices.seriesChoices(placeboId, country) : [];
+    const [
+      data,
+      placebo,
+      placeboChoices,
+      coverageVersion,
+      towerSources,
+      nationalSeries,
+      currencies,
+    ] = await Promise.all([
+      panel.data(),
+      placeboPanel,
+      placeboSeries,
+      this.coverage.version(),
+      this.coverage.towerSources(),
+      this.coverage.hasNationalSeries(country),
+      this.prices.seriesCurrencies(commodity, country, f.unit, f.priceType),
+    ]);
     const points = data.points;
     const sources = [...new Set(points.map((p) => p.source))].sort();
     const inSeries = new Set(points.map((p) => p.market));
     const currency = currencies[0] ?? null;
-    const placeboObservations = placebo ? (await placebo.data()).points.length : 0;
+    const placeboObservations = placeboChoices.reduce((s, c) => s + c.observations, 0);
     return {
       commodity,
       country,
@@ -89,13 +99,13 @@ export class ReportInputsLoader {
       points,
       placebo:
         placebo && profile.placebo && placeboObservations
-          ? { ...profile.placebo, panel: placebo, observations: placeboObservations }
+          ? { ...profile.placebo, panel: placebo }
           : {
               missing: !profile.placebo
                 ? `no placebo series is known for ${countryName(country)} (data/reference/country-report-profiles.json names one per country)`
                 : placeboId === commodity
                   ? `${commodity} is itself ${countryName(country)}'s placebo series (${profile.placebo.label}), and a series is never its own placebo`
-                  : `the placebo series (${profile.placebo.label}, ${placeboId}) has no observations in these markets${f.from || f.to ? ' and dates' : ''}`,
+                  : `the placebo series (${profile.placebo.label}, ${placeboId}) has no observations in ${countryName(country)}`,
             },
       coverageVersion,
       towerSources,

@@ -164,8 +164,21 @@ export class PricesService {
     return out;
   }
 
-  // The currencies of one series, most observations first (a label's "KES/kg").
-  async seriesCurrencies(
+  // The currencies of one series, most observations first (a label's "KES/kg"); kept until the
+  // data change, as every report asks.
+  seriesCurrencies(
+    commodity: string,
+    country: string,
+    unit?: string,
+    priceType?: string,
+  ): Promise<string[]> {
+    return this.whileUnchanged(
+      `currencies:${JSON.stringify([commodity, country, unit, priceType])}`,
+      () => this.readCurrencies(commodity, country, unit, priceType),
+    );
+  }
+
+  private async readCurrencies(
     commodity: string,
     country: string,
     unit?: string,
