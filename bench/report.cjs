@@ -10,13 +10,15 @@ async function main() {
   const { createApp } = require(path.join(ROOT, 'dist', 'app.factory.js'));
   const { loadConfig } = require(path.join(ROOT, 'dist', 'config', 'app-config.js'));
   const { PricesService } = require(path.join(ROOT, 'dist', 'prices', 'prices.service.js'));
+  const { CatalogueService } = require(path.join(ROOT, 'dist', 'prices', 'catalogue.service.js'));
+  const { DataVersionService } = require(path.join(ROOT, 'dist', 'prices', 'data-version.service.js'));
   const { ConvergenceReportService } = require(path.join(ROOT, 'dist', 'analysis', 'convergence-report.service.js'));
   const REPEATS = Number(process.env.BENCH_REPORT_REPEATS || 5);
   const db = await freshDatabase(kind);
   const calls = {};
-  for (const name of ['series', 'dataVersion', 'listMarkets']) {
-    const original = PricesService.prototype[name];
-    PricesService.prototype[name] = function (...args) {
+  for (const [cls, name] of [[PricesService, 'series'], [DataVersionService, 'ofSeries'], [CatalogueService, 'listMarkets']]) {
+    const original = cls.prototype[name];
+    cls.prototype[name] = function (...args) {
       calls[name] = (calls[name] ?? 0) + 1;
       return original.apply(this, args);
     };

@@ -5,10 +5,10 @@ import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import express, { NextFunction, Request, Response } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { acceptedTokens } from './api/admin-token.guard';
 import { bodyGate } from './api/body-gate';
-import { DomainErrorsFilter } from './api/domain-errors.filter';
+import { ProblemFilter } from './api/problem.filter';
 import {
   cacheHeaders,
   EXPENSIVE_QUEUE_PER_CLIENT,
@@ -19,6 +19,7 @@ import {
 } from './api/http-hardening';
 import { AppModule } from './app.module';
 import { REFERENCED_RESPONSE_MODELS } from './api/dto/responses/referenced-models';
+import { ProblemDto } from './api/dto/responses/problem.responses';
 import { applyHeapGrowth } from './common/heap-growth';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
@@ -47,7 +48,28 @@ export function openApiDocument(app: INestApplication) {
     .addBearerAuth()
     .build();
   // the shapes referenced inside oneOf and maps, which no decorator registers by itself
-  return SwaggerModule.createDocument(app, config, { extraModels: REFERENCED_RESPONSE_MODELS });
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: REFERENCED_RESPONSE_MODELS,
+  });
+  return withProblemResponses(document);
+}
+
+// Every operation's errors (400 bad input, 401/403 token, 404, 409 a run in progress, 413, 429,
+// 503 busy or unavailable, 500) share one shape: RFC 9457 problem details.
+function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths))
+    for (const method of ['get', 'post', 'put', 'delete', 'patch'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      op.responses.default ??= {
+        description:
+          'An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500.',
+        content: {
+          'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } },
+        },
+      };
+    }
+  return document;
 }
 
 // Builds the HTTP application: schema migrated, reference data loaded, shipped archive ingested on
@@ -136,7 +158,7 @@ export async function createApp(
       stopAtFirstError: false,
     }),
   );
-  app.useGlobalFilters(new DomainErrorsFilter());
+  app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
   // a factory: the document is built on the first request for it, not on every start
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app), {

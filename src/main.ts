@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp, listenApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
 import { DataDirBusyError, lockFilePath, readLiveLock } from './database/data-dir-lock';
 import { startWhenDatabaseAnswers } from './waiting-room';
+import { kindOf } from './common/domain-error';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -34,7 +35,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: Error) => {
-  if (err instanceof ConfigError || err instanceof DataDirBusyError) {
+  // a setting or a busy data folder: the sentence says it all; anything else with its stack
+  if (kindOf(err)) {
     console.error(err.message);
   } else {
     console.error(err);

@@ -10,7 +10,7 @@ import { PrismaService } from './database/prisma.service';
 import { IngestionService } from './ingestion/ingestion.service';
 import { RunLedgerService, RunView } from './ingestion/run-ledger.service';
 import { SourceLeaseService } from './ingestion/source-lease.service';
-import { PricesService } from './prices/prices.service';
+import { CatalogueService } from './prices/catalogue.service';
 import { REFERENCE_DIR, ReferenceDataService } from './prices/reference-data.service';
 
 export const SAMPLE_TOWERS_FILE = path.join(REFERENCE_DIR, 'towers-SYNTHETIC-sample.csv');
@@ -48,7 +48,7 @@ export class StartupService implements OnApplicationShutdown {
     private readonly reference: ReferenceDataService,
     private readonly ingestion: IngestionService,
     private readonly mobile: MobileSeriesService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
     private readonly towers: TowerImportService,
     private readonly prisma: PrismaService,
     private readonly leases: SourceLeaseService,
@@ -141,7 +141,7 @@ export class StartupService implements OnApplicationShutdown {
   }
 
   private async loadArchive(): Promise<{ skipped: boolean; runs: RunView[] }> {
-    if ((await this.prices.counts()).observations > 0) return { skipped: true, runs: [] };
+    if ((await this.catalogue.counts()).observations > 0) return { skipped: true, runs: [] };
     const runs: RunView[] = [];
     for (const id of this.ingestion.sourceIds()) {
       if (!this.ingestion.source(id).loadArchive) continue;

@@ -1,6 +1,10 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { BadInputError } from '../common/domain-error';
 import { LRUCache } from 'lru-cache';
 import { PricesService, SeriesPoint } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
+import { DataVersionService } from '../prices/data-version.service';
 import { DEFAULT_COUNTRY } from './events';
 
 export interface MarketPoint {
@@ -65,12 +69,11 @@ export const inRange = (points: SeriesPoint[], from?: string, to?: string): Seri
   from || to ? points.filter((p) => (!from || p.date >= from) && (!to || p.date <= to)) : points;
 
 // More market pairs than a request may analyse (ANALYSIS_MAX_PAIRS): the caller's doing, a 400.
-export class PairLimitError extends Error {
+export class PairLimitError extends BadInputError {
   constructor(markets: number, maxPairs: number) {
     super(
       `markets: ${markets} markets make ${(markets * (markets - 1)) / 2} market pairs; at most ${maxPairs} per request (ANALYSIS_MAX_PAIRS): name fewer markets with markets=`,
     );
-    this.name = 'PairLimitError';
   }
 }
 
@@ -104,18 +107,22 @@ export class PanelService {
     sizeCalculation: (points) => points.length + 1,
   });
 
-  constructor(private readonly prices: PricesService) {}
+  constructor(
+    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
+    private readonly ids: ReferenceIdsService,
+    private readonly versions: DataVersionService,
+  ) {}
 
   // A request's series, checked and loaded once: one country (default PRK), one unit and one
   // price type (a 400 lists the choices when the commodity has several and none was picked);
   // unknown names are a 400 naming the parameter.
   async forRequest(q: PanelRequest, maxPairs?: number): Promise<Panel> {
-    if (q.from && q.to && q.from > q.to)
-      throw new BadRequestException('from: must not be after to');
+    if (q.from && q.to && q.from > q.to) throw new BadInputError('from: must not be after to');
     const country = q.country ?? DEFAULT_COUNTRY;
-    await this.prices.assertKnown('country', 'country', [country]);
-    await this.prices.assertKnown('commodity', 'commodity', [q.commodity]);
-    await this.prices.assertKnown('markets', 'market', q.markets);
+    await this.ids.assertKnown('country', 'country', [country]);
+    await this.ids.assertKnown('commodity', 'commodity', [q.commodity]);
+    await this.ids.assertKnown('markets', 'market', q.markets);
     const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
     return this.load(
       q.commodity,
@@ -130,17 +137,17 @@ export class PanelService {
     unit?: string,
     priceType?: string,
   ): Promise<{ unit?: string; priceType?: string }> {
-    const choices = await this.prices.seriesChoices(commodity, country);
+    const choices = await this.catalogue.seriesChoices(commodity, country);
     const list = (c: typeof choices) =>
       c
         .map((x) => `unit=${x.unit}&priceType=${x.priceType} (${x.observations} observations)`)
         .join('; ');
     if (unit !== undefined && !choices.some((c) => c.unit === unit))
-      throw new BadRequestException(
+      throw new BadInputError(
         `unit: ${commodity} in ${country} has no series in "${unit}"${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
       );
     if (priceType !== undefined && !choices.some((c) => c.priceType === priceType))
-      throw new BadRequestException(
+      throw new BadInputError(
         `priceType: ${commodity} in ${country} has no ${priceType} series${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
       );
     const left = choices.filter(
@@ -149,7 +156,7 @@ export class PanelService {
         (priceType === undefined || c.priceType === priceType),
     );
     if (left.length > 1)
-      throw new BadRequestException(
+      throw new BadInputError(
         `unit, priceType: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
       );
     return left.length ? { unit: left[0].unit, priceType: left[0].priceType } : { unit, priceType };
@@ -168,13 +175,13 @@ export class PanelService {
     // one country at a time, always (North Korea unless named)
     const country = filter.country ?? DEFAULT_COUNTRY;
     filter = { ...filter, country };
-    const version = await this.prices.dataVersion(commodity, country);
+    const version = await this.versions.ofSeries(commodity, country);
     const key = JSON.stringify([commodity, version, filter]);
     let data: Promise<PanelData> | undefined;
     const read = async (): Promise<PanelData> => {
       const [points, markets] = await Promise.all([
         this.held.get(key) ?? this.prices.series(commodity, filter),
-        this.prices.listMarkets(filter.country),
+        this.catalogue.listMarkets(filter.country),
       ]);
       this.held.set(key, points);
       checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);

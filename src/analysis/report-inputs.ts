@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { countryName } from '../common/countries';
 import { CoverageService } from '../coverage/coverage.service';
-import { PricesService, SeriesPoint } from '../prices/prices.service';
+import { SeriesPoint } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
 import { CountryProfile, DEFAULT_COUNTRY, hasProfile, profileOf } from './events';
 import { displayNames, Panel, PanelService } from './panel.service';
 
@@ -45,7 +46,7 @@ export class ReportInputsLoader {
   constructor(
     private readonly panels: PanelService,
     private readonly coverage: CoverageService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   async load(commodity: string, given?: Panel): Promise<ReportInputs> {
@@ -60,7 +61,7 @@ export class ReportInputsLoader {
         : Promise.resolve(null);
     // whether the placebo has prices in the country, from the series list kept until the data
     // change (reading its series here would cost a database read on every request, cached or not)
-    const placeboSeries = placeboId ? this.prices.seriesChoices(placeboId, country) : [];
+    const placeboSeries = placeboId ? this.catalogue.seriesChoices(placeboId, country) : [];
     const [
       data,
       placebo,
@@ -76,7 +77,7 @@ export class ReportInputsLoader {
       this.coverage.version(),
       this.coverage.towerSources(),
       this.coverage.hasNationalSeries(country),
-      this.prices.seriesCurrencies(commodity, country, f.unit, f.priceType),
+      this.catalogue.seriesCurrencies(commodity, country, f.unit, f.priceType),
     ]);
     const points = data.points;
     const sources = [...new Set(points.map((p) => p.source))].sort();
@@ -111,7 +112,7 @@ export class ReportInputsLoader {
       towerSources,
       nationalSeries,
       names: displayNames(data.markets.filter((m) => inSeries.has(m.id))),
-      credits: await this.prices.sourceCredits(sources),
+      credits: await this.catalogue.sourceCredits(sources),
     };
   }
 }

@@ -21,7 +21,7 @@ import {
   parsePeriods,
   TrendQueryDto,
 } from './dto/analysis-query.dto';
-import { PricesService } from '../prices/prices.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
 import { DispersionQueryDto } from './dto/dispersion-query.dto';
 import {
   BetaReportDto,
@@ -38,7 +38,7 @@ import {
 export class AnalysisController {
   constructor(
     private readonly dispersion: DispersionService,
-    private readonly prices: PricesService,
+    private readonly ids: ReferenceIdsService,
     private readonly halfLives: HalfLifeService,
     private readonly trends: TrendService,
     private readonly regressions: PairRegressionService,
@@ -73,7 +73,7 @@ export class AnalysisController {
   })
   @ApiOkResponse({ type: DispersionReportDto })
   async getDispersion(@Query() q: DispersionQueryDto): Promise<DispersionReport> {
-    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
+    await this.ids.assertKnown('source', 'source', q.source ? [q.source] : undefined);
     const panel = await this.panelFor(q);
     return this.dispersion.dispersion(
       {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sendProblem } from './problem';
 
 // Bodies are read per endpoint, after the token check and within a cap, never by a global parser:
 // an unauthenticated client must not make the server read (and hold) a large body. A declared
@@ -31,11 +32,7 @@ export const TOKEN_MESSAGES: Record<
 const refuse = (res: Response, status: number, message: string): void => {
   // the client may still be sending: answer, then close rather than drain a body nobody reads
   res.setHeader('Connection', 'close');
-  res.status(status).json({
-    statusCode: status,
-    error: status === 413 ? 'Payload Too Large' : status === 401 ? 'Unauthorized' : 'Forbidden',
-    message,
-  });
+  sendProblem(res, status, message);
 };
 
 export interface BodyGateOptions {
@@ -66,9 +63,7 @@ export function bodyGate(opts: BodyGateOptions): RequestHandler {
         const e = err as { status?: number; type?: string; message?: string };
         if (e.type === 'entity.too.large') return refuse(res, 413, tooLarge);
         if (e.status && e.status < 500)
-          return void res
-            .status(e.status)
-            .json({ statusCode: e.status, error: 'Bad Request', message: `body: ${e.message}` });
+          return sendProblem(res, e.status, `body: ${e.message}`, { title: 'Bad Request' });
         next(err);
       });
     };

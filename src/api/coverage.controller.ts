@@ -17,7 +17,8 @@ import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.serv
 import { TowerImportService } from '../coverage/tower-import.service';
 import { AreaShareService } from '../coverage/area-share.service';
 import { AREA_LIMITS, validateArea } from '../coverage/area-validation';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
 import { AdminTokenGuard } from './admin-token.guard';
 import { NoQueryDto } from './dto/validators';
 import { DEFAULT_COUNTRY } from '../analysis/events';
@@ -54,7 +55,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 @Controller('coverage')
 export class CoverageController {
   constructor(
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
+    private readonly ids: ReferenceIdsService,
     private readonly coverage: CoverageService,
     private readonly imports: TowerImportService,
     private readonly areas: AreaShareService,
@@ -63,7 +65,7 @@ export class CoverageController {
 
   // Why a market has no coverage of its own: unknown, or a region without a point.
   private async notAPoint(id: string): Promise<NotFoundException> {
-    const market = (await this.prices.listMarkets()).find((m) => m.id === id);
+    const market = (await this.catalogue.listMarkets()).find((m) => m.id === id);
     return new NotFoundException(
       market
         ? `market: ${id} is a ${market.kind} without coordinates; tower coverage is computed at a point (POST /api/coverage/area-share takes a polygon)`
@@ -190,7 +192,7 @@ export class CoverageController {
         );
     }
     // a country the product does not know is a 400; a known one without towers, an empty collection
-    if (q.country) await this.prices.assertKnown('country', 'country', [q.country]);
+    if (q.country) await this.ids.assertKnown('country', 'country', [q.country]);
     return this.coverage.towersGeoJson(q.source, q.country);
   }
 

@@ -17,6 +17,10 @@ class FakeResponse extends EventEmitter {
     this.statusCode = code;
     return this;
   }
+  end(text: string) {
+    this.body = JSON.parse(text);
+    return this;
+  }
   json(body: unknown) {
     this.body = body;
     return this;

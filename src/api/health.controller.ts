@@ -3,7 +3,7 @@ import { NoQueryDto } from './dto/validators';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PrismaService } from '../database/prisma.service';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
 import { StartupService } from '../startup.service';
 import { HealthDto } from './dto/responses/reference.responses';
 
@@ -12,7 +12,7 @@ import { HealthDto } from './dto/responses/reference.responses';
 export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
     private readonly ledger: RunLedgerService,
     private readonly startup: StartupService,
   ) {}
@@ -25,7 +25,7 @@ export class HealthController {
   })
   @ApiOkResponse({ type: HealthDto })
   async health(@Query() _query: NoQueryDto) {
-    const [counts, last] = await Promise.all([this.prices.counts(), this.ledger.lastBySource()]);
+    const [counts, last] = await Promise.all([this.catalogue.counts(), this.ledger.lastBySource()]);
     const startupSteps = this.startup.status();
     return {
       status: startupSteps.some((s) => s.status === 'failed') ? 'degraded' : 'ok',

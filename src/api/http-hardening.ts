@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { AppConfig } from '../config/app-config';
+import { sendProblem } from './problem';
 
 // What every request passes before a controller: security headers, per-client rate limits on the
 // public reads, and a time limit on a read's answer. Write endpoints have their token and body
@@ -17,11 +18,11 @@ export const securityHeaders = (): RequestHandler =>
 const tooMany =
   (what: string, perMinute: number) =>
   (_req: Request, res: Response): void => {
-    res.status(429).json({
-      statusCode: 429,
-      error: 'Too Many Requests',
-      message: `rate limit: at most ${perMinute} ${what} per minute per client; retry after the time in Retry-After`,
-    });
+    sendProblem(
+      res,
+      429,
+      `rate limit: at most ${perMinute} ${what} per minute per client; retry after the time in Retry-After`,
+    );
   };
 
 // A fixed window per client address (the socket's, or the proxy's X-Forwarded-For when
@@ -93,12 +94,12 @@ export function expensiveConcurrency(perClient: number, queue: number): RequestH
       return start();
     }
     if (client.waiting.length >= queue) {
-      res.setHeader('Retry-After', '1');
-      res.status(429).json({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `concurrency: at most ${perClient} analysis requests per client at a time and ${queue} waiting (ANALYSIS_CONCURRENCY_PER_CLIENT); wait for an answer before asking again`,
-      });
+      sendProblem(
+        res,
+        429,
+        `concurrency: at most ${perClient} analysis requests per client at a time and ${queue} waiting (ANALYSIS_CONCURRENCY_PER_CLIENT); wait for an answer before asking again`,
+        { retryAfterSeconds: 1 },
+      );
       return;
     }
     // a waiting request whose client goes away gives up its place
@@ -119,13 +120,13 @@ export function readTimeout(ms: number): RequestHandler {
     if (!isRead(req) && !req.path.startsWith('/api/coverage/area-share')) return next();
     const timer = setTimeout(() => {
       if (res.headersSent) return;
-      res.setHeader('Retry-After', '60');
       res.setHeader('Connection', 'close');
-      res.status(503).json({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: `request: no answer within REQUEST_TIMEOUT_MS (${ms} ms); narrow the request (fewer markets, a shorter date range, fewer replications)`,
-      });
+      sendProblem(
+        res,
+        503,
+        `request: no answer within REQUEST_TIMEOUT_MS (${ms} ms); narrow the request (fewer markets, a shorter date range, fewer replications)`,
+        { retryAfterSeconds: 60 },
+      );
       // the handler may still finish: its answer goes nowhere
       const drop = (() => res) as never;
       res.json = drop;

@@ -12,6 +12,8 @@ import { stringify } from 'csv-stringify';
 import type { Request, Response } from 'express';
 import { PrismaService } from '../database/prisma.service';
 import { ObservationFilter, ObservationRow, PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
 import { inRange, PanelService } from '../analysis/panel.service';
 import { decodeCursor, encodeCursor } from './cursor';
 import { pricePerBaseUnit } from '../common/units';
@@ -44,6 +46,8 @@ const CSV_COLUMNS = [
 export class ObservationsController {
   constructor(
     private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
+    private readonly ids: ReferenceIdsService,
     private readonly prisma: PrismaService,
     private readonly panels: PanelService,
   ) {}
@@ -73,11 +77,11 @@ export class ObservationsController {
   ): Promise<void> {
     if (q.from && q.to && q.from > q.to)
       throw new BadRequestException('from: must not be after to');
-    await this.prices.assertKnown('commodity', 'commodity', q.commodity);
-    await this.prices.assertKnown('market', 'market', q.market);
-    await this.prices.assertKnown('source', 'source', q.source);
+    await this.ids.assertKnown('commodity', 'commodity', q.commodity);
+    await this.ids.assertKnown('market', 'market', q.market);
+    await this.ids.assertKnown('source', 'source', q.source);
     const country = q.country ?? DEFAULT_COUNTRY;
-    await this.prices.assertKnown('country', 'country', [country]);
+    await this.ids.assertKnown('country', 'country', [country]);
     const filter: ObservationFilter = {
       country,
       units: q.unit,
@@ -150,13 +154,13 @@ export class ObservationsController {
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
   async wide(@Query() q: WideQueryDto, @Res() res: Response): Promise<void> {
-    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
+    await this.ids.assertKnown('source', 'source', q.source ? [q.source] : undefined);
     const panel = await this.panels.forRequest(q);
     const { points, markets } = await panel.data();
     const rows = inRange(points, q.from, q.to);
     const observed = new Set(rows.map((p) => p.market));
     const ids = markets.map((m) => m.id).filter((id) => observed.has(id));
-    const credit = (await this.prices.sourceCredits([...new Set(rows.map((p) => p.source))]))
+    const credit = (await this.catalogue.sourceCredits([...new Set(rows.map((p) => p.source))]))
       .map((c) => c.credit)
       .join(' ');
     const byDate = new Map<string, Map<string, number>>();

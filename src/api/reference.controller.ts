@@ -15,7 +15,8 @@ import { DEFAULT_COUNTRY, eventsOf, profileOf } from '../analysis/events';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RunLedgerService } from '../ingestion/run-ledger.service';
 import { PrismaService } from '../database/prisma.service';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
 import {
   CommodityListingDto,
   CountryOutlineDto,
@@ -28,7 +29,8 @@ import {
 @Controller()
 export class ReferenceController {
   constructor(
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
+    private readonly ids: ReferenceIdsService,
     private readonly ledger: RunLedgerService,
     private readonly prisma: PrismaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,7 +52,7 @@ export class ReferenceController {
   })
   @ApiOkResponse({ type: CountryDto, isArray: true })
   async countries(@Query() _query: NoQueryDto) {
-    return (await this.prices.listCountries()).map((c) => ({
+    return (await this.catalogue.listCountries()).map((c) => ({
       ...c,
       events: {
         borderClosure: null,
@@ -85,27 +87,34 @@ export class ReferenceController {
   @ApiOkResponse({ type: MarketDto, isArray: true })
   async markets(@Query() q: CountryQueryDto) {
     const country = q.country ?? DEFAULT_COUNTRY;
-    await this.prices.assertKnown('country', 'country', [country]);
-    return this.prices.listMarkets(country);
+    await this.ids.assertKnown('country', 'country', [country]);
+    return this.catalogue.listMarkets(country);
   }
 
   @Get('commodities')
   @ApiOperation({
     summary: 'Commodities, with their series in a country',
     description:
-      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit, defaultCurrency, and series: the (unit, priceType) series the commodity has in the country, with their observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
+      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
   })
   @ApiOkResponse({ type: CommodityListingDto, isArray: true })
   async commodities(@Query() q: CountryQueryDto) {
     const country = q.country ?? DEFAULT_COUNTRY;
-    await this.prices.assertKnown('country', 'country', [country]);
+    await this.ids.assertKnown('country', 'country', [country]);
     const [all, series] = await Promise.all([
-      this.prices.listCommodities(),
-      this.prices.seriesByCommodity(country),
+      this.catalogue.listCommodities(),
+      this.catalogue.seriesByCommodity(country),
     ]);
     return all
       .filter((c) => q.country === undefined || series.has(c.id))
-      .map((c) => ({ ...c, series: series.get(c.id) ?? [] }));
+      .map((c) => {
+        // in a named country, its own most observed series sets the defaults (Kenyan rice is
+        // KES per KG, not the KPW per kg of the commodity's first country)
+        const own = series.get(c.id) ?? [];
+        return q.country === undefined || !own.length
+          ? { ...c, series: own }
+          : { ...c, defaultUnit: own[0].unit, defaultCurrency: own[0].currency, series: own };
+      });
   }
 
   @Get('sources')
@@ -119,7 +128,7 @@ export class ReferenceController {
     const [sources, last, counts] = await Promise.all([
       this.prisma.source.findMany({ orderBy: { id: 'asc' } }),
       this.ledger.lastBySource(),
-      this.prices.observationsBySource(),
+      this.catalogue.observationsBySource(),
     ]);
     const now = Date.now();
     return sources.map((s) => {

@@ -1,13 +1,8 @@
 import path from 'node:path';
-import { BadRequestException } from '@nestjs/common';
-import { ConfigError, loadConfig } from '../config/app-config';
-import { SubscriptionFileError } from '../coverage/subscriptions-file.parser';
+import { ERROR_KINDS, kindOf } from '../common/domain-error';
+import { loadConfig } from '../config/app-config';
 import { DataDirBusyError, readLiveLock } from '../database/data-dir-lock';
-import { RunInProgressError, UnknownSourceError } from '../ingestion/ingestion.service';
-import { UnknownIdError } from '../prices/prices.service';
-import { SourceError } from '../sources/source.error';
 import { createSources } from '../sources/source-registry';
-import { WfpFileError } from '../sources/wfp-hdx/wfp-hdx.parser';
 import { Backend } from './backend';
 import { CliIo, Command, readArgs, UsageError } from './commands/command';
 import {
@@ -21,7 +16,7 @@ import { parseCommand } from './commands/parse';
 import { reportCommand } from './commands/report';
 import { runsCommand } from './commands/runs';
 import { sourcesCommand } from './commands/sources';
-import { HandOffError, HttpBackend } from './http-backend';
+import { HttpBackend } from './http-backend';
 import { LocalBackend } from './local-backend';
 
 export { HandOffError } from './http-backend';
@@ -103,40 +98,24 @@ export async function runCli(
   }
 }
 
+// The exit code of a failed command, from the error's kind (ERROR_KINDS, the table the API's
+// statuses come from); a conflict (another process runs the source right now) is a skipped run.
 export function exitCodeFor(err: unknown, io: CliIo): number {
-  if (
-    err instanceof ConfigError ||
-    err instanceof DataDirBusyError ||
-    err instanceof UsageError ||
-    err instanceof UnknownSourceError ||
-    err instanceof UnknownIdError ||
-    err instanceof SourceError ||
-    err instanceof WfpFileError ||
-    err instanceof SubscriptionFileError ||
-    // what the shared request checks refuse (the API's 400s): unknown country, mixed series, ...
-    err instanceof BadRequestException
-  ) {
-    io.err(`error: ${err.message}`);
-    if (err instanceof DataDirBusyError)
-      io.err(
-        'stop the other process, or set DATABASE_URL to share a PostgreSQL server between processes',
-      );
-    if (err instanceof UsageError) io.err(USAGE);
-    return 2;
-  }
-  if (err instanceof HandOffError) {
-    io.err(`${err.busy ? 'skipped' : 'error'}: ${err.message}`);
-    return err.exitCode;
-  }
-  if (err instanceof RunInProgressError) {
-    // another process is running the source right now: not an error in the setup, but this run did not happen
-    io.err(`skipped: ${err.message}`);
-    return 1;
-  }
   if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     io.err(`error: ${(err as Error).message}\n${USAGE}`);
     return 2;
   }
-  io.err(`error: ${(err as Error).stack ?? String(err)}`);
-  return 1;
+  const kind = kindOf(err);
+  if (!kind) {
+    io.err(`error: ${(err as Error).stack ?? String(err)}`);
+    return 1;
+  }
+  const message = (err as Error).message;
+  io.err(`${kind === 'conflict' ? 'skipped' : 'error'}: ${message}`);
+  if (err instanceof DataDirBusyError)
+    io.err(
+      'stop the other process, or set DATABASE_URL to share a PostgreSQL server between processes',
+    );
+  if (err instanceof UsageError) io.err(USAGE);
+  return ERROR_KINDS[kind].exitCode;
 }

@@ -8,19 +8,25 @@ import type { RunMode } from '../ingestion/ingestion.service';
 import type { RunView } from '../ingestion/run-ledger.service';
 import type { FileImportReport } from '../ingestion/wfp-import.service';
 import { Backend, ReportRequest } from './backend';
+import { DomainError, ErrorKind, kindOf } from '../common/domain-error';
 
-// The running server's answer mapped onto the command line's exit codes: 4xx is bad input (2),
-// anything else (or no answer) a failure (1). A 409 (the source is busy) is a skipped run.
-export class HandOffError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2,
-    readonly busy = false,
-  ) {
-    super(message);
-    this.name = 'HandOffError';
+// The running server's answer as an error of the same kind the command would have met here: a 4xx
+// is bad input (404 not found), a 409 (another process runs the source) a conflict, which is a
+// skipped run; a 5xx or no answer the server being unavailable.
+export class HandOffError extends DomainError {
+  constructor(message: string, status?: number) {
+    super(kindOfStatus(status), message);
   }
 }
+
+const kindOfStatus = (status?: number): ErrorKind =>
+  status === undefined || status >= 500
+    ? 'unavailable'
+    : status === 409
+      ? 'conflict'
+      : status === 404
+        ? 'not_found'
+        : 'bad_input';
 
 // With the embedded database a running server owns the data folder: the work is asked of it over
 // its HTTP API, with the token it wrote in the lock file.
@@ -45,7 +51,7 @@ export class HttpBackend implements Backend {
         json: { source, mode, ...(since ? { since } : {}) },
       });
     } catch (err) {
-      if (err instanceof HandOffError && err.busy) return { skipped: err.message };
+      if (kindOf(err) === 'conflict') return { skipped: (err as Error).message };
       throw err;
     }
   }
@@ -119,16 +125,14 @@ export class HttpBackend implements Backend {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new HandOffError(
         `could not reach the running server at ${this.base} (pid ${this.lock.pid}): ${cause?.code ?? cause?.message ?? (err as Error).message}`,
-        1,
       );
     }
-    const json = (await res.json().catch(() => ({}))) as { message?: unknown };
+    const json = (await res.json().catch(() => ({}))) as { detail?: string };
     if (res.ok) return json as T;
-    const message = typeof json.message === 'string' ? json.message : JSON.stringify(json.message);
-    if (res.status === 409) throw new HandOffError(message, 1, true);
+    const detail = json.detail ?? res.statusText;
     throw new HandOffError(
-      res.status < 500 ? message : `the running server answered ${res.status}: ${message}`,
-      res.status < 500 ? 2 : 1,
+      res.status < 500 ? detail : `the running server answered ${res.status}: ${detail}`,
+      res.status,
     );
   }
 }

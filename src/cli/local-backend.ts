@@ -10,7 +10,8 @@ import { AppConfig } from '../config/app-config';
 import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { TowerImportService } from '../coverage/tower-import.service';
 import { PrismaService } from '../database/prisma.service';
-import { IngestionService, RunInProgressError, RunMode } from '../ingestion/ingestion.service';
+import { IngestionService, RunMode } from '../ingestion/ingestion.service';
+import { kindOf } from '../common/domain-error';
 import { WfpImportService } from '../ingestion/wfp-import.service';
 import { StartupService } from '../startup.service';
 import { TowerFileFormat } from '../coverage/tower-file.parser';
@@ -53,7 +54,7 @@ export class LocalBackend implements Backend {
         since: since ? new Date(`${since}T00:00:00Z`) : undefined,
       });
     } catch (err) {
-      if (err instanceof RunInProgressError) return { skipped: err.message };
+      if (kindOf(err) === 'conflict') return { skipped: (err as Error).message };
       throw err;
     }
   }

@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { readSourceSettings, SourceSettings } from '../sources/source-declaration';
 import { SOURCE_DECLARATIONS } from '../sources/source-registry';
+import { DomainError } from '../common/domain-error';
 
 const toBool = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -326,9 +327,9 @@ export interface AppConfig {
   };
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends DomainError {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    super('bad_input', `Invalid configuration:\n  - ${problems.join('\n  - ')}`, { errors: [] });
     this.name = 'ConfigError';
   }
 }

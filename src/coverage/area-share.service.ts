@@ -5,7 +5,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import { BusyError } from '../common/busy.error';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
 import { AreaFeature, circleArea, ShareStep, towersNear } from './area-coverage';
 import { AREA_LIMITS, AreaInputError } from './area-validation';
 import { CoverageService } from './coverage.service';
@@ -44,7 +44,7 @@ export class AreaShareService implements OnModuleDestroy {
 
   constructor(
     private readonly coverage: CoverageService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
   ) {}
 
   private workers(): Piscina<ShareTask, ShareStep[]> {
@@ -107,7 +107,7 @@ export class AreaShareService implements OnModuleDestroy {
       throw new AreaInputError(
         `radiusKm: at most ${AREA_LIMITS.marketRadiusKm} km (for a larger area, POST its polygon to /api/coverage/area-share)`,
       );
-    const market = (await this.prices.listMarkets()).find((m) => m.id === marketId);
+    const market = (await this.catalogue.listMarkets()).find((m) => m.id === marketId);
     if (!market || market.latitude === null || market.longitude === null) return undefined;
     return this.steps(circleArea(market.latitude, market.longitude, radiusKm));
   }

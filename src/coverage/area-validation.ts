@@ -1,6 +1,7 @@
 import kinks from '@turf/kinks';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import type { AreaFeature } from './area-coverage';
+import { BadInputError } from '../common/domain-error';
 
 // Limits that bound the work of one area-share request (each a 400 naming it when passed).
 export const AREA_LIMITS = {
@@ -9,12 +10,7 @@ export const AREA_LIMITS = {
   marketRadiusKm: 50, // the circle around a market
 };
 
-export class AreaInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AreaInputError';
-  }
-}
+export class AreaInputError extends BadInputError {}
 
 const fail = (msg: string): never => {
   throw new AreaInputError(`body: ${msg}`);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FeatureCollection, Point } from 'geojson';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
 import { DatedValue, gridDates, interpolateAt, Interval } from './interpolation';
 import { ITU_SERIES } from './mobile-series.service';
 import {
@@ -44,7 +44,7 @@ export class CoverageService {
 
   constructor(
     private readonly prisma: PrismaService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -137,7 +137,7 @@ export class CoverageService {
 
   // For every market with coordinates: the towers reaching it, sorted by first-seen date.
   async reachingByMarket(): Promise<Map<string, { name: string; reaching: TowerPoint[] }>> {
-    const [markets, towers] = await Promise.all([this.prices.listMarkets(), this.towers()]);
+    const [markets, towers] = await Promise.all([this.catalogue.listMarkets(), this.towers()]);
     const marketsKey = markets.map((m) => `${m.id}:${m.latitude}:${m.longitude}`).join('|');
     const hit = this.reachingCache;
     if (hit && hit.towers === towers && hit.marketsKey === marketsKey) return hit.value;

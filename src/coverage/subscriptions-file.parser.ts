@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isCountryCode } from '../common/countries';
+import { BadInputError } from '../common/domain-error';
 
 // Mobile-cellular subscriptions per 100 people for any country, from two shapes of file:
 // - the World Bank WDI download (API_IT.CEL.SETS.P2_DS2_...csv): four metadata lines, then
@@ -20,12 +21,7 @@ export interface SubscriptionFile {
   rejected: { row: number; reason: string }[];
 }
 
-export class SubscriptionFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SubscriptionFileError';
-  }
-}
+export class SubscriptionFileError extends BadInputError {}
 
 export function parseSubscriptionFile(text: string): SubscriptionFile {
   let rows: string[][];

@@ -3,6 +3,7 @@ import { csvBatches } from '../common/csv-batches';
 import { countryName } from '../common/countries';
 import { countriesOfMcc, mccsOfCountry, outsideCountry } from './tower-countries';
 import { distanceKm } from './tower-coverage';
+import { BadInputError } from '../common/domain-error';
 
 export type TowerFileFormat = 'opencellid' | 'csv' | 'geojson';
 export const TOWER_FILE_FORMATS: TowerFileFormat[] = ['opencellid', 'csv', 'geojson'];
@@ -42,7 +43,7 @@ export interface TowerFileResult {
 }
 
 // A file that cannot be read at all: nothing of it is imported.
-export class TowerFileError extends Error {}
+export class TowerFileError extends BadInputError {}
 
 // The country a survey file's towers belong to when the import names none.
 export const DEFAULT_TOWER_COUNTRY = 'PRK';

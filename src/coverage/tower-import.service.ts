@@ -12,6 +12,7 @@ import {
   TowerRejection,
 } from './tower-file.parser';
 import { insertCountries, isCountryCode } from '../common/countries';
+import { BadInputError } from '../common/domain-error';
 
 export interface TowerImportReport {
   id: number;
@@ -33,7 +34,7 @@ export interface TowerImportReport {
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const CHUNK = 10_000;
 
-export class TowerImportInputError extends Error {}
+export class TowerImportInputError extends BadInputError {}
 
 // Imports a tower file as one transaction: every valid row (new towers inserted, changed ones
 // updated, by the key source + external id) or nothing. The import ledger keeps the counts and the

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { isProcessAlive } from '../common/process-holder';
+import { DomainError } from '../common/domain-error';
 
 // PGlite is one process: the data folder carries a lock file naming its holder, so a command
 // line and a running server never open the same database at once.
@@ -24,7 +25,7 @@ export interface LockInfo {
   token?: string;
 }
 
-export class DataDirBusyError extends Error {
+export class DataDirBusyError extends DomainError {
   readonly info: Omit<LockInfo, 'token'>; // never the token: errors get logged
 
   constructor(
@@ -32,6 +33,7 @@ export class DataDirBusyError extends Error {
     info: LockInfo,
   ) {
     super(
+      'busy',
       info.holder === 'server'
         ? `the embedded database in ${path.dirname(lockFile)} is in use by a running server (pid ${info.pid}${info.port ? `, port ${info.port}` : ', still starting'})`
         : `the embedded database in ${path.dirname(lockFile)} is in use by another command (pid ${info.pid}); wait for it to finish`,

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { IngestionService, RunInProgressError } from './ingestion.service';
+import { IngestionService } from './ingestion.service';
+import { kindOf } from '../common/domain-error';
 
 // One cron job per configured source. A job only starts a run; the run records its own outcome,
 // so a failing fetch leaves one log line and a failed run, and the app keeps serving.
@@ -39,7 +40,7 @@ export class IngestionScheduler implements OnApplicationBootstrap {
     try {
       await this.ingestion.run(sourceId, 'cron');
     } catch (err) {
-      if (err instanceof RunInProgressError)
+      if (kindOf(err) === 'conflict')
         this.logger.log(`${sourceId}: previous run still in progress, tick skipped`);
       else this.logger.error(`${sourceId}: ${(err as Error).message}`);
     }

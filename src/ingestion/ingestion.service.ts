@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
-import { PricesService } from '../prices/prices.service';
+import { CatalogueService } from '../prices/catalogue.service';
+import { ReferenceIdsService } from '../prices/reference-ids.service';
 import { ReferenceDataService } from '../prices/reference-data.service';
 import { LayoutChangedError, SourceError } from '../sources/source.error';
 import { FetchedDocument, PRICE_SOURCES, PriceSource } from '../sources/source.types';
@@ -13,22 +14,23 @@ import { SourceLeaseService } from './source-lease.service';
 import { PrismaService } from '../database/prisma.service';
 import { failpoint } from '../common/failpoint';
 import { unstorableReason } from './storable';
+import { BadInputError, DomainError } from '../common/domain-error';
 
-export class UnknownSourceError extends Error {
+export class UnknownSourceError extends BadInputError {
   constructor(
     readonly sourceId: string,
     readonly known: string[],
   ) {
-    super(`unknown source "${sourceId}" (known: ${known.join(', ')})`);
+    super(`source: unknown source "${sourceId}" (known: ${known.join(', ')})`);
   }
 }
 
-export class RunInProgressError extends Error {
+export class RunInProgressError extends DomainError {
   constructor(
     readonly sourceId: string,
     where = 'in this process',
   ) {
-    super(`an ingestion run of ${sourceId} is already in progress ${where}`);
+    super('conflict', `an ingestion run of ${sourceId} is already in progress ${where}`);
   }
 }
 
@@ -51,7 +53,8 @@ export class IngestionService implements BeforeApplicationShutdown {
     private readonly ledger: RunLedgerService,
     private readonly snapshots: SnapshotStoreService,
     private readonly writer: ObservationWriterService,
-    private readonly prices: PricesService,
+    private readonly catalogue: CatalogueService,
+    private readonly ids: ReferenceIdsService,
     private readonly reference: ReferenceDataService,
     private readonly leases: SourceLeaseService,
     private readonly httpCache: HttpCacheService,
@@ -61,7 +64,7 @@ export class IngestionService implements BeforeApplicationShutdown {
   // The run ledger, newest first; an unknown source is refused by name (as the API's 400), not
   // answered with an empty list. One method for the API and the command line.
   async listRuns(q: { source?: string; limit: number }): Promise<RunView[]> {
-    await this.prices.assertKnown('source', 'source', q.source ? [q.source] : undefined);
+    await this.ids.assertKnown('source', 'source', q.source ? [q.source] : undefined);
     return this.ledger.list(q);
   }
 
@@ -196,7 +199,7 @@ export class IngestionService implements BeforeApplicationShutdown {
         }
       }
 
-      const markets = await this.prices.listMarkets();
+      const markets = await this.catalogue.listMarkets();
       const rows: ObservationInput[] = [];
       for (const doc of docs) {
         const result = source.parse(doc, { markets });
@@ -243,7 +246,7 @@ export class IngestionService implements BeforeApplicationShutdown {
         { rowsParsed: rows.length, warning },
       );
     } catch (err) {
-      const kind = err instanceof SourceError ? err.kind : 'internal';
+      const kind = err instanceof SourceError ? err.sourceKind : 'internal';
       const message = (err as Error).message;
       this.logger.warn(`run ${runId} of ${id} failed (${kind}): ${message}`);
       return this.ledger.finish(

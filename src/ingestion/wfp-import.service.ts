@@ -20,6 +20,7 @@ import {
 import { RunInProgressError } from './ingestion.service';
 import { RunLedgerService, RunView } from './run-ledger.service';
 import { SourceLeaseService } from './source-lease.service';
+import { kindOf } from '../common/domain-error';
 
 const BATCH = 5_000;
 const KEPT_REJECTIONS = 1_000;
@@ -259,7 +260,7 @@ export class WfpImportService {
         runId,
         'failed',
         { inserted: 0, updated: 0, unchanged: 0, rejected },
-        { kind: err instanceof WfpFileError ? 'bad_input' : 'internal', message },
+        { kind: kindOf(err) ?? 'internal', message },
       );
       await this.ledger.saveRejections(runId, rejections);
       return { run, country: iso3, rowsRead, rejections };

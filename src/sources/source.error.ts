@@ -1,3 +1,5 @@
+import { DomainError, ErrorKind } from '../common/domain-error';
+
 // Errors carry their kind: temporary ones are worth a retry, permanent ones are recorded and stop.
 export type SourceErrorKind =
   | 'network'
@@ -12,20 +14,32 @@ export type SourceErrorKind =
 
 const TEMPORARY: ReadonlySet<SourceErrorKind> = new Set(['network', 'timeout']);
 
-export class SourceError extends Error {
+// What the caller of an API or command can do about each: a publisher that is down or slow is
+// unavailable (try later), a lease held by another instance a conflict, the rest bad input.
+const CALLER_KIND: Record<SourceErrorKind, ErrorKind> = {
+  network: 'unavailable',
+  timeout: 'unavailable',
+  http_status: 'unavailable',
+  robots_disallowed: 'unavailable',
+  lease_held: 'conflict',
+  body_too_large: 'bad_input',
+  layout_changed: 'bad_input',
+  encoding: 'bad_input',
+  bad_input: 'bad_input',
+};
+
+export class SourceError extends DomainError {
   constructor(
-    readonly kind: SourceErrorKind,
+    readonly sourceKind: SourceErrorKind,
     message: string,
-    readonly temporary = TEMPORARY.has(kind),
+    readonly temporary = TEMPORARY.has(sourceKind),
   ) {
-    super(message);
-    this.name = 'SourceError';
+    super(CALLER_KIND[sourceKind], message, { errors: [] });
   }
 }
 
 export class LayoutChangedError extends SourceError {
   constructor(message: string) {
     super('layout_changed', message, false);
-    this.name = 'LayoutChangedError';
   }
 }

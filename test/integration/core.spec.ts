@@ -263,6 +263,43 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     expect(JSON.stringify(res.body.message)).toMatch(/property \w+ should not exist/);
   });
 
+  it('answers every error as problem details naming each parameter at fault', async () => {
+    // the validation pipe's several messages: one detail, one entry per parameter
+    const two = await http.get('/api/observations?limit=0&verbose=1').expect(400);
+    expect(two.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(two.body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400 });
+    expect(typeof two.body.detail).toBe('string');
+    expect(two.body.message).toBe(two.body.detail);
+    expect(two.body.errors.map((e: { parameter: string }) => e.parameter).sort()).toEqual([
+      'limit',
+      'verbose',
+    ]);
+    // a domain error below the api layer (the catalogue's unknown id): its parameter and kind
+    const unknown = await http.get('/api/analysis/dispersion?commodity=nothing').expect(400);
+    expect(unknown.body).toMatchObject({
+      title: 'Bad Request',
+      status: 400,
+      errors: [{ parameter: 'commodity', message: expect.stringMatching(/^unknown id nothing/) }],
+    });
+    const route = await http.get('/api/no-such-thing').expect(404);
+    expect(route.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(route.body).toMatchObject({ title: 'Not Found', status: 404, errors: [] });
+    // the document says so for every operation
+    const doc = (await http.get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const [path, item] of Object.entries(doc.paths))
+      for (const op of Object.values(item))
+        expect([path, op.responses.default]).toEqual([
+          path,
+          expect.objectContaining({
+            content: {
+              'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDto' } },
+            },
+          }),
+        ]);
+  });
+
   it("lists countries with their numbers, and a country's markets and commodity series", async () => {
     const countries = await http.get('/api/countries').expect(200);
     // earlier tests here add rows to the archive's 981: compare with the table itself
@@ -311,6 +348,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       {
         unit: 'KPW/kg',
         priceType: 'retail',
+        currency: 'KPW',
         observations: await prisma.observation.count({ where: { commodityId: 'rice' } }),
       },
     ]);

@@ -146,9 +146,15 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     const commodities = await http.get('/api/commodities?country=COL').expect(200);
     const rice = commodities.body.find((c: { id: string }) => c.id === 'rice');
     expect(rice.series).toEqual([
-      { unit: 'KG', priceType: 'retail', observations: 72 },
-      { unit: 'KG', priceType: 'wholesale', observations: 72 },
+      { unit: 'KG', priceType: 'retail', currency: 'COP', observations: 72 },
+      { unit: 'KG', priceType: 'wholesale', currency: 'COP', observations: 72 },
     ]);
+    // the country's own series set the defaults, not North Korea's (rice was KPW/kg there first)
+    expect(rice).toMatchObject({ defaultUnit: 'KG', defaultCurrency: 'COP' });
+    const prkRice = (await http.get('/api/commodities?country=PRK').expect(200)).body.find(
+      (c: { id: string }) => c.id === 'rice',
+    );
+    expect(prkRice).toMatchObject({ defaultUnit: 'KPW/kg', defaultCurrency: 'KPW' });
     expect(commodities.body.find((c: { id: string }) => c.id === 'maize-white')).toMatchObject({
       name: 'Maize (white)',
       categoryRaw: 'cereals and tubers',

@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * Commodities, with their series in a country
-         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit, defaultCurrency, and series: the (unit, priceType) series the commodity has in the country, with their observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
+         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
          */
         get: operations["ReferenceController_commodities"];
         put?: never;
@@ -733,6 +733,11 @@ export interface components {
             unit: string;
             /** @example retail */
             priceType: string;
+            /**
+             * @description the series' most frequent currency (ISO 4217)
+             * @example KES
+             */
+            currency: string;
             observations: number;
         };
         CommodityListingDto: {
@@ -747,7 +752,9 @@ export interface components {
             category: string;
             /** @description the category as published */
             categoryRaw: string | null;
+            /** @description with country: the unit of the commodity's most observed series there */
             defaultUnit: string | null;
+            /** @description with country: the currency of the commodity's most observed series there */
             defaultCurrency: string | null;
             /** @description the commodity's series in the country */
             series: components["schemas"]["CommoditySeriesDto"][];
@@ -1656,6 +1663,46 @@ export interface components {
             nextCursor: string | null;
             limit: number;
         };
+        ParameterErrorDto: {
+            /**
+             * @description the query parameter, body field or file column at fault
+             * @example commodity
+             */
+            parameter: string;
+            /**
+             * @description why
+             * @example unknown id cny2 (known: corn, cny, pork, rice, usd)
+             */
+            message: string;
+        };
+        ProblemDto: {
+            /**
+             * @description always about:blank: the status says what happened
+             * @example about:blank
+             */
+            type: string;
+            /**
+             * @description the status's phrase
+             * @example Bad Request
+             */
+            title: string;
+            /**
+             * @description the HTTP status
+             * @example 400
+             */
+            status: number;
+            /**
+             * @description the sentence naming the problem
+             * @example commodity: unknown id cny2 (known: corn, cny, pork, rice, usd)
+             */
+            detail: string;
+            /** @description each parameter at fault (empty when the error is not about one) */
+            errors: components["schemas"]["ParameterErrorDto"][];
+            /** @description the status again, for clients written before this shape */
+            statusCode: number;
+            /** @description the detail again (always a string), for clients written before this shape */
+            message: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1682,6 +1729,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     ReferenceController_countries: {
@@ -1699,6 +1755,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CountryDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -1720,6 +1785,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CountryOutlineDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -1744,6 +1818,15 @@ export interface operations {
                     "application/json": components["schemas"]["MarketDto"][];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     ReferenceController_commodities: {
@@ -1766,6 +1849,15 @@ export interface operations {
                     "application/json": components["schemas"]["CommodityListingDto"][];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     ReferenceController_sources: {
@@ -1783,6 +1875,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SourceDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -1830,6 +1931,15 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     ObservationsController_wide: {
@@ -1865,6 +1975,15 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -1905,6 +2024,15 @@ export interface operations {
                     "application/json": components["schemas"]["DispersionReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AnalysisController_getHalfLives: {
@@ -1941,6 +2069,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HalfLivesReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -1983,6 +2120,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrendReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AnalysisController_getBeta: {
@@ -2015,6 +2161,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BetaReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2063,6 +2218,15 @@ export interface operations {
                     "application/json": components["schemas"]["PairRegressionReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     AnalysisController_getNetwork: {
@@ -2095,6 +2259,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NetworkReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2133,6 +2306,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConvergenceReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     IngestionController_runs: {
@@ -2155,6 +2337,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2180,6 +2371,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     IngestionController_rejections: {
@@ -2199,6 +2399,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RowRejectionDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2229,6 +2438,15 @@ export interface operations {
                     "application/json": components["schemas"]["NationalCoverageDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     CoverageController_markets: {
@@ -2249,6 +2467,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarketsCoverageDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2273,6 +2500,15 @@ export interface operations {
                     "application/json": components["schemas"]["PairsCoverageDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     CoverageController_marketSeries: {
@@ -2292,6 +2528,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarketCoverageSeriesDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2318,6 +2563,15 @@ export interface operations {
                     "application/json": components["schemas"]["MarketAreaShareDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     CoverageController_areaShare: {
@@ -2342,6 +2596,15 @@ export interface operations {
                     "application/json": components["schemas"]["AreaShareDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     CoverageController_towers: {
@@ -2364,6 +2627,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TowerCollectionDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2397,6 +2669,15 @@ export interface operations {
                     "application/json": components["schemas"]["TowerImportReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     CoverageController_importsList: {
@@ -2414,6 +2695,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TowerImportDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };
@@ -2438,6 +2728,15 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionImportReportDto"];
                 };
             };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
         };
     };
     ImportsController_importWfp: {
@@ -2460,6 +2759,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FileImportReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
         };

@@ -3,6 +3,7 @@ import { isIsoDay } from '../../common/dates';
 import type { AppConfig } from '../../config/app-config';
 import type { PriceSource } from '../../sources/source.types';
 import type { Backend } from '../backend';
+import { BadInputError } from '../../common/domain-error';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -10,7 +11,7 @@ export interface CliIo {
 }
 
 // Bad usage: the message says what is wrong; the usage follows it.
-export class UsageError extends Error {}
+export class UsageError extends BadInputError {}
 
 export interface CommandContext {
   config: AppConfig;

@@ -46,7 +46,7 @@ describe('decoding a fetched page', () => {
       throw new Error('not refused');
     } catch (err) {
       expect(err).toBeInstanceOf(SourceError);
-      expect(err).toMatchObject({ kind: 'encoding', temporary: false });
+      expect(err).toMatchObject({ sourceKind: 'encoding', temporary: false });
       expect((err as Error).message).toMatch(/"x-unknown" is not one this reader knows/);
     }
   });

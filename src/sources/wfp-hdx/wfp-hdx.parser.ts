@@ -1,5 +1,6 @@
 import { isCalendarDate } from '../../common/dates';
 import { ObservationFlag, SourceMeta } from '../source.types';
+import { BadInputError } from '../../common/domain-error';
 
 export const WFP_HDX_PARSER_VERSION = 'wfp-hdx/1.0.0';
 
@@ -34,12 +35,7 @@ export const WFP_COLUMNS = [
   'usdprice',
 ] as const;
 
-export class WfpFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WfpFileError';
-  }
-}
+export class WfpFileError extends BadInputError {}
 
 // "Maize (white)" -> "maize-white"; "Oil (vegetable, local)" -> "oil-vegetable-local".
 export const slug = (s: string): string =>

@@ -64,6 +64,7 @@ export class MarketDto {
 export class CommoditySeriesDto {
   @Str('unit as published', { example: 'KPW/kg' }) unit!: string;
   @Str(undefined, { example: 'retail' }) priceType!: string;
+  @Str("the series' most frequent currency (ISO 4217)", { example: 'KES' }) currency!: string;
   @Int() observations!: number;
 }
 
@@ -72,8 +73,14 @@ export class CommodityListingDto {
   @Str('as published') name!: string;
   @Str('food, fuel, currency, other') category!: string;
   @Str('the category as published', { nullable: true }) categoryRaw!: string | null;
-  @Str(undefined, { nullable: true }) defaultUnit!: string | null;
-  @Str(undefined, { nullable: true }) defaultCurrency!: string | null;
+  @Str("with country: the unit of the commodity's most observed series there", {
+    nullable: true,
+  })
+  defaultUnit!: string | null;
+  @Str("with country: the currency of the commodity's most observed series there", {
+    nullable: true,
+  })
+  defaultCurrency!: string | null;
   @Many(() => CommoditySeriesDto, "the commodity's series in the country")
   series!: CommoditySeriesDto[];
 }

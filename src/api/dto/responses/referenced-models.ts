@@ -12,6 +12,7 @@ import {
   TrendBreakDto,
 } from './analysis.responses';
 import { RunDto } from './reference.responses';
+import { ProblemDto } from './problem.responses';
 import { ObservationsPageDto } from './observations.responses';
 
 // Response classes named only by reference (inside oneOf or a map's values): the OpenAPI document
@@ -30,4 +31,5 @@ export const REFERENCED_RESPONSE_MODELS = [
   TrendBreakDto,
   RunDto,
   ObservationsPageDto,
+  ProblemDto,
 ];
