@@ -24,6 +24,8 @@ import {
   MarketDto,
   SourceDto,
 } from './dto/responses/reference.responses';
+import { displayNames } from '../analysis/panel.service';
+import { unitLabel } from '../analysis/report-inputs';
 
 @ApiTags('reference')
 @Controller()
@@ -82,20 +84,22 @@ export class ReferenceController {
   @ApiOperation({
     summary: "A country's markets: cities and regions with coordinates",
     description:
-      'id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases. country: default PRK.',
+      'id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases, displayName (the name the report, legends and labels use: the name, with admin1 where two markets of the country share it). country: default PRK.',
   })
   @ApiOkResponse({ type: MarketDto, isArray: true })
   async markets(@Query() q: CountryQueryDto) {
     const country = q.country ?? DEFAULT_COUNTRY;
     await this.ids.assertKnown('country', 'country', [country]);
-    return this.catalogue.listMarkets(country);
+    const markets = await this.catalogue.listMarkets(country);
+    const names = displayNames(markets.map((m) => ({ ...m, admin1: m.admin1 ?? m.province })));
+    return markets.map((m) => ({ ...m, displayName: names.get(m.id) ?? m.name }));
   }
 
   @Get('commodities')
   @ApiOperation({
     summary: 'Commodities, with their series in a country',
     description:
-      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
+      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency, a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
   })
   @ApiOkResponse({ type: CommodityListingDto, isArray: true })
   async commodities(@Query() q: CountryQueryDto) {
@@ -110,7 +114,10 @@ export class ReferenceController {
       .map((c) => {
         // in a named country, its own most observed series sets the defaults (Kenyan rice is
         // KES per KG, not the KPW per kg of the commodity's first country)
-        const own = series.get(c.id) ?? [];
+        const own = (series.get(c.id) ?? []).map((x) => ({
+          ...x,
+          label: unitLabel(x.currency, x.unit) ?? x.unit,
+        }));
         return q.country === undefined || !own.length
           ? { ...c, series: own }
           : { ...c, defaultUnit: own[0].unit, defaultCurrency: own[0].currency, series: own };

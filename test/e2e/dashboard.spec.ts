@@ -108,7 +108,8 @@ suite('dashboard in Chromium', () => {
     const coverage = await api('/api/coverage/markets');
     const towers = await api('/api/coverage/towers');
     const prices = await drawn(page, 'prices');
-    expect(prices.series).toEqual({ hyesan: 164, pyongyang: 164, sinuiju: 164 });
+    // markets by their display names, as in the report's sentences
+    expect(prices.series).toEqual({ Hyesan: 164, Pyongyang: 164, Sinuiju: 164 });
     expect(prices.tableRows).toBe(492);
     const disp = await drawn(page, 'dispersion');
     expect(disp.series['coefficient of variation']).toBe(dispersion.series.length);
@@ -121,7 +122,16 @@ suite('dashboard in Chromium', () => {
     const placed = Object.entries(map.series)
       .filter(([name]) => name.startsWith('first covered'))
       .reduce((a, [, n]) => a + n, 0);
-    expect(placed).toBe(coverage.markets.filter((m: { covered: boolean }) => m.covered).length);
+    // only the markets of the series shown (the archive's rice: three of the 19 markets)
+    const riceMarkets = ['hyesan', 'pyongyang', 'sinuiju'];
+    expect(placed).toBe(
+      coverage.markets.filter(
+        (m: { market: string; covered: boolean }) => m.covered && riceMarkets.includes(m.market),
+      ).length,
+    );
+    expect(Object.values(map.series).reduce((a, n) => a + n, 0)).toBe(
+      towers.features.length + riceMarkets.length,
+    );
     const net = await drawn(page, 'network');
     expect(net.series.markets).toBe(network.nodes.length);
     expect(Number(await page.locator('#network .chart').getAttribute('data-edges'))).toBe(
@@ -134,8 +144,49 @@ suite('dashboard in Chromium', () => {
     expect(Object.keys(lives.series)).toEqual(
       report.halfLives.periods.map((p: { from: string; to: string }) => `${p.from} to ${p.to}`),
     );
+    // a pair without a half-life (too few dates, a unit root not rejected, under one interval) is
+    // drawn as such: as many as the report's data have, by the report's own rule
+    type Life = {
+      rho?: number;
+      halfLifeIntervals?: number | null;
+      adf?: { tau: number; criticalValues: Record<string, number> };
+    };
+    const without = (report.halfLives.periods as { pairs: Life[] }[])
+      .flatMap((p) => p.pairs)
+      .filter(
+        (x) =>
+          x.rho === undefined ||
+          !(x.rho < 1 && (!x.adf || x.adf.tau < x.adf.criticalValues['5pct'])) ||
+          x.halfLifeIntervals === null ||
+          (x.halfLifeIntervals ?? 0) < 1,
+      ).length;
+    expect(
+      Number(await page.locator('#half-lives .chart').getAttribute('data-without-half-life')),
+    ).toBe(without);
     const reg = await drawn(page, 'regression');
-    expect(reg.series.coefficient).toBe(2); // rice and its USD placebo (towers are synthetic)
+    // rice, its USD placebo and their difference in one stacked regression (towers are synthetic)
+    expect(reg.series.coefficient).toBe(3);
+    expect(
+      JSON.parse((await page.locator('#regression .chart').getAttribute('data-legend'))!),
+    ).toEqual([
+      'coefficient',
+      '95 % interval, clustered by market pair',
+      '95 % wild cluster bootstrap interval',
+    ]);
+    // a price line is broken where its market's next survey is more than 3 median intervals away
+    const obs = (await api('/api/observations?commodity=rice&limit=5000')).data as {
+      market: string;
+      date: string;
+    }[];
+    let gaps = 0;
+    for (const m of riceMarkets) {
+      const days = obs.filter((o) => o.market === m).map((o) => Date.parse(o.date) / 86_400_000);
+      const steps = days.slice(1).map((d, i) => d - days[i]);
+      const median = [...steps].sort((a, b) => a - b)[Math.floor(steps.length / 2)];
+      gaps += steps.filter((s) => s > 3 * median).length;
+    }
+    expect(gaps).toBeGreaterThan(0); // the archive has such gaps (76 days at a 15-20 day rhythm)
+    expect(Number(await page.locator('#prices .chart').getAttribute('data-gaps'))).toBe(gaps);
     expect(await page.locator('#summary li').first().textContent()).toBe(report.summary[0]);
     expect(await page.locator('#summary li').count()).toBe(report.summary.length);
     const sheet = page.locator('#sources tr[data-source="dailynk-sheet"] td');

@@ -349,6 +349,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
         unit: 'KPW/kg',
         priceType: 'retail',
         currency: 'KPW',
+        label: 'KPW/kg',
         observations: await prisma.observation.count({ where: { commodityId: 'rice' } }),
       },
     ]);

@@ -94,6 +94,33 @@ describe.each(TEST_DATABASES)('the convergence report for a WFP country on %s', 
     expect(r.summary[1]).toMatch(/^10 market pairs share at least one survey date/);
   });
 
+  it('gives the dashboard the same names, and the series its currency', async () => {
+    const r = (await report('').expect(200)).body;
+    const markets = (await http.get('/api/markets?country=KEN').expect(200)).body as {
+      id: string;
+      displayName: string;
+    }[];
+    // the market list's display names are the report's, market for market
+    expect(Object.fromEntries(markets.map((m) => [m.id, m.displayName]))).toEqual(
+      r.data.marketNames,
+    );
+    expect(markets.map((m) => m.displayName).sort()).toEqual([
+      'Eldoret Town',
+      'Kisumu (Nyanza)',
+      'Kisumu (Western)',
+      'Mombasa',
+      'Nairobi',
+    ]);
+    const commodity = (await http.get('/api/commodities?country=KEN').expect(200)).body.find(
+      (c: { id: string }) => c.id === maize,
+    );
+    expect(commodity).toMatchObject({
+      defaultUnit: 'KG',
+      defaultCurrency: 'KES',
+      series: [{ unit: 'KG', priceType: 'retail', currency: 'KES', label: 'KES/kg' }],
+    });
+  });
+
   it("carries the series' currency and says nothing of North Korea", async () => {
     const r = (await report('').expect(200)).body;
     expect(r).toMatchObject({

@@ -146,8 +146,8 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     const commodities = await http.get('/api/commodities?country=COL').expect(200);
     const rice = commodities.body.find((c: { id: string }) => c.id === 'rice');
     expect(rice.series).toEqual([
-      { unit: 'KG', priceType: 'retail', currency: 'COP', observations: 72 },
-      { unit: 'KG', priceType: 'wholesale', currency: 'COP', observations: 72 },
+      { unit: 'KG', priceType: 'retail', currency: 'COP', label: 'COP/kg', observations: 72 },
+      { unit: 'KG', priceType: 'wholesale', currency: 'COP', label: 'COP/kg', observations: 72 },
     ]);
     // the country's own series set the defaults, not North Korea's (rice was KPW/kg there first)
     expect(rice).toMatchObject({ defaultUnit: 'KG', defaultCurrency: 'COP' });

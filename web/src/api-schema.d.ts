@@ -69,7 +69,7 @@ export interface paths {
         };
         /**
          * A country's markets: cities and regions with coordinates
-         * @description id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases. country: default PRK.
+         * @description id (unique across countries), country, name, nameKo (Korean), province, admin1, admin2, latitude and longitude (WGS84), kind (city or region), aliases, displayName (the name the report, legends and labels use: the name, with admin1 where two markets of the country share it). country: default PRK.
          */
         get: operations["ReferenceController_markets"];
         put?: never;
@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * Commodities, with their series in a country
-         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
+         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency, a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
          */
         get: operations["ReferenceController_commodities"];
         put?: never;
@@ -724,6 +724,11 @@ export interface components {
             kind: string;
             /** @description other spellings */
             aliases: string[];
+            /**
+             * @description the name to show (report sentences, legends, labels): the name, with admin1 where two markets of the country share it
+             * @example Sadar (Dhaka)
+             */
+            displayName: string;
         };
         CommoditySeriesDto: {
             /**
@@ -738,6 +743,11 @@ export interface components {
              * @example KES
              */
             currency: string;
+            /**
+             * @description the unit with its currency, per kg or litre where the unit allows
+             * @example KES/kg
+             */
+            label: string;
             observations: number;
         };
         CommodityListingDto: {

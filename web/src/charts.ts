@@ -70,16 +70,33 @@ window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
 // chart's own option), so the browser tests assert on the library's data, not on pixels.
 export function recordDrawn(el: HTMLElement, chart: echarts.ECharts): void {
   const option = chart.getOption() as { series?: { name?: string; data?: unknown[] }[] };
-  const series = (option.series ?? []).map((s) => ({ name: s.name ?? '', n: s.data?.length ?? 0 }));
+  // a gap marker ([x, null]: where a line is broken) is not a point
+  const isPoint = (d: unknown) => !(Array.isArray(d) && d[1] === null);
+  const series = (option.series ?? []).map((s) => ({
+    name: s.name ?? '',
+    n: s.data?.filter(isPoint).length ?? 0,
+  }));
   el.dataset.series = JSON.stringify(Object.fromEntries(series.map((s) => [s.name, s.n])));
   el.dataset.points = String(series.reduce((a, s) => a + s.n, 0));
 }
 
 export type Cell = string | number | null | undefined;
 export interface Table {
-  columns: string[];
+  columns: string[]; // the CSV's column names (machine-readable, as the API's fields)
+  headers?: string[]; // the page's headers, in words (the columns' when absent)
   rows: Cell[][];
 }
+
+// A number as the page shows it: whole numbers with thousands separators, others to 4 significant
+// digits (the CSV keeps every digit).
+export const shown = (v: Cell): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return '–';
+  if (Number.isInteger(v)) return v.toLocaleString('en');
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-4 || a >= 1e7) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+};
 
 const csvCell = (v: Cell): string => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -131,18 +148,22 @@ export function viewSection(id: string): ViewSection {
       current = { table, credit, fileName };
       const t = document.createElement('table');
       const head = t.createTHead().insertRow();
-      for (const c of table.columns) {
+      table.columns.forEach((c, i) => {
         const th = document.createElement('th');
         th.scope = 'col';
-        th.textContent = c;
+        th.textContent = table.headers?.[i] ?? c;
+        th.title = c; // the CSV's column name
         head.append(th);
-      }
+      });
       const body = t.createTBody();
       // a table of thousands of rows is no alternative: the first 1,000, and the CSV for the rest
       for (const r of table.rows.slice(0, 1000)) {
         const tr = body.insertRow();
-        for (const v of r)
-          tr.insertCell().textContent = v === null || v === undefined ? '' : String(v);
+        for (const v of r) {
+          const td = tr.insertCell();
+          td.textContent = shown(v);
+          if (typeof v === 'number') td.className = 'num';
+        }
       }
       tableBox.replaceChildren(t);
       if (table.rows.length > 1000) {

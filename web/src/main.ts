@@ -88,7 +88,13 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
   controls.country.value = country.iso3;
   const [commodities, markets, outline, sources] = await (early ?? referenceOf(state.country));
   const withSeries = commodities.filter((c) => c.series.length);
-  const commodity = withSeries.find((c) => c.id === state.commodity) ?? withSeries[0];
+  const asked = state.commodity;
+  const commodity = withSeries.find((c) => c.id === asked) ?? withSeries[0];
+  // a commodity the URL named that the country has no series of: say what is shown instead
+  $('status').textContent =
+    commodity.id === asked
+      ? ''
+      : `${country.name} has no series of “${asked}”: showing ${commodity.name} instead.`;
   state.commodity = commodity.id;
   controls.commodity.replaceChildren(...withSeries.map((c) => option(c.id, c.name)));
   controls.commodity.value = commodity.id;
@@ -99,7 +105,7 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
   state.priceType = series.priceType;
   controls.series.replaceChildren(
     ...commodity.series.map((s) =>
-      option(`${s.unit}|${s.priceType}`, `${s.unit}, ${s.priceType} (${s.observations})`),
+      option(`${s.unit}|${s.priceType}`, `${s.label}, ${s.priceType} (${s.observations})`),
     ),
   );
   controls.series.value = `${series.unit}|${series.priceType}`;
@@ -123,29 +129,41 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
   };
   const s = { ...state };
   const events = country.events;
+  const names = new Map(markets.map((m) => [m.id, m.displayName]));
   const observations = allObservations(q);
-  // The pair statistics grow with the square of the markets: in a country with more than
-  // PAIR_MARKETS markets they are computed on the PAIR_MARKETS with the most observations of the
-  // series (the page says so), which keeps them within the API's cost limit.
-  const pairQuery = (async () => {
-    if (markets.length <= PAIR_MARKETS) return q;
+  // the markets of this series (not of the country): the map shows them, the note counts them
+  const seriesMarkets = observations.then((rows) => {
     const counts = new Map<string, number>();
-    for (const r of await observations) counts.set(r.market, (counts.get(r.market) ?? 0) + 1);
+    for (const r of rows) counts.set(r.market, (counts.get(r.market) ?? 0) + 1);
+    return counts;
+  });
+  // The pair statistics grow with the square of the markets: for a series with more than
+  // PAIR_MARKETS markets they are computed on the PAIR_MARKETS with the most observations (the
+  // page says so), which keeps them within the API's cost limit. The period chosen applies to them.
+  const range = { ...(s.from ? { from: s.from } : {}), ...(s.to ? { to: s.to } : {}) };
+  const pairQuery = (async () => {
+    const counts = await seriesMarkets;
+    if (counts.size <= PAIR_MARKETS) return { ...q, ...range };
     const top = [...counts.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, PAIR_MARKETS)
       .map(([m]) => m)
       .sort();
-    return { ...q, markets: [top.join(',')] };
+    return { ...q, ...range, markets: [top.join(',')] };
   })();
-  $('pair-note').textContent =
-    markets.length > PAIR_MARKETS
-      ? `${country.name} has ${markets.length} markets: the network, half-lives, regression and report use the ${PAIR_MARKETS} with the most observations of this series (${(PAIR_MARKETS * (PAIR_MARKETS - 1)) / 2} pairs).`
-      : '';
+  $('pair-note').textContent = '';
+  void seriesMarkets.then(
+    (counts) => {
+      if (mine === generation && counts.size > PAIR_MARKETS)
+        $('pair-note').textContent =
+          `This series has ${counts.size} markets: the network, half-lives, regression and report use the ${PAIR_MARKETS} with the most observations (${(PAIR_MARKETS * (PAIR_MARKETS - 1)) / 2} pairs).`;
+    },
+    () => undefined,
+  );
   await Promise.all([
     guarded('prices', async () => {
       const rows = await observations;
-      if (mine === generation) views.prices.draw(rows, s, credit);
+      if (mine === generation) views.prices.draw(rows, s, credit, names, series.label);
     }),
     guarded('dispersion', async () => {
       const [dispersion, trend, national] = await Promise.all([
@@ -170,11 +188,18 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
         must(client.GET('/api/coverage/markets')),
         must(client.GET('/api/coverage/towers', { params: { query: { country: s.country } } })),
       ]);
-      const ours = new Set(markets.map((m) => m.id));
+      // only the markets of the series shown (a country's other markets have no price here)
+      const ours = await seriesMarkets;
+      const shownMarkets = markets.filter((m) => ours.has(m.id));
       const covered = { ...coverage, markets: coverage.markets.filter((m) => ours.has(m.market)) };
       if (mine === generation)
         views.map.draw(
-          { outline, markets, coverage: covered.markets.length ? covered : null, towers },
+          {
+            outline,
+            markets: shownMarkets,
+            coverage: covered.markets.length ? covered : null,
+            towers,
+          },
           s,
         );
     }),

@@ -113,6 +113,12 @@ export function dispersionView() {
             ...Object.keys(MEASURE_NAMES),
             'subscriptionsPer100MonthStart',
           ],
+          headers: [
+            'Date',
+            'Markets',
+            ...Object.values(MEASURE_NAMES),
+            'Subscriptions per 100 (month start)',
+          ],
           rows: input.dispersion.series.map((d) => [
             d.date,
             d.n,

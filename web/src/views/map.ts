@@ -14,6 +14,7 @@ export interface MapInput {
 }
 
 const SYNTHETIC = 'synthetic-sample';
+const MIN_TOWER_PX = 2.5;
 
 // A circle of radius km around a point as a 48-sided polygon (equirectangular approximation).
 function circle(lon: number, lat: number, km: number): [number, number][] {
@@ -50,14 +51,18 @@ export function mapView(onPick: (market: string) => void) {
       const placed = input.markets.filter((m) => m.latitude !== null && m.longitude !== null);
       // the country's own towers: none stored, no coverage to show
       const reached = (input.towers?.features.length ?? 0) > 0;
+      const features = reached ? (input.towers?.features ?? []) : [];
+      const synthetic =
+        features.some((f) => f.properties.source === SYNTHETIC) ||
+        (reached && (input.coverage?.towerSources ?? []).includes(SYNTHETIC));
+      // the colours come from the towers: made-up towers make made-up colours, and the legend says so
+      const tag = synthetic ? ' (SYNTHETIC towers)' : '';
       const bucket = (m: Schemas['MarketDto']) => {
         if (!reached) return 'no tower data for this country';
         const f = first.get(m.id);
-        return f ? `first covered ${f.slice(0, 4)}` : 'never covered';
+        return f ? `first covered ${f.slice(0, 4)}${tag}` : `never covered${tag}`;
       };
       const buckets = [...new Set(placed.map(bucket))].sort();
-      const features = reached ? (input.towers?.features ?? []) : [];
-      const synthetic = features.some((f) => f.properties.source === SYNTHETIC);
       const towerName = synthetic ? 'tower coverage (SYNTHETIC sample)' : 'tower coverage';
       chart.setOption(
         {
@@ -81,16 +86,26 @@ export function mapView(onPick: (market: string) => void) {
                 f.geometry.coordinates[1],
                 f.properties.coverageRadiusKm,
               ]),
+              // a tower's reach as drawn to scale, but never smaller than MIN_TOWER_PX: at country
+              // scale a 5 km circle is under a pixel, and the towers would vanish from the map
               renderItem: (
                 _params: unknown,
                 api: { value(i: number): number; coord(p: number[]): number[] },
-              ) => ({
-                type: 'polygon',
-                shape: {
-                  points: circle(api.value(0), api.value(1), api.value(2)).map((p) => api.coord(p)),
-                },
-                style: { fill: 'rgba(86,180,233,0.15)', stroke: 'rgba(0,114,178,0.4)' },
-              }),
+              ) => {
+                const ring = circle(api.value(0), api.value(1), api.value(2)).map((p) =>
+                  api.coord(p),
+                );
+                const centre = api.coord([api.value(0), api.value(1)]);
+                const px = Math.hypot(ring[0][0] - centre[0], ring[0][1] - centre[1]);
+                const style = { fill: 'rgba(86,180,233,0.25)', stroke: 'rgba(0,114,178,0.6)' };
+                return px >= MIN_TOWER_PX
+                  ? { type: 'polygon', shape: { points: ring }, style }
+                  : {
+                      type: 'circle',
+                      shape: { cx: centre[0], cy: centre[1], r: MIN_TOWER_PX },
+                      style,
+                    };
+              },
             },
             ...buckets.map((b, i) => ({
               name: b,
@@ -100,10 +115,12 @@ export function mapView(onPick: (market: string) => void) {
               symbolSize: 11,
               itemStyle: { color: PALETTE[i % PALETTE.length] },
               label: { show: true, position: 'right', formatter: '{b}' },
+              // a label that would overlap another is hidden (hover or the table names it)
+              labelLayout: { hideOverlap: true },
               data: placed
                 .filter((m) => bucket(m) === b)
                 .map((m) => ({
-                  name: m.name,
+                  name: m.displayName,
                   market: m.id,
                   value: [m.longitude, m.latitude],
                   selected: m.id === state.market,
@@ -118,7 +135,14 @@ export function mapView(onPick: (market: string) => void) {
       section.show(
         {
           columns: ['market', 'name', 'latitude', 'longitude', 'firstCovered'],
-          rows: placed.map((m) => [m.id, m.name, m.latitude, m.longitude, first.get(m.id) ?? null]),
+          headers: ['Market id', 'Market', 'Latitude', 'Longitude', 'First covered by a tower'],
+          rows: placed.map((m) => [
+            m.id,
+            m.displayName,
+            m.latitude,
+            m.longitude,
+            first.get(m.id) ?? null,
+          ]),
         },
         `Boundaries: ${input.outline.properties.source}. Towers: ${(input.coverage?.towerSources ?? []).join(', ') || 'none'}${synthetic ? ' (SYNTHETIC sample: made-up sites)' : ''}.`,
         `${state.country}-markets-coverage.csv`.toLowerCase(),

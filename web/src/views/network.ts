@@ -29,9 +29,10 @@ export function networkView() {
           name: n.market,
           value: [m!.longitude, m!.latitude],
           symbolSize: 10 + 4 * n.leads,
-          label: { show: true, formatter: `${m!.name} (leads ${n.leads}, led ${n.ledBy})` },
+          label: { show: true, formatter: `${m!.displayName} (leads ${n.leads}, led ${n.ledBy})` },
         }));
       const placed = new Set(nodes.map((n) => n.name));
+      const nameOf = (id: string) => where.get(id)?.displayName ?? id;
       const links = network.edges
         .filter((e) => placed.has(e.a) && placed.has(e.b))
         .map((e) => {
@@ -46,7 +47,7 @@ export function networkView() {
             lineStyle: { width: 1 + 6 * Math.max(0, e.correlation ?? 0), opacity: 0.7 },
             label: { show: true, formatter: hl === null ? '' : `½ ${fmt(hl, 2)}` },
             tooltip: {
-              formatter: `${e.a}–${e.b}: correlation ${fmt(e.correlation, 2)}, half-life ${fmt(hl, 2)} survey intervals${e.leader ? `, ${e.leader} leads` : ''}`,
+              formatter: `${nameOf(e.a)}–${nameOf(e.b)}: correlation ${fmt(e.correlation, 2)}, half-life ${fmt(hl, 2)} survey intervals${e.leader ? `, ${nameOf(e.leader)} leads` : ''}`,
             },
           };
         });
@@ -68,6 +69,8 @@ export function networkView() {
               layout: 'none',
               data: nodes,
               links,
+              // labels that would overlap another are hidden (hover shows them)
+              labelLayout: { hideOverlap: true },
               edgeLabel: { fontSize: 10 },
               lineStyle: { color: '#0072B2', curveness: 0.1 },
               itemStyle: { color: '#D55E00' },
@@ -92,16 +95,27 @@ export function networkView() {
             'pHolmBtoA',
             'leader',
           ],
+          headers: [
+            'Market a',
+            'Market b',
+            'Observations',
+            'Distance (km)',
+            'Correlation of changes',
+            'Half-life (survey intervals)',
+            'Granger p, a → b (Holm)',
+            'Granger p, b → a (Holm)',
+            'Leads',
+          ],
           rows: network.edges.map((e) => [
-            e.a,
-            e.b,
+            nameOf(e.a),
+            nameOf(e.b),
             e.observations,
             e.distanceKm,
             e.correlation,
             halfLifeOf(e),
             'aToB' in e.granger ? e.granger.aToB.pHolm : null,
             'aToB' in e.granger ? e.granger.bToA.pHolm : null,
-            e.leader,
+            e.leader ? nameOf(e.leader) : null,
           ]),
         },
         credit,

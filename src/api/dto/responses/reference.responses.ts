@@ -59,12 +59,19 @@ export class MarketDto {
   @Num('WGS84', { nullable: true }) longitude!: number | null;
   @Str('city or region') kind!: string;
   @Strs('other spellings') aliases!: string[];
+  @Str(
+    'the name to show (report sentences, legends, labels): the name, with admin1 where two markets of the country share it',
+    { example: 'Sadar (Dhaka)' },
+  )
+  displayName!: string;
 }
 
 export class CommoditySeriesDto {
   @Str('unit as published', { example: 'KPW/kg' }) unit!: string;
   @Str(undefined, { example: 'retail' }) priceType!: string;
   @Str("the series' most frequent currency (ISO 4217)", { example: 'KES' }) currency!: string;
+  @Str('the unit with its currency, per kg or litre where the unit allows', { example: 'KES/kg' })
+  label!: string;
   @Int() observations!: number;
 }
 
