@@ -71,9 +71,10 @@ export class ConvergenceReportService {
     private readonly network: NetworkService,
   ) {}
 
-  // `opts.panel`: the series already resolved by the caller (country, unit, price type, period).
-  async report(commodity: string, opts: { bootstrap?: number; panel?: Panel } = {}) {
-    const inputs = await this.inputs.load(commodity, opts.panel);
+  // `given`: the series resolved by the caller (country, unit, price type, period).
+  async report(given: Panel, opts: { bootstrap?: number } = {}) {
+    const commodity = given.commodity;
+    const inputs = await this.inputs.load(given);
     const bootstrap = opts.bootstrap ?? 999;
     const { panel, profile } = inputs;
     const breakDates = profile.breaks.map((b) => b.date);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AnalysisCache } from './analysis-cache';
-import { inRange, Panel, PanelService } from './panel.service';
+import { inRange, Panel } from './panel.service';
 import { dispersionByYear, dispersionSeries, DispersionAtDate, DispersionYear } from './dispersion';
 
 export interface DispersionQuery {
@@ -25,15 +25,10 @@ export interface DispersionReport {
 
 @Injectable()
 export class DispersionService {
-  constructor(
-    private readonly panels: PanelService,
-    private readonly cache: AnalysisCache,
-  ) {}
+  constructor(private readonly cache: AnalysisCache) {}
 
-  // `panel`: the commodity's panel already loaded by the caller (with the same markets and source).
-  async dispersion(q: DispersionQuery, panel?: Panel): Promise<DispersionReport> {
-    const p =
-      panel ?? (await this.panels.load(q.commodity, { markets: q.markets, source: q.source }));
+  // `p`: the request's panel, loaded once by the caller and shared by every estimator.
+  async dispersion(q: DispersionQuery, p: Panel): Promise<DispersionReport> {
     return this.cache.get(
       [
         'dispersion',

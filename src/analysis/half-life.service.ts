@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Panel, PanelService } from './panel.service';
+import { Panel } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { AnalysisWorkers } from './analysis-workers';
 import { MIN_OBSERVATIONS } from './pairs';
@@ -11,7 +11,6 @@ import type { Period } from './analysis-tasks';
 @Injectable()
 export class HalfLifeService {
   constructor(
-    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
     private readonly workers: AnalysisWorkers,
   ) {}
@@ -20,10 +19,8 @@ export class HalfLifeService {
     commodity: string,
     periods: Period[],
     opts: { markets?: string[]; source?: string; adf?: boolean },
-    panel?: Panel,
+    p: Panel,
   ) {
-    const p =
-      panel ?? (await this.panels.load(commodity, { markets: opts.markets, source: opts.source }));
     return this.cache.get(
       ['half-lives', p.version, p.filter, commodity, periods, opts],
       async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { inRange, Panel, PanelService } from './panel.service';
+import { inRange, Panel } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { AnalysisWorkers } from './analysis-workers';
 import { GRANGER_MAX_LAG, SIGNIFICANCE } from './network';
@@ -8,16 +8,14 @@ import { MIN_OBSERVATIONS } from './pairs';
 @Injectable()
 export class NetworkService {
   constructor(
-    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
     private readonly workers: AnalysisWorkers,
   ) {}
 
   async network(
     q: { commodity: string; from?: string; to?: string; markets?: string[] },
-    panel?: Panel,
+    p: Panel,
   ) {
-    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
     return this.cache.get(['network', p.version, p.filter, q], async () => {
       const data = await p.data();
       const points = inRange(data.points, q.from, q.to);

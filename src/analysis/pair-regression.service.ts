@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CoverageService } from '../coverage/coverage.service';
 import { pairCoveredFrom } from '../coverage/tower-coverage';
 import { distanceKm } from '../coverage/tower-coverage';
-import { Panel, PanelService } from './panel.service';
+import { Panel } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { eventsOf } from './events';
 import { AnalysisWorkers } from './analysis-workers';
@@ -31,7 +31,6 @@ interface PairPanel {
 @Injectable()
 export class PairRegressionService {
   constructor(
-    private readonly panels: PanelService,
     private readonly coverage: CoverageService,
     private readonly cache: AnalysisCache,
     private readonly workers: AnalysisWorkers,
@@ -190,11 +189,8 @@ export class PairRegressionService {
     );
   }
 
-  async regression(q: PairRegressionQuery, panel?: Panel, coverageVersion?: string) {
-    const [p, cv] = await Promise.all([
-      panel ?? this.panels.load(q.commodity, { markets: q.markets }),
-      coverageVersion ?? this.coverage.version(),
-    ]);
+  async regression(q: PairRegressionQuery, p: Panel, coverageVersion?: string) {
+    const cv = coverageVersion ?? (await this.coverage.version());
     return this.cache.get(['pair-regression', p.version, p.filter, cv, q], async () => {
       const { columns, droppedNoCoverage, towerSources } = await this.panel(q, p);
       return {

@@ -49,8 +49,8 @@ export class ReportInputsLoader {
     private readonly catalogue: CatalogueService,
   ) {}
 
-  async load(commodity: string, given?: Panel): Promise<ReportInputs> {
-    const panel = given ?? (await this.panels.load(commodity, { country: DEFAULT_COUNTRY }));
+  async load(panel: Panel): Promise<ReportInputs> {
+    const commodity = panel.commodity;
     const f = panel.filter;
     const country = f.country ?? DEFAULT_COUNTRY;
     const profile = profileOf(country);

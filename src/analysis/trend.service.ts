@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { inRange, Panel, PanelService } from './panel.service';
+import { inRange, Panel } from './panel.service';
 import { AnalysisCache } from './analysis-cache';
 import { eventsOf } from './events';
 import { DispersionMeasure } from './dispersion';
@@ -15,7 +15,6 @@ export const DEFAULT_BREAK_DATES = eventsOf('PRK').breakCandidates;
 export class TrendService {
   constructor(
     private readonly dispersion: DispersionService,
-    private readonly panels: PanelService,
     private readonly cache: AnalysisCache,
     private readonly workers: AnalysisWorkers,
   ) {}
@@ -30,9 +29,8 @@ export class TrendService {
       breakDates: string[];
       balanced?: boolean;
     },
-    panel?: Panel,
+    p: Panel,
   ) {
-    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
     return this.cache.get(['trend', p.version, p.filter, q], async () => {
       const report = await this.dispersion.dispersion(
         {
@@ -61,11 +59,7 @@ export class TrendService {
     });
   }
 
-  async beta(
-    q: { commodity: string; from?: string; to?: string; markets?: string[] },
-    panel?: Panel,
-  ) {
-    const p = panel ?? (await this.panels.load(q.commodity, { markets: q.markets }));
+  async beta(q: { commodity: string; from?: string; to?: string; markets?: string[] }, p: Panel) {
     return this.cache.get(['beta', p.version, p.filter, q], async () => {
       const points = inRange((await p.data()).points, q.from, q.to);
       const markets = q.markets ?? [...new Set(points.map((p) => p.market))].sort();

@@ -251,6 +251,6 @@ export class AnalysisController {
   @ApiOkResponse({ type: ConvergenceReportDto })
   async getConvergence(@Query() q: ConvergenceQueryDto) {
     const panel = await this.panelFor(q, true);
-    return this.reports.report(q.commodity, { bootstrap: q.bootstrap, panel });
+    return this.reports.report(panel, { bootstrap: q.bootstrap });
   }
 }

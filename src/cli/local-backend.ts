@@ -85,9 +85,7 @@ export class LocalBackend implements Backend {
   async convergenceReport(q: ReportRequest) {
     // the same checks and series choice as GET /api/analysis/convergence
     const panel = await this.app.get(PanelService).forRequest(q, this.config.analysisMaxPairs);
-    return this.app
-      .get(ConvergenceReportService)
-      .report(q.commodity, { bootstrap: q.bootstrap, panel });
+    return this.app.get(ConvergenceReportService).report(panel, { bootstrap: q.bootstrap });
   }
 
   close() {
