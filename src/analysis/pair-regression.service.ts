@@ -56,7 +56,9 @@ export class PairRegressionService {
       q.coverage === 'towers'
         ? this.coverage.firstCoveredByMarket()
         : Promise.resolve(new Map<string, string | null>()),
-      q.coverage === 'towers' ? this.coverage.towerSources() : Promise.resolve([] as string[]),
+      q.coverage === 'towers'
+        ? this.coverage.towerSources(prices.filter.country)
+        : Promise.resolve([] as string[]),
     ]);
     const where = new Map(markets.map((m) => [m.id, m]));
     // every date of the period (a superset of the pairs' dates: only theirs are looked up)

@@ -75,7 +75,7 @@ export class ReportInputsLoader {
       placeboPanel,
       placeboSeries,
       this.coverage.version(),
-      this.coverage.towerSources(),
+      this.coverage.towerSources(country),
       this.coverage.hasNationalSeries(country),
       this.catalogue.seriesCurrencies(commodity, country, f.unit, f.priceType),
     ]);

@@ -63,6 +63,12 @@ export class CoverageController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  // The registries with towers in a market's own country (the only ones that can reach it).
+  private async sourcesFor(id: string): Promise<string[]> {
+    const market = (await this.catalogue.listMarkets()).find((m) => m.id === id);
+    return this.coverage.towerSources(market?.country);
+  }
+
   // Why a market has no coverage of its own: unknown, or a region without a point.
   private async notAPoint(id: string): Promise<NotFoundException> {
     const market = (await this.catalogue.listMarkets()).find((m) => m.id === id);
@@ -108,8 +114,8 @@ export class CoverageController {
     return {
       date,
       radiusKm: this.config.coverage.radiusKm,
-      towerSources: await this.coverage.towerSources(),
-      markets: await this.coverage.marketsAt(date),
+      towerSources: await this.coverage.towerSources(q.country),
+      markets: await this.coverage.marketsAt(date, q.country),
     };
   }
 
@@ -123,8 +129,8 @@ export class CoverageController {
     const date = q.date ?? today();
     return {
       date,
-      towerSources: await this.coverage.towerSources(),
-      pairs: await this.coverage.pairsAt(date),
+      towerSources: await this.coverage.towerSources(q.country),
+      pairs: await this.coverage.pairsAt(date, q.country),
     };
   }
 
@@ -140,7 +146,7 @@ export class CoverageController {
     return {
       ...s,
       radiusKm: this.config.coverage.radiusKm,
-      towerSources: await this.coverage.towerSources(),
+      towerSources: await this.sourcesFor(id),
     };
   }
 
@@ -154,7 +160,7 @@ export class CoverageController {
     const radiusKm = q.radiusKm ?? this.config.coverage.areaRadiusKm;
     const steps = await this.areas.marketSteps(id, radiusKm);
     if (!steps) throw await this.notAPoint(id);
-    return { market: id, radiusKm, towerSources: await this.coverage.towerSources(), steps };
+    return { market: id, radiusKm, towerSources: await this.sourcesFor(id), steps };
   }
 
   @Post('area-share')

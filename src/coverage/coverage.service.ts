@@ -39,7 +39,7 @@ export class CoverageService {
   private reachingCache?: {
     towers: TowerRecord[];
     marketsKey: string;
-    value: Map<string, { name: string; reaching: TowerPoint[] }>;
+    value: Map<string, { name: string; country: string; reaching: TowerPoint[] }>;
   };
 
   constructor(
@@ -131,12 +131,18 @@ export class CoverageService {
     return new Map([...by.entries()].map(([m, v]) => [m, v.reaching[0]?.firstSeen ?? null]));
   }
 
-  async towerSources(): Promise<string[]> {
-    return [...new Set((await this.towers()).map((t) => t.source))].sort();
+  // The registries holding towers of a country (of any country without one).
+  async towerSources(country?: string): Promise<string[]> {
+    const towers = await this.towers();
+    return [
+      ...new Set(towers.filter((t) => !country || t.country === country).map((t) => t.source)),
+    ].sort();
   }
 
   // For every market with coordinates: the towers reaching it, sorted by first-seen date.
-  async reachingByMarket(): Promise<Map<string, { name: string; reaching: TowerPoint[] }>> {
+  async reachingByMarket(): Promise<
+    Map<string, { name: string; country: string; reaching: TowerPoint[] }>
+  > {
     const [markets, towers] = await Promise.all([this.catalogue.listMarkets(), this.towers()]);
     const marketsKey = markets.map((m) => `${m.id}:${m.latitude}:${m.longitude}`).join('|');
     const hit = this.reachingCache;
@@ -148,11 +154,12 @@ export class CoverageService {
       if (list) list.push(t);
       else byCountry.set(t.country, [t]);
     }
-    const out = new Map<string, { name: string; reaching: TowerPoint[] }>();
+    const out = new Map<string, { name: string; country: string; reaching: TowerPoint[] }>();
     for (const m of markets) {
       if (m.latitude === null || m.longitude === null) continue;
       out.set(m.id, {
         name: m.name,
+        country: m.country,
         reaching: towersReaching(
           { latitude: m.latitude, longitude: m.longitude },
           byCountry.get(m.country) ?? [],
@@ -164,18 +171,22 @@ export class CoverageService {
     return out;
   }
 
-  async marketsAt(date: string): Promise<MarketCoverage[]> {
+  async marketsAt(date: string, country?: string): Promise<MarketCoverage[]> {
     const by = await this.reachingByMarket();
-    return [...by.entries()].map(([market, { name, reaching }]) => ({
-      market,
-      name,
-      ...coverageAt(reaching, date),
-    }));
+    return [...by.entries()]
+      .filter(([, m]) => !country || m.country === country)
+      .map(([market, { name, reaching }]) => ({
+        market,
+        name,
+        ...coverageAt(reaching, date),
+      }));
   }
 
   // Every market pair (i < j by id) with the date from which both are covered.
-  async pairsAt(date: string) {
-    const markets = (await this.marketsAt(date)).sort((a, b) => (a.market < b.market ? -1 : 1));
+  async pairsAt(date: string, country?: string) {
+    const markets = (await this.marketsAt(date, country)).sort((a, b) =>
+      a.market < b.market ? -1 : 1,
+    );
     const pairs: { a: string; b: string; bothCovered: boolean; bothCoveredFrom: string | null }[] =
       [];
     for (let i = 0; i < markets.length; i++) {

@@ -303,6 +303,19 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
       .send(cells)
       .expect(200);
     expect(towers.body).toMatchObject({ status: 'succeeded', inserted: 3, countries: { COL: 3 } });
+    // a country's coverage names its own registries and markets, not every country's
+    const colCoverage = await http.get('/api/coverage/markets?country=COL').expect(200);
+    expect(colCoverage.body.towerSources).toEqual(['ocid-col']);
+    expect(colCoverage.body.markets.map((m: { market: string }) => m.market).sort()).toEqual([
+      'col-antioquia-medellin',
+      'col-bogota-d-c-bogota',
+      'col-valle-del-cauca-cali',
+    ]);
+    const prkCoverage = await http.get('/api/coverage/markets?country=PRK').expect(200);
+    expect(prkCoverage.body.towerSources).not.toContain('ocid-col');
+    expect(
+      prkCoverage.body.markets.every((m: { market: string }) => !m.market.startsWith('col-')),
+    ).toBe(true);
     const byTowers = await http
       .get(
         '/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail&coverage=towers&bootstrap=0',

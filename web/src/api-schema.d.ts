@@ -2464,6 +2464,8 @@ export interface operations {
             query?: {
                 /** @description The date, YYYY-MM-DD (default today) */
                 date?: string;
+                /** @description ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries). Without it every country: markets, pairs and tower sources of all countries (a market is reached by its own country's towers only). */
+                country?: string;
             };
             header?: never;
             path?: never;
@@ -2495,6 +2497,8 @@ export interface operations {
             query?: {
                 /** @description The date, YYYY-MM-DD (default today) */
                 date?: string;
+                /** @description ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries). Without it every country: markets, pairs and tower sources of all countries (a market is reached by its own country's towers only). */
+                country?: string;
             };
             header?: never;
             path?: never;

@@ -185,7 +185,7 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
     guarded('map', async () => {
       // both at once: the markets' coverage and the country's own towers
       const [coverage, towers] = await Promise.all([
-        must(client.GET('/api/coverage/markets')),
+        must(client.GET('/api/coverage/markets', { params: { query: { country: s.country } } })),
         must(client.GET('/api/coverage/towers', { params: { query: { country: s.country } } })),
       ]);
       // only the markets of the series shown (a country's other markets have no price here)

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
-import { COUNTRY_PATTERN, IsIsoDay, ToUpper } from './validators';
+import { COUNTRY_PATTERN, IsCountryCode, IsIsoDay, ToUpper } from './validators';
 import { CountryQueryDto } from './validators';
 
 const toNumber = () =>
@@ -38,6 +38,11 @@ export class MarketsCoverageQueryDto {
   @IsOptional()
   @IsIsoDay()
   date?: string;
+
+  @IsCountryCode(
+    ". Without it every country: markets, pairs and tower sources of all countries (a market is reached by its own country's towers only).",
+  )
+  country?: string;
 }
 
 export class AreaQueryDto {
