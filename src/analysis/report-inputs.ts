@@ -31,6 +31,7 @@ export interface ReportInputs {
   nationalSeries: boolean;
   names: Map<string, string>;
   credits: { source: string; credit: string }[];
+  alternatives: string[]; // without a price: the country's commodities of a similar id
 }
 
 // A unit as people write it after a currency: "KG" → "kg"; other units as published ("125 G").
@@ -48,6 +49,17 @@ export class ReportInputsLoader {
     private readonly coverage: CoverageService,
     private readonly catalogue: CatalogueService,
   ) {}
+
+  // Without a price: the country's commodities whose id contains the one asked for (Bangladesh's
+  // WFP file has rice-coarse, not rice), most observed first.
+  private async alternatives(commodity: string, country: string): Promise<string[]> {
+    const series = await this.catalogue.seriesByCommodity(country);
+    const total = (id: string) => series.get(id)!.reduce((s, c) => s + c.observations, 0);
+    return [...series.keys()]
+      .filter((id) => id !== commodity && id.includes(commodity))
+      .sort((a, b) => total(b) - total(a) || a.localeCompare(b))
+      .slice(0, 5);
+  }
 
   async load(panel: Panel): Promise<ReportInputs> {
     const commodity = panel.commodity;
@@ -113,6 +125,7 @@ export class ReportInputsLoader {
       nationalSeries,
       names: displayNames(data.markets.filter((m) => inSeries.has(m.id))),
       credits: await this.catalogue.sourceCredits(sources),
+      alternatives: points.length ? [] : await this.alternatives(commodity, country),
     };
   }
 }

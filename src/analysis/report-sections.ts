@@ -15,6 +15,7 @@ import {
   halfLifeChangeSentence,
   halfLifeSentence,
   inference,
+  listed,
   networkSentence,
   PairHalfLife,
   PersistenceChange,
@@ -81,7 +82,7 @@ function dataSection(i: ReportInputs, dates: string[], pairsFed: PairSources[]):
   const sources = [...new Set(i.points.map((p) => p.source))].sort();
   return {
     sentences: [
-      `The test uses ${i.points.length} price observations of ${seriesWords(i)} in ${plural(markets.length, 'market')} (${markets.join(', ')}) on ${dates.length} survey dates from ${dates[0]} to ${dates[dates.length - 1]} (source: ${sources.join(', ')}).`,
+      `The test uses ${i.points.length} price observations of ${seriesWords(i)} in ${plural(markets.length, 'market')} (${listed(markets)}) on ${dates.length} survey dates from ${dates[0]} to ${dates[dates.length - 1]} (source: ${sources.join(', ')}).`,
       pairSourcesSentence(pairsFed, nameOf),
     ],
     tests: 0,
@@ -102,7 +103,11 @@ function profileSection(i: ReportInputs): Section {
 // Sigma-convergence: the Mann-Kendall trend, Bai-Perron level breaks (with the warning), and a
 // break in the trend at each candidate date with its reason.
 function sigmaSection(i: ReportInputs, sigma: TrendLike): Section {
-  if (!sigma.mannKendall) return { sentences: [sigma.message ?? ''], tests: 0 };
+  if (!sigma.mannKendall)
+    return {
+      sentences: [`Sigma-convergence is not tested: ${sigma.message ?? 'no dispersion series'}.`],
+      tests: 0,
+    };
   const out = [trendSentence('coefficient of variation', sigma.mannKendall)];
   let tests = sigma.mannKendall.p === null ? 0 : 1;
   const autocorrelated = sigma.mannKendall.nOverNStar > 1;
@@ -126,7 +131,11 @@ function sigmaSection(i: ReportInputs, sigma: TrendLike): Section {
 function betaSection(beta: object): Section {
   if ('betaSeClustered' in beta)
     return { sentences: [betaSentence(beta as Parameters<typeof betaSentence>[0])], tests: 1 };
-  return { sentences: [(beta as { message: string }).message], tests: 0 };
+  // too few dates with every market priced (a large WFP country may have none): said as such
+  return {
+    sentences: [`Beta-convergence is not estimated: ${(beta as { message: string }).message}.`],
+    tests: 0,
+  };
 }
 
 // Half-lives per period, then a test of each pair's change between the first and last period.
@@ -309,7 +318,7 @@ export function writeReport(
   if (!i.points.length)
     return {
       summary: [
-        `No observations of ${seriesWords(i)}: there is nothing to test, so no statistic is reported.`,
+        `No observations of ${seriesWords(i)}: there is nothing to test, so no statistic is reported.${i.alternatives.length ? ` ${i.countryName}'s data have ${i.alternatives.join(', ')} (commodity=${i.alternatives[0]}).` : ''}`,
       ],
       caveats: [],
       settings,

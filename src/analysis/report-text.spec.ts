@@ -3,6 +3,9 @@ import {
   chowSentence,
   halfLifeChangeSentence,
   halfLifeSentence,
+  LIST_MAX,
+  listed,
+  NAMED_PAIRS_MAX,
   networkSentence,
   PairHalfLife,
   trendBreakSentence,
@@ -59,6 +62,34 @@ describe('half-life sentences', () => {
     expect(s).toMatch(
       /between A–B halve in 3.10 survey intervals \(about 50 days at the period's median interval of 16 days\)/,
     );
+  });
+
+  it('counts the pairs instead of naming them when there are more than a sentence can hold', () => {
+    // 72 markets make hundreds of pairs (Bangladesh): a sentence lists none of them
+    const lives = [
+      ...Array.from({ length: 5 }, (_, i) => life(`u${i}`, 'x', 0.3, -5, 0.58)),
+      ...Array.from({ length: 3 }, (_, i) => life(`o${i}`, 'x', 0.8, -4, 2 + i)),
+      ...Array.from({ length: 4 }, (_, i) => life(`s${i}`, 'x', 0.9, -1.5, 6.6)),
+    ];
+    const s = halfLifeSentence(
+      { from: '2004-01-15', to: '2025-06-15', medianIntervalDays: 31 },
+      lives,
+      7,
+    );
+    expect(s).toBe(
+      "From 2004-01-15 to 2025-06-15, of 12 pairs with enough common dates: 5 halve in under one survey interval (31 days, the period's median; AR(1) ρ 0.30); 3 halve in 2.0 to 4.0 survey intervals (median 3.0; about 93 days at the period's median interval of 31 days); for 4 the data cannot reject a unit root in the gap (ADF at 5 %, n 64; the test has low power at these n), so no half-life is given (7 pairs with too few observations left out). Each pair's estimate is in the report's halfLives and at /api/analysis/half-lives.",
+    );
+    expect(s).not.toMatch(/u0|o1|s2/);
+    // up to NAMED_PAIRS_MAX pairs are still named
+    expect(halfLifeSentence({ from: 'a', to: 'b' }, lives.slice(0, NAMED_PAIRS_MAX), 0)).toMatch(
+      /between u0–x, u1–x/,
+    );
+  });
+
+  it('lists at most LIST_MAX items in a sentence, and says how many more', () => {
+    const names = Array.from({ length: 15 }, (_, i) => `m${i}`);
+    expect(listed(names)).toBe('m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11 and 3 more');
+    expect(listed(names.slice(0, LIST_MAX))).toBe(names.slice(0, LIST_MAX).join(', '));
   });
 
   it('says half-lives changed only for pairs whose change is significant after Holm', () => {

@@ -21,6 +21,17 @@ export const significance = (p: number): string =>
   p < ALPHA
     ? `significant at the ${ALPHA * 100} % level`
     : `not significant at the ${ALPHA * 100} % level`;
+// A list in a sentence: every item up to `max`, else the first `max` and how many more (a
+// referee reads a sentence, not a table: every item stays in the JSON and the CSV).
+export const listed = (items: string[], max = LIST_MAX): string =>
+  items.length <= max
+    ? items.join(', ')
+    : `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+
+export const LIST_MAX = 12;
+// Beyond this many pairs a half-life sentence counts them instead of naming them.
+export const NAMED_PAIRS_MAX = 8;
+
 export const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n} ${n === 1 ? one : many}`;
 
@@ -173,6 +184,7 @@ export function halfLifeSentence(
     : '';
   if (!lives.length)
     return `From ${period.from} to ${period.to} no pair has a half-life to report${extra}.`;
+  if (lives.length > NAMED_PAIRS_MAX) return countedHalfLives(period, lives, extra);
   const reverting = lives.filter(meanReverting);
   const stuck = lives.filter((l) => !meanReverting(l));
   const parts: string[] = [];
@@ -207,6 +219,46 @@ export function halfLifeSentence(
         : `for ${nameOf(l.a)}–${nameOf(l.b)} ρ = ${fmt(l.rho, 2)} is not below 1, so no half-life is given`,
     );
   return `From ${period.from} to ${period.to}, ${parts.join('; ')}${extra}.`;
+}
+
+// The same reading for many pairs, counted: how many halve within one interval, how many in more
+// (range and median), and how many cannot reject a unit root; each pair is in the JSON.
+function countedHalfLives(
+  period: { from: string; to: string; medianIntervalDays?: number | null },
+  lives: PairHalfLife[],
+  extra: string,
+): string {
+  const reverting = lives.filter(meanReverting);
+  const under = reverting.filter((l) => l.halfLifeIntervals === null || l.halfLifeIntervals < 1);
+  const over = reverting.filter((l) => l.halfLifeIntervals !== null && l.halfLifeIntervals >= 1);
+  const stuck = lives.filter((l) => !meanReverting(l));
+  const interval = period.medianIntervalDays ?? null;
+  const parts: string[] = [];
+  if (under.length)
+    parts.push(
+      `${under.length} halve in under one survey interval (${interval ? `${fmt(interval, 0)} days, the period's median; ` : ''}AR(1) ρ ${rangeOf(
+        under.map((l) => l.rho),
+        2,
+      )})`,
+    );
+  if (over.length) {
+    const iv = over.map((l) => l.halfLifeIntervals as number).sort((a, b) => a - b);
+    const median = iv[Math.floor(iv.length / 2)];
+    parts.push(
+      `${over.length} halve in ${rangeOf(iv, 1)} survey intervals (median ${fmt(median, 1)}${interval ? `; about ${fmt(median * interval, 0)} days at the period's median interval of ${fmt(interval, 0)} days` : ''})`,
+    );
+  }
+  const tested = stuck.filter((l) => l.adf);
+  if (tested.length)
+    parts.push(
+      `for ${tested.length} the data cannot reject a unit root in the gap (ADF at 5 %, n ${rangeOf(
+        tested.map((l) => l.n ?? 0),
+        0,
+      )}; the test has low power at these n), so no half-life is given`,
+    );
+  if (stuck.length > tested.length)
+    parts.push(`for ${stuck.length - tested.length} ρ is not below 1, so no half-life is given`);
+  return `From ${period.from} to ${period.to}, of ${lives.length} pairs with enough common dates: ${parts.join('; ')}${extra}. Each pair's estimate is in the report's halfLives and at /api/analysis/half-lives.`;
 }
 
 const rangeOf = (v: number[], digits: number): string => {
