@@ -156,7 +156,7 @@ export function pairSourcesSentence(
       const markets = [...new Set(ps.flatMap((p) => [p.a, p.b]))].map(nameOf).sort();
       const dates = ps.map((p) => p.sources[s]);
       const label = s === 'mixed' ? 'values from two different sources on the same date' : s;
-      return `${label}: ${ps.length} pair${ps.length > 1 ? 's' : ''} among ${markets.length} markets${markets.length > LIST_MAX ? '' : ` (${markets.join(', ')})`}, ${Math.min(...dates)} to ${Math.max(...dates)} common dates each`;
+      return `${label}: ${ps.length} pair${ps.length > 1 ? 's' : ''} among ${markets.length} markets${markets.length > LIST_MAX ? '' : ` (${markets.join(', ')})`}, ${Math.min(...dates) === Math.max(...dates) ? Math.min(...dates) : `${Math.min(...dates)} to ${Math.max(...dates)}`} common dates each`;
     });
   return `${pairs.length} market pair${pairs.length > 1 ? 's share' : ' shares'} at least one survey date; by the source of both values: ${parts.join('; ')}.`;
 }
