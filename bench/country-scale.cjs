@@ -2,7 +2,7 @@
 // a deterministic synthetic data set in the exact WFP/HDX CSV shape with the dimensions
 // (3,000,000 observations, 20 countries of unequal size, 3,000 markets, 50 commodities, monthly
 // 2000-01 to 2025-12), then for each database:
-//   1. the import (the path of the CLI and the API: WfpImportService, one transaction per file) in a
+//   1. the import (the path of the CLI and the API: ImportRunner, one transaction per file) in a
 //      child process that does nothing else: rate, peak RSS (bench/wfp-import.cjs's child);
 //   2. the server (node dist/main.js) on that database:
 //      - dispersion for every country and commodity (1,000 series), one request after another;

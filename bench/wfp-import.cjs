@@ -1,6 +1,6 @@
 // A country-scale import in the exact WFP/HDX shape: deterministic synthetic files (no randomness),
 // COUNTRIES countries x 150 markets x 10 commodities x MONTHS months (monthly from 2000-01), imported
-// one file at a time through WfpImportService (the path the CLI and the API take) in a child process
+// one file at a time through ImportRunner (the path the CLI and the API take) in a child process
 // that does nothing else, then the first file again (all unchanged). Prints one JSON line: rows,
 // seconds, rows/s, the importing process's RSS after boot and at its peak.
 // Usage: node bench/wfp-import.cjs [pglite|postgres] [rows]   (default 3,000,000 rows)
@@ -36,25 +36,25 @@ function writeCountryFile(dir, iso3, months) {
 async function child(kind, dir) {
   const { createApp } = require(path.join(ROOT, 'dist', 'app.factory.js'));
   const { loadConfig } = require(path.join(ROOT, 'dist', 'config', 'app-config.js'));
-  const { WfpImportService } = require(path.join(ROOT, 'dist', 'ingestion', 'wfp-import.service.js'));
+  const { ImportRunner } = require(path.join(ROOT, 'dist', 'ingestion', 'import-runner.service.js'));
   const app = await createApp(loadConfig({ ...process.env, LOG_LEVEL: 'error', LOAD_ARCHIVE_ON_EMPTY: 'false', LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' }), { listen: false });
   const bootRssMiB = process.memoryUsage().rss / 2 ** 20;
   try {
-    const imports = app.get(WfpImportService);
+    const imports = app.get(ImportRunner);
     const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort((a, b) => ISO3.indexOf(a.slice(16, 19).toUpperCase()) - ISO3.indexOf(b.slice(16, 19).toUpperCase()));
     let rows = 0;
     let importMs = 0;
     const cpu0 = process.cpuUsage();
     for (const name of files) {
       const t0 = process.hrtime.bigint();
-      const r = await imports.import(createReadStream(path.join(dir, name)), { fileName: name, trigger: 'cli' });
+      const r = await imports.importPrices(createReadStream(path.join(dir, name)), { fileName: name, trigger: 'cli' });
       importMs += Number(process.hrtime.bigint() - t0) / 1e6;
       if (r.run.status === 'failed') throw new Error(`${name}: ${r.run.errorMessage}`);
       rows += r.run.rowsInserted;
     }
     const cpu = process.cpuUsage(cpu0);
     const t1 = process.hrtime.bigint();
-    const again = await imports.import(createReadStream(path.join(dir, files[0])), { fileName: files[0], trigger: 'cli' });
+    const again = await imports.importPrices(createReadStream(path.join(dir, files[0])), { fileName: files[0], trigger: 'cli' });
     const rerunMs = Number(process.hrtime.bigint() - t1) / 1e6;
     console.log(JSON.stringify({ rows, importMs, rerunRows: again.run.rowsUnchanged, rerunInserted: again.run.rowsInserted, rerunMs, importCpuSeconds: (cpu.user + cpu.system) / 1e6, bootRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
   } finally {

@@ -20,6 +20,7 @@ import {
 import { AppModule } from './app.module';
 import { REFERENCED_RESPONSE_MODELS } from './api/dto/responses/referenced-models';
 import { ProblemDto } from './api/dto/responses/problem.responses';
+import { PRICE_FILE_IMPORTERS } from './sources/importer-registry';
 import { applyHeapGrowth } from './common/heap-growth';
 import { AppConfig } from './config/app-config';
 import { PrismaService } from './database/prisma.service';
@@ -113,11 +114,12 @@ export async function createApp(
       types: { json, text: ['text/*', 'application/csv'] },
     }),
   );
-  // a WFP file is read as a stream by its endpoint: the gate checks the token and the declared size
-  app.use(
-    '/api/imports/wfp',
-    bodyGate({ name: 'a WFP file', tokens, maxBytes: config.maxImportBytes, types: {} }),
-  );
+  // a price file is read as a stream by its endpoint: the gate checks the token and the declared size
+  for (const id of ['wfp', ...PRICE_FILE_IMPORTERS.map((i) => i.id)])
+    app.use(
+      `/api/imports/${id}`,
+      bodyGate({ name: 'a price file', tokens, maxBytes: config.maxImportBytes, types: {} }),
+    );
   app.use(
     '/api/imports/subscriptions',
     bodyGate({

@@ -29,6 +29,7 @@ export interface ReportInputs {
   coverageVersion: string;
   towerSources: string[];
   nationalSeries: boolean;
+  nationalLastDate: string | null; // the series' last value: later dates carry it
   names: Map<string, string>;
   credits: { source: string; credit: string }[];
   alternatives: string[]; // without a price: the country's commodities of a similar id
@@ -80,7 +81,7 @@ export class ReportInputsLoader {
       placeboChoices,
       coverageVersion,
       towerSources,
-      nationalSeries,
+      nationalLastDate,
       currencies,
     ] = await Promise.all([
       panel.data(),
@@ -88,7 +89,7 @@ export class ReportInputsLoader {
       placeboSeries,
       this.coverage.version(),
       this.coverage.towerSources(country),
-      this.coverage.hasNationalSeries(country),
+      this.coverage.nationalLastDate(country),
       this.catalogue.seriesCurrencies(commodity, country, f.unit, f.priceType),
     ]);
     const points = data.points;
@@ -122,7 +123,8 @@ export class ReportInputsLoader {
             },
       coverageVersion,
       towerSources,
-      nationalSeries,
+      nationalSeries: nationalLastDate !== null,
+      nationalLastDate,
       names: displayNames(data.markets.filter((m) => inSeries.has(m.id))),
       credits: await this.catalogue.sourceCredits(sources),
       alternatives: points.length ? [] : await this.alternatives(commodity, country),

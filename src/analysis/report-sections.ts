@@ -285,6 +285,12 @@ function caveats(i: ReportInputs, e: ReportEstimates, synthetic: boolean): strin
     out.push(
       `The pair regressions have ${plural(clusters, 'cluster')} (market pairs): clustered p-values are unreliable with fewer than about ${FEW_CLUSTERS}, so only the wild cluster bootstrap's are read, and with so few clusters even it has little power.`,
     );
+  const last = i.nationalLastDate;
+  const after = last ? new Set(i.points.filter((p) => p.date > last).map((p) => p.date)).size : 0;
+  if (e.pairRegression.national && isFit(e.pairRegression.national.result) && last && after)
+    out.push(
+      `Subscriptions per 100 for ${i.countryName} are known up to ${last}; the ${plural(after, 'survey date')} after it carry that last value, so the national coefficient rests on the dates up to ${last}.`,
+    );
   if (fits.length)
     out.push(
       'Subscriptions per 100 people are not coverage: they count SIM cards, not who can call whom, and they rise with income; towers say where a signal reached, not who used it.',

@@ -5,6 +5,8 @@ import {
   Controller,
   HttpCode,
   Inject,
+  NotFoundException,
+  Param,
   Post,
   Query,
   Req,
@@ -21,7 +23,9 @@ import { IsOptional, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SubscriptionImportService } from '../coverage/subscription-import.service';
-import { WfpImportService } from '../ingestion/wfp-import.service';
+import { ImportRunner } from '../ingestion/import-runner.service';
+import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
+import { parseColumnMap } from '../sources/price-table/price-table.importer';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { PrismaService } from '../database/prisma.service';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
@@ -53,13 +57,21 @@ export class WfpImportQueryDto {
   @MaxLength(200)
   @Matches(/^[\w.-]+$/, { message: 'fileName must be a plain file name' })
   fileName?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'For the price-table importer: field=Column pairs, e.g. date=Date,market=Market_Name,commodity=Item,unit=Unit,price=Price',
+  })
+  @IsOptional()
+  @MaxLength(2000)
+  map?: string;
 }
 
 @ApiTags('imports')
 @Controller('imports')
 export class ImportsController {
   constructor(
-    private readonly wfp: WfpImportService,
+    private readonly runner: ImportRunner,
     private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly prisma: PrismaService,
@@ -86,12 +98,38 @@ export class ImportsController {
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Import a WFP/HDX food-price CSV file (streamed; one run, one transaction)',
+    summary:
+      'Import a WFP food-price CSV file in any WFP layout (streamed; one run, one transaction)',
     description:
-      'The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections). Answers with the finished run, its country, the rows read and the first 1,000 refusals.',
+      'The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). The layout is recognised from the header: HDX (one country a file, with or without market_id/commodity_id and the HXL row), the VAM global file (every country; the country from adm0_name), or any HXL-tagged file; none: a 400 listing the importers. Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections); forecast rows and the HXL row are skipped and counted; markets that are averages of others are stored as regions (left out of statistics unless named). Answers with the finished run, its countries, the rows read and the first 1,000 refusals. The same as POST /api/imports/{importer} with the importer recognised.',
   })
   @ApiOkResponse({ type: FileImportReportDto })
-  async importWfp(@Query() q: WfpImportQueryDto, @Req() req: Request) {
+  importWfp(@Query() q: WfpImportQueryDto, @Req() req: Request) {
+    return this.importWith(undefined, q, req);
+  }
+
+  @Post(':importer')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import a price file with a named importer (streamed; one run, one transaction)',
+    description: `importer: ${PRICE_FILE_IMPORTERS.map((i) => `${i.id}: ${i.name}`).join('; ')}. As POST /api/imports/wfp otherwise; price-table needs map=field=Column,... (fields date, market, commodity, unit, price and optionally admin1, admin2, latitude, longitude, category, priceflag, pricetype, currency, usdprice, country).`,
+  })
+  @ApiOkResponse({ type: FileImportReportDto })
+  importNamed(
+    @Param('importer') importer: string,
+    @Query() q: WfpImportQueryDto,
+    @Req() req: Request,
+  ) {
+    if (!PRICE_FILE_IMPORTERS.some((i) => i.id === importer))
+      throw new NotFoundException(
+        `importer: no importer "${importer}" (importers: ${PRICE_FILE_IMPORTERS.map((i) => i.id).join(', ')}, and wfp for any WFP layout)`,
+      );
+    return this.importWith(importer, q, req);
+  }
+
+  private importWith(importer: string | undefined, q: WfpImportQueryDto, req: Request) {
     const cap = this.config.maxImportBytes;
     let seen = 0;
     const capped = new Transform({
@@ -103,9 +141,11 @@ export class ImportsController {
       },
     });
     req.pipe(capped);
-    return this.wfp.import(capped, {
+    return this.runner.importPrices(capped, {
+      importer,
       fileName: q.fileName,
       country: q.country,
+      map: q.map === undefined ? undefined : parseColumnMap(q.map),
       trigger: triggerOf(req, this.prisma),
       sourceUrl: q.fileName ? `upload:${q.fileName}` : undefined,
     });

@@ -4,7 +4,7 @@ import type { TowerFileFormat } from '../coverage/tower-file.parser';
 import type { TowerImportReport } from '../coverage/tower-import.service';
 import type { RunMode } from '../ingestion/ingestion.service';
 import type { RunView } from '../ingestion/run-ledger.service';
-import type { FileImportReport } from '../ingestion/wfp-import.service';
+import type { FileImportReport } from '../ingestion/import-runner.service';
 
 // What the commands need from the application. Two implementations: the application itself, in
 // this process (local-backend.ts), and a running server that owns the embedded database, over its
@@ -30,7 +30,8 @@ export interface Backend {
   migrate(): Promise<string>;
   runSource(source: string, mode: RunMode, since?: string): Promise<RunView | SkippedRun>;
   listRuns(q: { source?: string; limit: number }): Promise<RunView[]>;
-  importWfp(file: string, opts: { fileName: string; country?: string }): Promise<FileImportReport>;
+  // a price file through its importer (id, or the alias wfp / none: recognised from the header)
+  importPrices(file: string, opts: PriceImportRequest): Promise<FileImportReport>;
   importSubscriptions(body: string, fileName: string): Promise<SubscriptionImportReport>;
   importTowers(
     file: string,
@@ -38,6 +39,13 @@ export interface Backend {
   ): Promise<TowerImportReport>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
   close(): Promise<void>;
+}
+
+export interface PriceImportRequest {
+  importer?: string;
+  fileName: string;
+  country?: string;
+  map?: string; // field=Column,... for the price-table importer
 }
 
 export const isSkipped = (r: RunView | SkippedRun): r is SkippedRun => 'skipped' in r;

@@ -5,11 +5,7 @@ import { DataDirBusyError, readLiveLock } from '../database/data-dir-lock';
 import { createSources } from '../sources/source-registry';
 import { Backend } from './backend';
 import { CliIo, Command, readArgs, UsageError } from './commands/command';
-import {
-  importSubscriptionsCommand,
-  importTowersCommand,
-  importWfpCommand,
-} from './commands/imports';
+import { importCommand, importSubscriptionsCommand, importTowersCommand } from './commands/imports';
 import { ingestCommand, replayCommand } from './commands/ingest';
 import { migrateCommand } from './commands/migrate';
 import { parseCommand } from './commands/parse';
@@ -32,9 +28,9 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   replayCommand,
   parseCommand,
-  importWfpCommand,
   importSubscriptionsCommand,
   importTowersCommand,
+  importCommand,
   reportCommand,
   sourcesCommand,
 ];
@@ -57,13 +53,7 @@ function findCommand(argv: string[]): { command: Command; args: string[] } | und
   const command =
     COMMANDS.find((c) => c.words.length === 2 && c.words[0] === first && c.words[1] === second) ??
     COMMANDS.find((c) => c.words.length === 1 && c.words[0] === first);
-  if (!command) {
-    if (first === 'import')
-      throw new UsageError(
-        'import needs: wfp <file> [--country ISO3], subscriptions <file>, or towers <file> --format opencellid|csv|geojson --source NAME',
-      );
-    throw new UsageError(`unknown command "${first}"`);
-  }
+  if (!command) throw new UsageError(`unknown command "${first}"`);
   return { command, args: [...argv.slice(0, at), ...argv.slice(at + command.words.length)] };
 }
 

@@ -6,8 +6,8 @@ import type { TowerImportReport } from '../coverage/tower-import.service';
 import type { LockInfo } from '../database/data-dir-lock';
 import type { RunMode } from '../ingestion/ingestion.service';
 import type { RunView } from '../ingestion/run-ledger.service';
-import type { FileImportReport } from '../ingestion/wfp-import.service';
-import { Backend, ReportRequest } from './backend';
+import type { FileImportReport } from '../ingestion/import-runner.service';
+import { Backend, PriceImportRequest, ReportRequest } from './backend';
 import { DomainError, ErrorKind, kindOf } from '../common/domain-error';
 
 // The running server's answer as an error of the same kind the command would have met here: a 4xx
@@ -63,8 +63,9 @@ export class HttpBackend implements Backend {
     );
   }
 
-  importWfp(file: string, opts: { fileName: string; country?: string }) {
-    return this.call<FileImportReport>('POST', `/api/imports/wfp?${query(opts)}`, {
+  importPrices(file: string, opts: PriceImportRequest) {
+    const { importer, ...q } = opts;
+    return this.call<FileImportReport>('POST', `/api/imports/${importer ?? 'wfp'}?${query(q)}`, {
       stream: createReadStream(file),
       type: 'text/csv',
     });

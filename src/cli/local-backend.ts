@@ -12,10 +12,11 @@ import { TowerImportService } from '../coverage/tower-import.service';
 import { PrismaService } from '../database/prisma.service';
 import { IngestionService, RunMode } from '../ingestion/ingestion.service';
 import { kindOf } from '../common/domain-error';
-import { WfpImportService } from '../ingestion/wfp-import.service';
+import { ImportRunner } from '../ingestion/import-runner.service';
+import { parseColumnMap } from '../sources/price-table/price-table.importer';
 import { StartupService } from '../startup.service';
 import { TowerFileFormat } from '../coverage/tower-file.parser';
-import { Backend, ReportRequest } from './backend';
+import { Backend, PriceImportRequest, ReportRequest } from './backend';
 
 // The application in this process: the schema migrated and the reference data loaded first, as
 // every entry point does; no HTTP server, no cron.
@@ -63,10 +64,14 @@ export class LocalBackend implements Backend {
     return this.app.get(IngestionService).listRuns(q);
   }
 
-  importWfp(file: string, opts: { fileName: string; country?: string }) {
-    return this.app
-      .get(WfpImportService)
-      .import(createReadStream(file), { ...opts, trigger: 'cli' });
+  importPrices(file: string, opts: PriceImportRequest) {
+    return this.app.get(ImportRunner).importPrices(createReadStream(file), {
+      importer: opts.importer,
+      fileName: opts.fileName,
+      country: opts.country,
+      map: opts.map === undefined ? undefined : parseColumnMap(opts.map),
+      trigger: 'cli',
+    });
   }
 
   importSubscriptions(body: string, fileName: string) {

@@ -63,6 +63,17 @@ export class CoverageService {
     return rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), value: r.value }));
   }
 
+  // The last date of a country's subscriptions series (null: none stored): later dates carry its
+  // value (interpolateAt), which the report says.
+  async nationalLastDate(country: string): Promise<string | null> {
+    const last = await this.prisma.mobileSeriesPoint.findFirst({
+      where: { series: ITU_SERIES, country },
+      orderBy: { date: 'desc' },
+      select: { date: true },
+    });
+    return last ? last.date.toISOString().slice(0, 10) : null;
+  }
+
   // Whether a country's subscriptions series is stored (North Korea's ships; others are imported).
   async hasNationalSeries(country: string): Promise<boolean> {
     return (

@@ -8,7 +8,7 @@ import { RunLedgerService } from './run-ledger.service';
 import { HttpCacheService } from './http-cache.service';
 import { SnapshotStoreService } from './snapshot-store.service';
 import { SourceLeaseService } from './source-lease.service';
-import { WfpImportService } from './wfp-import.service';
+import { ImportRunner } from './import-runner.service';
 
 @Module({
   imports: [SourcesModule, PricesModule],
@@ -20,14 +20,14 @@ import { WfpImportService } from './wfp-import.service';
     IngestionScheduler,
     HttpCacheService,
     SourceLeaseService,
-    WfpImportService,
+    ImportRunner,
   ],
   exports: [
     IngestionService,
     RunLedgerService,
     SnapshotStoreService,
     SourceLeaseService,
-    WfpImportService,
+    ImportRunner,
   ],
 })
 export class IngestionModule {}

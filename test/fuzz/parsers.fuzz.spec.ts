@@ -22,6 +22,9 @@ import {
   parseWfpFields,
   WfpFileError,
 } from '../../src/sources/wfp-hdx/wfp-hdx.parser';
+import { hxlIndex, parseHxlFields } from '../../src/sources/hxl/hxl.parser';
+import type { RecordVerdict } from '../../src/sources/shared/price-file';
+import { parseVamFields, vamColumnIndex } from '../../src/sources/wfp-vam/wfp-vam.parser';
 import { fixture, gazetteerMarkets, readFixture } from '../helpers/markets';
 
 // Every parser, fuzzed over the real saved pages (mutated: truncated, bytes flipped, hostile
@@ -261,25 +264,7 @@ describe('the WFP record parser under fuzzing', () => {
         .map(([row, i, v]) => row.map((x, j) => (j === i ? v : x))),
     );
     fc.assert(
-      fc.property(fields, (f) => {
-        const out = parseWfpFields(f, ix, 'COL');
-        if ('reason' in out) {
-          expect(out.reason.trim()).not.toBe('');
-          count('wfp-record', { refused: 1 });
-          return;
-        }
-        count('wfp-record', { rows: 1 });
-        const r = out.row;
-        const ok =
-          Number.isFinite(r.value) &&
-          r.value > 0 &&
-          isIsoDay(r.surveyDate) &&
-          r.marketId.length > 0 &&
-          /^[a-z0-9-]+$/.test(r.commodityId) &&
-          (r.market.latitude === null || Math.abs(r.market.latitude) <= 90) &&
-          (r.market.longitude === null || Math.abs(r.market.longitude) <= 180);
-        if (!ok) throw new Error(`an unstorable WFP row: ${JSON.stringify(r)}`);
-      }),
+      fc.property(fields, (f) => checkVerdict('wfp-record', parseWfpFields(f, ix, 'COL'))),
       params,
     );
   });
@@ -293,6 +278,111 @@ describe('the WFP record parser under fuzzing', () => {
         (h) => {
           try {
             checkHeader(h);
+          } catch (err) {
+            if (!(err instanceof WfpFileError)) throw err;
+          }
+        },
+      ),
+      params,
+    );
+  });
+});
+
+// A price-file record's verdict: a skip with its kind, a reason, or a row that can be stored.
+function checkVerdict(parser: string, out: RecordVerdict): void {
+  if ('skip' in out) {
+    expect(out.skip.trim()).not.toBe('');
+    count(parser, { refused: 1 });
+    return;
+  }
+  if ('reason' in out) {
+    expect(out.reason.trim()).not.toBe('');
+    count(parser, { refused: 1 });
+    return;
+  }
+  count(parser, { rows: 1 });
+  const r = out.row;
+  const ok =
+    Number.isFinite(r.value) &&
+    r.value > 0 &&
+    isIsoDay(r.surveyDate) &&
+    r.surveyDate >= '1970-01-01' &&
+    /^[A-Z]{3}$/.test(r.country) &&
+    r.marketId.length > 0 &&
+    /^[a-z0-9-]+$/.test(r.commodityId) &&
+    (r.market.latitude === null || Math.abs(r.market.latitude) <= 90) &&
+    (r.market.longitude === null || Math.abs(r.market.longitude) <= 180);
+  if (!ok) throw new Error(`an unstorable ${parser} row: ${JSON.stringify(r)}`);
+}
+
+// The fields of a saved CSV's data lines (quoted commas kept inside their field).
+const csvLines = (text: string, skip: number): string[][] =>
+  text
+    .split('\n')
+    .slice(skip)
+    .filter(Boolean)
+    .map((l) =>
+      l.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, '').replace(/^"|"$/g, '')),
+    );
+
+describe('the WFP VAM and HXL record parsers under fuzzing', () => {
+  const field = fc.oneof(
+    fc.constantFrom(
+      ...SPLICE,
+      'Kenya',
+      'Atlantis',
+      '13',
+      '0',
+      '1900',
+      '2019',
+      '-1',
+      'KG',
+      '#value',
+    ),
+    fc.string({ maxLength: 30 }),
+  );
+  const mutated = (rows: string[][], width: number) =>
+    fc.oneof(
+      fc.array(field, { minLength: 0, maxLength: width + 2 }),
+      fc
+        .tuple(fc.constantFrom(...rows), fc.nat(width - 1), field)
+        .map(([row, i, v]) => row.map((x, j) => (j === i ? v : x))),
+    );
+  it('VAM: any fields give a storable row of a known country, or a reason', () => {
+    const text = readFixture('imports', 'wfp_vam_global_sample.csv');
+    const header = text.split('\n')[0].split(',');
+    const ix = vamColumnIndex(header);
+    fc.assert(
+      fc.property(mutated(csvLines(text, 1), header.length), (f) =>
+        checkVerdict('wfp-vam-record', parseVamFields(f, ix)),
+      ),
+      params,
+    );
+  });
+  it('HXL: any fields give a storable row, or a reason', () => {
+    const text = readFixture('imports', 'renamed_hxl_prices.csv');
+    const lines = csvLines(text, 0);
+    const ix = hxlIndex(lines[1]);
+    fc.assert(
+      fc.property(mutated(lines.slice(2), lines[0].length), (f) =>
+        checkVerdict('hxl-record', parseHxlFields(f, ix, undefined)),
+      ),
+      params,
+    );
+  });
+  it('HXL: any tag row is read, or refused with a WfpFileError naming the missing tags', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom('#date', '#value', '#item+name', '#item+unit', '#loc+market+name'),
+            fc.string({ maxLength: 12 }),
+          ),
+          { maxLength: 15 },
+        ),
+        (tags) => {
+          try {
+            hxlIndex(tags);
           } catch (err) {
             if (!(err instanceof WfpFileError)) throw err;
           }

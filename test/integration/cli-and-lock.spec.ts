@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { INestApplication } from '@nestjs/common';
@@ -306,7 +307,7 @@ describe('import wfp from the command line', () => {
       const first = await cli(['import', 'wfp', file], db.env);
       expect(first.code).toBe(0);
       expect(first.stdout.trim()).toMatch(
-        /^wfp-hdx: partial \(run \d+, import, cli\): inserted 193, updated 0, unchanged 0, rejected 5 \(COL, 199 rows read\)$/,
+        /^wfp-hdx: partial \(run \d+, import, cli\): inserted 190, updated 0, unchanged 0, rejected 5 \(COL, 199 rows read; skipped: 1 hxl-tags, 3 forecast\)$/,
       );
       expect(first.stderr).toMatch(/row 196: price: 0 is not positive/);
       const noCountry = await cli(
@@ -314,7 +315,23 @@ describe('import wfp from the command line', () => {
         db.env,
       );
       expect(noCountry.code).toBe(2);
-      expect(noCountry.stderr).toMatch(/country: name it with --country ISO3/);
+      expect(noCountry.stderr).toMatch(/importer: the file's header .* matches no importer/);
+      // a folder: one run per file, each recognised from its header, and a summary line
+      const folder = mkdtempSync(path.join(tmpdir(), 'nkmt-imports-'));
+      for (const name of ['wfp_vam_global_sample.csv', 'renamed_hxl_prices.csv'])
+        copyFileSync(fixture('imports', name), path.join(folder, name));
+      const several = await cli(['import', folder], db.env);
+      expect(several.code).toBe(0);
+      expect(several.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^renamed_hxl_prices\.csv: hxl: partial \(run \d+, import, cli\): inserted 3, updated 0, unchanged 0, rejected 2 \(COL 2, KEN 1, 7 rows read; skipped: 1 hxl-tags, 1 forecast\)$/,
+        ),
+        expect.stringMatching(
+          /^wfp_vam_global_sample\.csv: wfp-hdx: partial \(run \d+, import, cli\): inserted 6, updated 0, unchanged 3, rejected 3 \(COL 3, KEN 4, LBN 1, IRN 1, 12 rows read; 1 rows of average markets, kept as regions\)$/,
+        ),
+        '2 files: 0 succeeded, 2 partial, 0 failed; inserted 9, updated 0, unchanged 3, rejected 5',
+      ]);
+      rmSync(folder, { recursive: true, force: true });
       // the report for the imported country, one series at a time, as over HTTP
       const mixed = await cli(['report', 'rice', '--country', 'COL'], db.env);
       expect(mixed.code).toBe(2);
@@ -346,7 +363,7 @@ describe('import wfp from the command line', () => {
         expect(handed.code).toBe(0);
         expect(handed.stderr).toMatch(/handing the work to it/);
         expect(handed.stdout).toMatch(
-          /wfp-hdx: partial \(run \d+, import, cli\): inserted 0, updated 0, unchanged 193, rejected 5 \(COL, 199 rows read\)/,
+          /wfp-hdx: partial \(run \d+, import, cli\): inserted 0, updated 0, unchanged 190, rejected 5 \(COL, 199 rows read; skipped: 1 hxl-tags, 3 forecast\)/,
         );
         const handedReport = await retailReport('COL');
         expect(handedReport.code).toBe(0);

@@ -49,20 +49,64 @@ describe.each(TEST_DATABASES)('the report on real Bangladesh data on %s', (kind)
     );
   });
 
-  it('writes a report of sentences, not lists, for 72 markets and 2,264 pairs', async () => {
+  it('stores division averages as regions: listed as such, left out unless named', async () => {
+    const markets = (await http.get('/api/markets?country=BGD').expect(200)).body as {
+      id: string;
+      name: string;
+      kind: string;
+    }[];
+    const divisions = markets.filter((m) => / Division$/.test(m.name));
+    expect(divisions.map((m) => m.name).sort()).toEqual([
+      'Barisal Division',
+      'Chittagong Division',
+      'Dhaka Division',
+      'Khulna Division',
+      'Rajshahi Division',
+      'Sylhet Division',
+    ]);
+    expect(divisions.every((m) => m.kind === 'region')).toBe(true);
+    expect(markets.filter((m) => m.kind === 'city')).toHaveLength(markets.length - 6);
+    // named, a division is analysed like any market
+    const dhaka = divisions.find((m) => m.name === 'Dhaka Division')!.id;
+    const withIt = await http
+      .get(
+        `/api/analysis/dispersion?country=BGD&commodity=rice-coarse&priceType=retail&markets=${dhaka},bgd-dhaka-dhaka-sadar`,
+      )
+      .expect(200);
+    expect(withIt.body.markets).toEqual([dhaka, 'bgd-dhaka-dhaka-sadar'].sort());
+  });
+
+  it('refuses the placeholder date and skips nothing else silently', async () => {
+    const runs = (await http.get('/api/ingestion/runs?source=wfp-hdx').expect(200)).body as {
+      id: number;
+    }[];
+    const refused = (await http.get(`/api/ingestion/runs/${runs[0].id}/rejections`).expect(200))
+      .body as { row: number; reason: string }[];
+    expect(refused.filter((r) => /1900-08-15/.test(r.reason))).toEqual([
+      {
+        row: expect.any(Number),
+        reason: 'date: 1900-08-15 is decades before any market price survey (a placeholder date?)',
+      },
+    ]);
+  });
+
+  it('writes a report of sentences, not lists, for 66 markets and their pairs', async () => {
     const r = (
       await http
         .get('/api/analysis/convergence?country=BGD&commodity=rice-coarse&priceType=retail')
         .expect(200)
     ).body;
     expect(r).toMatchObject({ country: 'BGD', currency: 'BDT', unitLabel: 'BDT/kg' });
-    expect(r.data.markets).toHaveLength(72);
+    // 72 markets, of which 6 are division averages beside their district markets: stored as
+    // regions, left out of the statistics
+    expect(r.data.markets).toHaveLength(66);
+    expect(r.data.markets.some((m: string) => m.endsWith('-division'))).toBe(false);
     const text = r.summary.join('\n');
     // at most 12 market names in a list, the rest counted
     expect(r.summary[0]).toMatch(
-      /in 72 markets \(Bagerhat Sadar, .*, Chuadanga Sadar and 60 more\)/,
+      /^The test uses 2323 price observations of rice-coarse \(BDT\/kg, retail\) in Bangladesh in 66 markets \(Bagerhat Sadar, .*, Cox`s Bazar Sadar and 54 more\) on 62 survey dates from 2020-05-15 to 2025-06-15/,
     );
-    expect(r.summary[1]).toMatch(/^2264 market pairs share at least one survey date/);
+    expect(r.summary[1]).toMatch(/^\d+ market pairs share at least one survey date/);
     // half-lives of over a thousand pairs: counted, by the same rules as the named sentence
     const lives = r.summary.find((s: string) => s.includes('pairs with enough common dates'));
     expect(lives).toMatch(
@@ -83,5 +127,9 @@ describe.each(TEST_DATABASES)('the report on real Bangladesh data on %s', (kind)
     // no dates with all 72 markets priced: said in a sentence
     expect(text).toMatch(/Beta-convergence is not estimated: /);
     expect(text).not.toMatch(/North Korea|KPW|dollar|border closure|sanctions/);
+    // WDI's series ends in 2021: the dates after it carry the last value, and the caveats say so
+    expect(r.caveats).toContain(
+      'Subscriptions per 100 for Bangladesh are known up to 2021-12-31; the 42 survey dates after it carry that last value, so the national coefficient rests on the dates up to 2021-12-31.',
+    );
   });
 });

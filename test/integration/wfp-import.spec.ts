@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
-import { WfpImportService } from '../../src/ingestion/wfp-import.service';
+import { ImportRunner } from '../../src/ingestion/import-runner.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 import { fixture } from '../helpers/markets';
 
@@ -38,15 +38,21 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
 
   it('stores every valid row and refuses the rest with reasons: nothing lost, nothing merged', async () => {
     const res = await upload('?fileName=wfp_food_prices_col.csv').expect(200);
-    // 198 data rows after the HXL tag row: 193 stored, 5 refused
-    expect(res.body.country).toBe('COL');
-    expect(res.body.rowsRead).toBe(199);
+    // 198 data rows after the HXL tag row: 190 stored, 5 refused, 3 forecasts skipped (WFP's
+    // projections are not observations)
+    expect(res.body).toMatchObject({
+      importer: 'wfp-hdx',
+      country: 'COL',
+      countries: { COL: 190 },
+      rowsRead: 199,
+      skipped: { 'hxl-tags': 1, forecast: 3 },
+    });
     expect(res.body.run).toMatchObject({
       source: 'wfp-hdx',
       status: 'partial',
-      rowsInserted: 193,
+      rowsInserted: 190,
       rowsRejected: 5,
-      rowsParsed: 193,
+      rowsParsed: 190,
     });
     expect(res.body.rejections).toEqual([
       { row: 195, reason: 'date: "2020-02-30" is not a calendar date written YYYY-MM-DD' },
@@ -86,7 +92,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
 
   it('re-importing inserts nothing; a changed price becomes a revision', async () => {
     const again = await upload('?country=col').expect(200);
-    expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 193 });
+    expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 190 });
     const changed = body
       .toString()
       .replace(
@@ -94,7 +100,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
         '2020-01-15,"Bogota, D.C.",Bogota,Bogota,100,4.6097,-74.0817,cereals and tubers,Rice,52,KG,actual,Retail,COP,2890.00',
       );
     const third = await upload('?country=COL', changed).expect(200);
-    expect(third.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 1, rowsUnchanged: 192 });
+    expect(third.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 1, rowsUnchanged: 189 });
     const revisions = await app.get(PrismaService).observationRevision.findMany();
     expect(revisions.map((r) => [r.previousValue, r.newValue])).toEqual([[2880, 2890]]);
     // and back to the file as published (a second revision), for the statistics below
@@ -110,7 +116,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     // the command line hands its --country to the service as typed: an alpha-2 code is refused
     // there too (i18n-iso-countries alone would take KE and store a country 'KE')
     await expect(
-      app.get(WfpImportService).import(Readable.from([body]), { country: 'ke', trigger: 'cli' }),
+      app.get(ImportRunner).importPrices(Readable.from([body]), { country: 'ke', trigger: 'cli' }),
     ).rejects.toThrow('country: KE is not an ISO 3166-1 alpha-3 country code');
     await http
       .post('/api/imports/wfp?country=COL')
@@ -124,7 +130,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     expect(countries.body.find((c: { iso3: string }) => c.iso3 === 'COL')).toEqual({
       iso3: 'COL',
       name: 'Colombia',
-      observations: 193,
+      observations: 190,
       markets: 3,
       commodities: 4, // rice, maize (white), palm oil, sugar (by the 500 G bag)
       from: '2020-01-15',
@@ -146,8 +152,8 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     const commodities = await http.get('/api/commodities?country=COL').expect(200);
     const rice = commodities.body.find((c: { id: string }) => c.id === 'rice');
     expect(rice.series).toEqual([
-      { unit: 'KG', priceType: 'retail', currency: 'COP', label: 'COP/kg', observations: 72 },
       { unit: 'KG', priceType: 'wholesale', currency: 'COP', label: 'COP/kg', observations: 72 },
+      { unit: 'KG', priceType: 'retail', currency: 'COP', label: 'COP/kg', observations: 69 },
     ]);
     // the country's own series set the defaults, not North Korea's (rice was KPW/kg there first)
     expect(rice).toMatchObject({ defaultUnit: 'KG', defaultCurrency: 'COP' });
@@ -167,7 +173,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
         '/api/observations?country=COL&commodity=rice&priceType=retail&market=col-antioquia-medellin',
       )
       .expect(200);
-    expect(obs.body.data).toHaveLength(24);
+    expect(obs.body.data).toHaveLength(23);
     const maize = await http
       .get('/api/observations?country=COL&commodity=maize-white&limit=1')
       .expect(200);
@@ -187,13 +193,13 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     // two series of rice in COL: the analysis will not mix them, and says which there are
     const mixed = await http.get('/api/analysis/dispersion?commodity=rice&country=COL').expect(400);
     expect(mixed.body.message).toMatch(
-      /unit, priceType: rice has 2 series in COL and analysis never mixes them; choose one: unit=KG&priceType=retail \(72 observations\); unit=KG&priceType=wholesale \(72 observations\)/,
+      /unit, priceType: rice has 2 series in COL and analysis never mixes them; choose one: unit=KG&priceType=wholesale \(72 observations\); unit=KG&priceType=retail \(69 observations\)/,
     );
     const disp = await http
       .get('/api/analysis/dispersion?commodity=rice&country=COL&priceType=retail')
       .expect(200);
     expect(disp.body.markets).toHaveLength(3);
-    expect(disp.body.series).toHaveLength(24);
+    expect(disp.body.series).toHaveLength(23);
     expect(disp.body.series.every((d: { n: number }) => d.n === 3)).toBe(true);
     const lives = await http
       .get('/api/analysis/half-lives?commodity=rice&country=COL&priceType=retail')
@@ -285,7 +291,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     const reg = await http
       .get('/api/analysis/pair-regression?commodity=rice&country=COL&priceType=retail&bootstrap=0')
       .expect(200);
-    expect(reg.body.result).toMatchObject({ n: 72, pairs: 3 });
+    expect(reg.body.result).toMatchObject({ n: 69, pairs: 3 });
     // no report profile for Colombia: no placebo series (never a silent one)
     expect(reg.body.placebo).toBeNull();
     // Colombia's own towers (OpenCelliD, MCC 732): Bogota covered before the data, Medellin from
@@ -322,7 +328,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
       )
       .expect(200);
     expect(byTowers.body.towerSources).toEqual(['ocid-col']);
-    expect(byTowers.body.result).toMatchObject({ n: 72, pairs: 3 });
+    expect(byTowers.body.result).toMatchObject({ n: 69, pairs: 3 });
     expect(byTowers.body.result.coefficients[0].name).toBe('coverage');
     // and North Korea's answers are as before
     const prk = await http.get('/api/analysis/dispersion?commodity=rice').expect(200);

@@ -576,10 +576,30 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import a WFP/HDX food-price CSV file (streamed; one run, one transaction)
-         * @description The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections). Answers with the finished run, its country, the rows read and the first 1,000 refusals.
+         * Import a WFP food-price CSV file in any WFP layout (streamed; one run, one transaction)
+         * @description The body is the CSV file (text/csv), read as a stream with a cap of MAX_IMPORT_BYTES (declared larger: 413 before anything is read). The layout is recognised from the header: HDX (one country a file, with or without market_id/commodity_id and the HXL row), the VAM global file (every country; the country from adm0_name), or any HXL-tagged file; none: a 400 listing the importers. Every valid row is stored (key: source, market, commodity, price type, unit, date); refused rows are counted with their reasons in the run (GET /api/ingestion/runs/{id}/rejections); forecast rows and the HXL row are skipped and counted; markets that are averages of others are stored as regions (left out of statistics unless named). Answers with the finished run, its countries, the rows read and the first 1,000 refusals. The same as POST /api/imports/{importer} with the importer recognised.
          */
         post: operations["ImportsController_importWfp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{importer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a price file with a named importer (streamed; one run, one transaction)
+         * @description importer: wfp-hdx: WFP food prices, HDX layout (one country a file); wfp-vam: WFP food prices, VAM global layout (every country in one file); hxl: any HXL-tagged price file (#date, #loc+market+name, #item+name, #item+unit, #value, ...); price-table: any long price table, read with a column map (--map date=Date,market=Market,...). As POST /api/imports/wfp otherwise; price-table needs map=field=Column,... (fields date, market, commodity, unit, price and optionally admin1, admin2, latitude, longitude, category, priceflag, pricetype, currency, usdprice, country).
+         */
+        post: operations["ImportsController_importNamed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1336,9 +1356,26 @@ export interface components {
         FileImportReportDto: {
             /** @description the run in the ledger */
             run: components["schemas"]["RunDto"];
-            /** @description ISO 3166-1 alpha-3 */
+            /**
+             * @description the importer that read the file
+             * @example wfp-hdx
+             */
+            importer: string;
+            /** @description ISO 3166-1 alpha-3: the file's country (of several: the one with the most rows) */
             country: string;
+            /** @description rows stored per country (ISO 3166-1 alpha-3) */
+            countries: {
+                [key: string]: number;
+            };
             rowsRead: number;
+            /** @description records that are not observations, by kind: hxl-tags, forecast */
+            skipped: {
+                [key: string]: number;
+            };
+            /** @description rows of markets that are averages of others (National Average, a division): stored as regions, left out of statistics unless named */
+            averageMarketRows: number;
+            /** @description rows flagged aggregate: a month's price computed from the market's own weekly prices, kept */
+            aggregateRows: number;
             /** @description the first 1,000 refused rows */
             rejections: components["schemas"]["RowRejectionDto"][];
         };
@@ -2760,9 +2797,48 @@ export interface operations {
                 country?: string;
                 /** @description The file name, for the ledger (and the country) */
                 fileName?: string;
+                /** @description For the price-table importer: field=Column pairs, e.g. date=Date,market=Market_Name,commodity=Item,unit=Unit,price=Price */
+                map?: string;
             };
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileImportReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ImportsController_importNamed: {
+        parameters: {
+            query?: {
+                /** @description ISO 3166-1 alpha-3 code of the file's country; without it, the file name must be wfp_food_prices_<iso3>.csv */
+                country?: string;
+                /** @description The file name, for the ledger (and the country) */
+                fileName?: string;
+                /** @description For the price-table importer: field=Column pairs, e.g. date=Date,market=Market_Name,commodity=Item,unit=Unit,price=Price */
+                map?: string;
+            };
+            header?: never;
+            path: {
+                importer: string;
+            };
             cookie?: never;
         };
         requestBody?: never;

@@ -1,6 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
+import type { FileImportReport } from '../../ingestion/import-runner.service';
+import { PRICE_FILE_IMPORTERS } from '../../sources/importer-registry';
 import { Command, CliIo, readArgs, UsageError } from './command';
 import { runSummary } from './run-summary';
 
@@ -25,27 +27,86 @@ async function readable(command: string, file: string | undefined, usage: string
   return file;
 }
 
-export const importWfpCommand: Command = {
-  words: ['import', 'wfp'],
-  usage: `import wfp <file> [--country ISO3]       import a WFP/HDX food-price CSV (streamed; the country from
-                                            --country or the file name wfp_food_prices_<iso3>.csv)`,
+// Where a path names files: the file, or a folder's CSV files in name order.
+async function filesOf(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => {
+      throw new UsageError(`import: no such file or folder ${p}`);
+    });
+    if (!st.isDirectory()) out.push(p);
+    else {
+      const names = (await readdir(p)).filter((n) => /\.csv$/i.test(n)).sort();
+      if (!names.length) throw new UsageError(`import: the folder ${p} holds no .csv file`);
+      out.push(...names.map((n) => path.join(p, n)));
+    }
+  }
+  return out;
+}
+
+const IMPORTER_IDS = [...PRICE_FILE_IMPORTERS.map((i) => i.id), 'wfp'];
+
+// One price file's line: the run, the importer, its countries, what was read and skipped.
+function priceSummary(r: FileImportReport): string {
+  const countries = Object.entries(r.countries);
+  const where =
+    countries.length > 1
+      ? countries.map(([c, n]) => `${c} ${n}`).join(', ')
+      : (countries[0]?.[0] ?? r.country);
+  const skipped = Object.entries(r.skipped)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  return `${runSummary(r.run)} (${where}, ${r.rowsRead} rows read${skipped ? `; skipped: ${skipped}` : ''}${r.averageMarketRows ? `; ${r.averageMarketRows} rows of average markets, kept as regions` : ''})`;
+}
+
+// import [<importer>] <file|folder>...: each file its own run, through one importer contract
+// (sources/importer-registry.ts); without an importer (or with wfp) each file's header says which.
+export const importCommand: Command = {
+  words: ['import'],
+  usage: `import [<importer>] <file|folder>... [--country ISO3] [--map field=Column,...]
+                                            import price files, one run each (importers: ${IMPORTER_IDS.join(', ')};
+                                            none or wfp: recognised from the header); the country from
+                                            --country, the file name wfp_food_prices_<iso3>.csv or the file`,
   async prepare(args) {
-    const { values, positionals } = readArgs(args, { country: { type: 'string' } });
-    const file = await readable('import wfp', positionals[0], 'import wfp <file> [--country ISO3]');
+    const { values, positionals } = readArgs(args, {
+      country: { type: 'string' },
+      map: { type: 'string' },
+    });
+    const named = IMPORTER_IDS.includes(positionals[0] ?? '') ? positionals[0] : undefined;
+    const paths = named ? positionals.slice(1) : positionals;
+    if (!paths.length)
+      throw new UsageError(
+        `import needs a file: import [<importer>] <file|folder>... (importers: ${IMPORTER_IDS.join(', ')}), import subscriptions <file>, or import towers <file> --format opencellid|csv|geojson --source NAME`,
+      );
+    const files = await filesOf(paths);
     return {
       async run(backend, io) {
-        const r = await backend.importWfp(file, {
-          fileName: path.basename(file),
-          country: values.country,
-        });
-        io.out(`${runSummary(r.run)} (${r.country}, ${r.rowsRead} rows read)`);
-        showRefusals(
-          r.rejections,
-          r.run.rowsRejected,
-          `GET /api/ingestion/runs/${r.run.id}/rejections`,
-          io,
-        );
-        return r.run.status === 'failed' ? 1 : 0;
+        const outcomes: FileImportReport[] = [];
+        for (const file of files) {
+          const r = await backend.importPrices(file, {
+            importer: named === 'wfp' ? undefined : named,
+            fileName: path.basename(file),
+            country: values.country,
+            map: values.map,
+          });
+          outcomes.push(r);
+          io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${priceSummary(r)}`);
+          showRefusals(
+            r.rejections,
+            r.run.rowsRejected,
+            `GET /api/ingestion/runs/${r.run.id}/rejections`,
+            io,
+          );
+        }
+        if (files.length > 1) {
+          const by = (s: string) => outcomes.filter((o) => o.run.status === s).length;
+          const sum = (k: 'rowsInserted' | 'rowsUpdated' | 'rowsUnchanged' | 'rowsRejected') =>
+            outcomes.reduce((a, o) => a + o.run[k], 0);
+          io.out(
+            `${files.length} files: ${by('succeeded')} succeeded, ${by('partial')} partial, ${by('failed')} failed; inserted ${sum('rowsInserted')}, updated ${sum('rowsUpdated')}, unchanged ${sum('rowsUnchanged')}, rejected ${sum('rowsRejected')}`,
+          );
+        }
+        return outcomes.some((o) => o.run.status === 'failed') ? 1 : 0;
       },
     };
   },

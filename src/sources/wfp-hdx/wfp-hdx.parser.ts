@@ -1,8 +1,10 @@
-import { isCalendarDate } from '../../common/dates';
 import { ObservationFlag, SourceMeta } from '../source.types';
 import { BadInputError } from '../../common/domain-error';
+import type { PriceFileRow, RecordVerdict } from '../shared/price-file';
+import { dateRefusal, isAverageMarket, isForecast } from '../shared/price-file-rules';
 
-export const WFP_HDX_PARSER_VERSION = 'wfp-hdx/1.0.0';
+// 1.1.0: placeholder and future dates refused, forecast rows skipped, averages marked
+export const WFP_HDX_PARSER_VERSION = 'wfp-hdx/1.1.0';
 
 export const WFP_HDX_META: SourceMeta = {
   id: 'wfp-hdx',
@@ -60,27 +62,8 @@ export function wfpFlag(word: string): ObservationFlag {
 
 export { perBaseUnit } from '../../common/units';
 
-export interface WfpRow {
-  marketId: string;
-  market: {
-    name: string;
-    admin1: string | null;
-    admin2: string | null;
-    latitude: number | null;
-    longitude: number | null;
-  };
-  commodityId: string;
-  commodity: { name: string; category: string };
-  surveyDate: string;
-  value: number;
-  unit: string;
-  priceType: string;
-  currency: string;
-  usdValue: number | undefined;
-  priceFlag: string;
-  flag: ObservationFlag;
-  rawValue: string;
-}
+// A row of any price-file format (the shared contract's).
+export type WfpRow = PriceFileRow;
 
 const num = (v: string | undefined): number | null => {
   if (v === undefined || v.trim() === '') return null;
@@ -110,10 +93,7 @@ const slugOnce = (s: string): string => {
 };
 
 // One CSV record (by header name) into a row to store, or the reason it is refused.
-export function parseWfpRecord(
-  r: Record<string, string | undefined>,
-  iso3: string,
-): { row: WfpRow } | { reason: string } {
+export function parseWfpRecord(r: Record<string, string | undefined>, iso3: string): RecordVerdict {
   return parseWfpFields(
     WFP_COLUMNS.map((c) => r[c] ?? ''),
     Object.fromEntries(WFP_COLUMNS.map((c, i) => [c, i])) as WfpColumnIndex,
@@ -121,17 +101,19 @@ export function parseWfpRecord(
   );
 }
 
-// One CSV record (its fields, placed by the header's column index) into a row, or the reason.
+// One CSV record (its fields, placed by the header's column index) into a row, the reason it is
+// refused, or why it is not an observation (a forecast). Every price-file format ends here: the
+// VAM and HXL readers place their columns on the same names.
 export function parseWfpFields(
   f: string[],
   ix: WfpColumnIndex,
   iso3: string,
-): { row: WfpRow } | { reason: string } {
+  today?: Date,
+): RecordVerdict {
   const get = (i: number): string => (i >= 0 ? (f[i] ?? '').trim() : '');
   const date = get(ix.date);
-  const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!dm || !isCalendarDate(Number(dm[1]), Number(dm[2]), Number(dm[3])))
-    return { reason: `date: "${date}" is not a calendar date written YYYY-MM-DD` };
+  const badDate = dateRefusal(date, today);
+  if (badDate) return { reason: badDate };
   const market = get(ix.market);
   if (!market) return { reason: 'market: missing' };
   const commodity = get(ix.commodity);
@@ -156,9 +138,12 @@ export function parseWfpFields(
     Math.abs(lon) <= 180;
   const admin1 = get(ix.admin1) || null;
   const word = get(ix.priceflag) || 'actual';
+  if (isForecast(word)) return { skip: 'forecast' };
   return {
     row: {
+      country: iso3,
       marketId: wfpMarketId(iso3, admin1 ?? '', market),
+      marketIsAverage: isAverageMarket(market),
       market: {
         name: market,
         admin1,

@@ -1,0 +1,357 @@
+import type { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { insertCountries } from '../common/countries';
+import { CsvBatch, csvBatches } from '../common/csv-batches';
+import { BadInputError, kindOf } from '../common/domain-error';
+import type { SqlTx } from '../database/sql-tx';
+import { RunTrigger } from '../generated/prisma/enums';
+import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
+import { ReferenceDataService } from '../prices/reference-data.service';
+import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
+import type {
+  ImportContext,
+  PriceFileImporter,
+  PriceFileReader,
+  PriceFileRow,
+} from '../sources/shared/price-file';
+import { RunInProgressError } from './ingestion.service';
+import { RunLedgerService, RunView } from './run-ledger.service';
+import { SourceLeaseService } from './source-lease.service';
+
+const BATCH = 5_000;
+const KEPT_REJECTIONS = 1_000;
+
+export interface FileImportReport {
+  run: RunView;
+  importer: string;
+  country: string; // the file's country (a file of several: the one with the most rows)
+  countries: Record<string, number>; // rows stored per country
+  rowsRead: number;
+  // records that are not observations by the format's rules (the HXL tag row, forecasts)
+  skipped: Record<string, number>;
+  averageMarketRows: number; // rows of markets that are averages of others (stored as regions)
+  aggregateRows: number; // monthly prices computed from a market's own weekly prices (kept)
+  rejections: { row: number; reason: string }[]; // the first 1,000
+}
+
+export interface PriceImportOptions extends ImportContext {
+  importer?: string; // an importer id; none (or the alias wfp): recognised from the header
+  trigger: RunTrigger;
+  sourceUrl?: string;
+}
+
+// The header and second record of a file, and the batches read to find them.
+async function peek(
+  batches: AsyncIterator<CsvBatch>,
+): Promise<{ header?: string[]; second?: string[]; read: CsvBatch[] }> {
+  const read: CsvBatch[] = [];
+  let count = 0;
+  while (count < 2) {
+    const next = await batches.next();
+    if (next.done) break;
+    read.push(next.value);
+    count += next.value.rows.length;
+  }
+  const rows = read.flatMap((b) => b.rows).slice(0, 2);
+  return { header: rows[0], second: rows[1], read };
+}
+
+export function chooseImporter(
+  id: string | undefined,
+  header: string[],
+  second: string[] | undefined,
+): PriceFileImporter {
+  const list = PRICE_FILE_IMPORTERS.map((i) => `${i.id} (${i.layout})`).join('; ');
+  if (id && id !== 'wfp') {
+    const named = PRICE_FILE_IMPORTERS.find((i) => i.id === id);
+    if (!named) throw new BadInputError(`importer: unknown importer "${id}" (importers: ${list})`);
+    return named;
+  }
+  const found = PRICE_FILE_IMPORTERS.find((i) => i.recognises(header, second));
+  if (!found)
+    throw new BadInputError(
+      `importer: the file's header (${header.slice(0, 20).join(',')}) matches no importer; name one with --importer, or use one of: ${list}`,
+    );
+  return found;
+}
+
+// Imports a price file through its format's declaration (sources/importer-registry.ts): read as a
+// stream (memory holds a few batches whatever the file's size), every record checked (a refused
+// one is counted with its reason, never stored), and the valid rows written with the countries,
+// markets and commodities they need in one transaction: the whole file or nothing. One run in the
+// ledger, as for the scrapers; re-importing inserts nothing and a changed price is a revision.
+@Injectable()
+export class ImportRunner {
+  private readonly logger = new Logger('ImportRunner');
+
+  constructor(
+    private readonly writer: ObservationWriterService,
+    private readonly ledger: RunLedgerService,
+    private readonly leases: SourceLeaseService,
+    private readonly reference: ReferenceDataService,
+  ) {}
+
+  async importPrices(input: Readable, opts: PriceImportOptions): Promise<FileImportReport> {
+    const records = csvBatches(input)[Symbol.asyncIterator]();
+    const { header: raw, second, read } = await peek(records);
+    if (!raw) throw new BadInputError('file: the file is empty: no header row');
+    const header = raw.map((h) => h.trim().toLowerCase());
+    const importer = chooseImporter(opts.importer, header, second);
+    const reader = importer.reader(header, second, opts);
+    const source = importer.source;
+    await this.reference.registerSources([source]);
+    if (!(await this.leases.acquire(source.id))) {
+      const lease = await this.leases.current(source.id);
+      throw new RunInProgressError(
+        source.id,
+        `on another instance (${lease?.holder ?? 'unknown'})`,
+      );
+    }
+    try {
+      return await this.run(importer, reader, read, records, opts);
+    } finally {
+      await this.leases.release(source.id);
+    }
+  }
+
+  private async run(
+    importer: PriceFileImporter,
+    reader: PriceFileReader,
+    first: CsvBatch[],
+    rest: AsyncIterator<CsvBatch>,
+    opts: PriceImportOptions,
+  ): Promise<FileImportReport> {
+    const source = importer.source;
+    const runId = await this.ledger.start(source.id, opts.trigger, 'import', this.leases.holder);
+    const fetchedAt = new Date();
+    const sourceUrl = opts.sourceUrl ?? `file:${opts.fileName ?? 'upload'}`;
+    const parserVersion = importer.parserVersion;
+    const rejections: { row: number; reason: string }[] = [];
+    const skipped: Record<string, number> = {};
+    const countries: Record<string, number> = {};
+    let rejected = 0;
+    let rowsRead = 0;
+    let valid = 0;
+    let averageMarketRows = 0;
+    let aggregateRows = 0;
+    const fileMarkets = new Map<string, PriceFileRow>();
+    const fileCommodities = new Map<string, PriceFileRow>();
+
+    async function* allBatches(): AsyncGenerator<CsvBatch> {
+      yield* first;
+      for (;;) {
+        const next = await rest.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    }
+
+    async function* batches(): AsyncGenerator<ObservationInput[]> {
+      let batch: ObservationInput[] = [];
+      let header = true;
+      const refuse = (reason: string) => {
+        rejected++;
+        if (rejections.length < KEPT_REJECTIONS) rejections.push({ row: rowsRead + 1, reason });
+      };
+      for await (const chunk of allBatches()) {
+        const broken = new Map(chunk.errors.map((e) => [e.row, e.message]));
+        for (const fields of chunk.rows) {
+          if (header) {
+            header = false;
+            continue;
+          }
+          rowsRead++; // records after the header: record n is the file's row n + 1
+          const csvError = broken.get(rowsRead);
+          if (csvError !== undefined) {
+            refuse(`csv: ${csvError}`);
+            continue;
+          }
+          const verdict = reader.read(fields);
+          if ('skip' in verdict) {
+            skipped[verdict.skip] = (skipped[verdict.skip] ?? 0) + 1;
+            continue;
+          }
+          if ('reason' in verdict) {
+            refuse(verdict.reason);
+            continue;
+          }
+          const r = verdict.row;
+          valid++;
+          countries[r.country] = (countries[r.country] ?? 0) + 1;
+          if (r.marketIsAverage) averageMarketRows++;
+          if (r.flag === 'aggregated') aggregateRows++;
+          if (!fileMarkets.has(r.marketId)) fileMarkets.set(r.marketId, r);
+          if (!fileCommodities.has(r.commodityId)) fileCommodities.set(r.commodityId, r);
+          batch.push({
+            marketId: r.marketId,
+            commodityId: r.commodityId,
+            surveyDate: r.surveyDate,
+            value: r.value,
+            unit: r.unit,
+            priceType: r.priceType,
+            currency: r.currency,
+            usdValue: r.usdValue,
+            priceFlag: r.priceFlag,
+            rawValue: r.rawValue,
+            flag: r.flag,
+            sourceUrl,
+            fetchedAt,
+            parserVersion,
+          });
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      if (batch.length) yield batch;
+    }
+
+    const references = new ReferenceRows(fileMarkets, fileCommodities);
+    const country = () =>
+      reader.country ??
+      Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ??
+      opts.country ??
+      'unknown';
+    const report = (run: RunView): FileImportReport => ({
+      run,
+      importer: importer.id,
+      country: country(),
+      countries,
+      rowsRead,
+      skipped,
+      averageMarketRows,
+      aggregateRows,
+      rejections,
+    });
+    try {
+      const written = await this.writer.writeStream(source.id, runId, batches(), {
+        // the fast first import needs one country for the whole write
+        country: reader.country,
+        beforeBatch: (tx, batch) =>
+          references.ensure(
+            tx,
+            batch.map((r) => r.marketId),
+            batch.map((r) => r.commodityId),
+          ),
+        beforeApply: (tx) => references.ensure(tx, fileMarkets.keys(), fileCommodities.keys()),
+        fence: (tx) => this.leases.fence(tx, source.id),
+      });
+      if (valid === 0)
+        throw new BadInputError(
+          `file: no valid row in the file (${rowsRead} read, ${rejected} refused${
+            Object.keys(skipped).length
+              ? `, ${Object.entries(skipped)
+                  .map(([k, n]) => `${n} ${k}`)
+                  .join(', ')} skipped`
+              : ''
+          })`,
+        );
+      const run = await this.ledger.finish(
+        runId,
+        rejected + written.duplicates > 0 ? 'partial' : 'succeeded',
+        {
+          inserted: written.inserted,
+          updated: written.updated,
+          unchanged: written.unchanged,
+          rejected: rejected + written.duplicates,
+        },
+        undefined,
+        {
+          rowsParsed: valid,
+          warning: written.duplicates
+            ? `${written.duplicates} rows repeated a key (market, commodity, price type, unit, date) of the file: the last one was kept`
+            : undefined,
+        },
+      );
+      await this.ledger.saveRejections(runId, rejections);
+      return report(run);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.logger.warn(`${importer.id} import run ${runId} failed: ${message}`);
+      const run = await this.ledger.finish(
+        runId,
+        'failed',
+        { inserted: 0, updated: 0, unchanged: 0, rejected },
+        { kind: kindOf(err) ?? 'internal', message },
+      );
+      await this.ledger.saveRejections(runId, rejections);
+      return report(run);
+    }
+  }
+}
+
+// The countries, markets and commodities a file's rows need, written in the write's own
+// transaction (PGlite has one connection) before the rows that reference them; each once per
+// import.
+class ReferenceRows {
+  private readonly countries = new Set<string>();
+  private readonly markets = new Set<string>();
+  private readonly commodities = new Set<string>();
+
+  constructor(
+    private readonly fileMarkets: Map<string, PriceFileRow>,
+    private readonly fileCommodities: Map<string, PriceFileRow>,
+  ) {}
+
+  async ensure(tx: SqlTx, marketIds: Iterable<string>, commodityIds: Iterable<string>) {
+    const markets = [...new Set(marketIds)].filter((id) => !this.markets.has(id));
+    const rows = markets.map((id) => this.fileMarkets.get(id)!);
+    const newCountries = [...new Set(rows.map((r) => r.country))].filter(
+      (c) => !this.countries.has(c),
+    );
+    if (newCountries.length) {
+      await insertCountries(tx, newCountries);
+      for (const c of newCountries) this.countries.add(c);
+    }
+    if (markets.length) {
+      await tx.execute(
+        `INSERT INTO market (id, country, name, admin1, admin2, latitude, longitude, kind)
+         SELECT id, country, name, admin1, admin2, latitude, longitude, kind::"MarketKind"
+         FROM json_to_recordset($1::json) AS x(id text, country text, name text, admin1 text, admin2 text,
+              latitude float8, longitude float8, kind text)
+         ON CONFLICT (id) DO UPDATE SET latitude = coalesce(excluded.latitude, market.latitude),
+           longitude = coalesce(excluded.longitude, market.longitude)
+         WHERE market.country = excluded.country`,
+        JSON.stringify(
+          markets.map((id, i) => ({
+            id,
+            country: rows[i].country,
+            name: rows[i].market.name,
+            admin1: rows[i].market.admin1,
+            admin2: rows[i].market.admin2,
+            latitude: rows[i].market.latitude,
+            longitude: rows[i].market.longitude,
+            // an average of other markets is a region: statistics leave it out unless named
+            kind: rows[i].marketIsAverage ? 'region' : 'city',
+          })),
+        ),
+      );
+      for (const id of markets) this.markets.add(id);
+    }
+    const commodities = [...new Set(commodityIds)].filter((id) => !this.commodities.has(id));
+    if (commodities.length) {
+      await tx.execute(
+        `INSERT INTO commodity (id, name, category, category_raw, default_unit, default_currency)
+         SELECT id, name, category::"CommodityCategory", category_raw, default_unit, default_currency
+         FROM json_to_recordset($1::json) AS x(id text, name text, category text, category_raw text,
+              default_unit text, default_currency text)
+         ON CONFLICT (id) DO NOTHING`,
+        JSON.stringify(
+          commodities.map((id) => {
+            const r = this.fileCommodities.get(id)!;
+            return {
+              id,
+              name: r.commodity.name,
+              category: /non[- ]?food/i.test(r.commodity.category) ? 'other' : 'food',
+              category_raw: r.commodity.category || null,
+              default_unit: r.unit,
+              default_currency: r.currency,
+            };
+          }),
+        ),
+      );
+      for (const id of commodities) this.commodities.add(id);
+    }
+  }
+}
