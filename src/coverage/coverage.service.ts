@@ -131,7 +131,7 @@ export class CoverageService {
   // Changes whenever a tower or a national series value changes: part of analysis cache keys.
   async version(): Promise<string> {
     const v = await this.prisma.$queryRawUnsafe<{ t: number; tl: string | null; m: number }[]>(
-      'SELECT (SELECT count(*)::int FROM tower) AS t, (SELECT max(updated_at)::text FROM tower) AS tl, (SELECT count(*)::int FROM mobile_series_point) AS m',
+      'SELECT (SELECT count(*)::int FROM tower) AS t, (SELECT max(updated_at)::text FROM tower) AS tl, (SELECT count(*)::int FROM mobile_series_point) + (SELECT count(*)::int FROM mobile_series_revision) AS m',
     );
     return `${v[0].t}@${v[0].tl ?? ''}/${v[0].m}`;
   }

@@ -38,6 +38,8 @@ export class SubscriptionImportService {
         `no usable value in the file (${file.rejected.length} refused${file.points.length ? ", the rest North Korea's" : ''})`,
       );
     const provenance = `World Bank WDI IT.CEL.SETS.P2 (ITU), year-end value${fileName ? `, imported from ${fileName}` : ''}`;
+    // One upsert; a changed value's old one is kept as a revision by the table's trigger (a newer
+    // WDI release revises past years).
     const [{ inserted, updated }] = await this.prisma.$queryRawUnsafe<
       { inserted: number; updated: number }[]
     >(

@@ -4,7 +4,8 @@ import { PrismaService } from '../database/prisma.service';
 // The version of the stored data that keys every cache of an answer computed from observations,
 // read from small tables only: every observation write belongs to a run, which is finished after
 // the write commits (so a run's end changes it); markets and subscription values change with
-// imports and reference loads. A row deleted by hand in SQL is not seen until the next run ends.
+// imports and reference loads (a revised value adds a revision row). A row deleted by hand in SQL
+// is not seen until the next run ends.
 @Injectable()
 export class DataVersionService {
   // answers kept until the data change, each with the version it was computed at
@@ -19,7 +20,8 @@ export class DataVersionService {
       `SELECT (SELECT count(*)::int FROM ingestion_run) AS runs,
               (SELECT max(coalesce(finished_at, started_at))::text FROM ingestion_run) AS last,
               (SELECT count(*)::int FROM market) AS markets,
-              (SELECT count(*)::int FROM mobile_series_point) AS subs`,
+              (SELECT count(*)::int FROM mobile_series_point)
+                + (SELECT count(*)::int FROM mobile_series_revision) AS subs`,
     );
     return `${v.runs}@${v.last ?? ''}/${v.markets}/${v.subs}`;
   }

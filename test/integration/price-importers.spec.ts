@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
@@ -10,6 +11,8 @@ import { fixture } from '../helpers/markets';
 // file (every country in one file, the country from adm0_name), any HXL-tagged file read by its
 // tags, and any long table read with a column map. Made-up files in the real shapes, with the
 // traps SOURCES.md section 6 lists.
+const DATA = path.join(__dirname, '..', '..', 'data');
+
 describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
   let db: TestDb;
   let app: INestApplication;
@@ -150,6 +153,38 @@ describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
       fixture('imports', 'market_survey_table.csv'),
     ).expect(400);
     expect(bad.body.detail).toMatch(/^map: the file has no column "When" \(for date\)/);
+  });
+
+  it('keeps the old value as a revision when a newer WDI release changes a past year', async () => {
+    const newer = readFileSync(
+      path.join(DATA, 'wdi', 'API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv'),
+      'utf8',
+    );
+    // the release before: Niger 2008 was 12.44 (the 2023 release says 12.27826846)
+    const older = newer.replace('"6.041130838","12.27826846"', '"6.041130838","12.44"');
+    expect(older).not.toBe(newer);
+    const post = (text: string) =>
+      http
+        .post('/api/imports/subscriptions?fileName=API_IT.CEL.SETS.P2_DS2_en_csv_v2.csv')
+        .set(auth)
+        .set('content-type', 'text/csv')
+        .send(text)
+        .expect(200);
+    const first = await post(older);
+    expect(first.body).toMatchObject({ shape: 'wdi', updated: 0 });
+    const points = await prisma.mobileSeriesPoint.count();
+    const second = await post(newer);
+    expect(second.body).toMatchObject({ inserted: 0, updated: 1 });
+    expect(await prisma.mobileSeriesPoint.count()).toBe(points); // never a duplicate
+    const niger = await prisma.mobileSeriesPoint.findFirstOrThrow({
+      where: { country: 'NER', date: new Date('2008-12-31') },
+      include: { revisions: true },
+    });
+    expect(niger.value).toBe(12.27826846);
+    expect(niger.revisions).toMatchObject([{ previousValue: 12.44, newValue: 12.27826846 }]);
+    // the same release again changes nothing
+    expect((await post(newer)).body).toMatchObject({ inserted: 0, updated: 0 });
+    expect(await prisma.mobileSeriesRevision.count()).toBe(1);
   });
 
   it('lists the importers when no layout matches, and refuses an unknown importer', async () => {
