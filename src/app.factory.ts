@@ -137,6 +137,7 @@ export async function createApp(
     await app.get(PrismaService).open();
     await app.get(StartupService).prepare({
       loadArchiveIfEmpty: config.loadArchiveOnEmpty,
+      loadShippedCountries: config.loadShippedCountries,
       loadSampleTowersIfEmpty: config.coverage.loadSampleTowersOnEmpty,
       retryInBackground: true,
     });

@@ -1,21 +1,32 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { failpoint } from './common/failpoint';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { MobileSeriesService } from './coverage/mobile-series.service';
+import { SubscriptionImportService } from './coverage/subscription-import.service';
 import { TowerImportService } from './coverage/tower-import.service';
 import { SYNTHETIC_TOWER_SOURCE } from './coverage/tower-coverage';
 import { PrismaService } from './database/prisma.service';
+import { ImportRunner } from './ingestion/import-runner.service';
 import { IngestionService } from './ingestion/ingestion.service';
 import { RunLedgerService, RunView } from './ingestion/run-ledger.service';
 import { SourceLeaseService } from './ingestion/source-lease.service';
-import { CatalogueService } from './prices/catalogue.service';
 import { REFERENCE_DIR, ReferenceDataService } from './prices/reference-data.service';
 
 export const SAMPLE_TOWERS_FILE = path.join(REFERENCE_DIR, 'towers-SYNTHETIC-sample.csv');
 
-export type StartupStepName = 'sample-towers' | 'archive';
+export type StartupStepName = 'sample-towers' | 'archive' | 'shipped-wfp' | 'shipped-wdi';
+
+// The real second country that ships with the project (provenance in data/README.md).
+const DATA_DIR_SHIPPED = path.resolve(REFERENCE_DIR, '..');
+export const SHIPPED_WFP_FILE = path.join(DATA_DIR_SHIPPED, 'wfp', 'wfp_food_prices_bgd.csv');
+export const SHIPPED_WDI_FILE = path.join(
+  DATA_DIR_SHIPPED,
+  'wdi',
+  'API_IT.CEL.SETS.P2_DS2_en_csv_v2_4903391.csv',
+);
 
 export interface StartupStepState {
   step: StartupStepName;
@@ -33,9 +44,12 @@ export interface StartupRecovery {
 
 // What every entry point does once the schema is current: recover from a process that died
 // (stale leases, runs and imports left 'running'), load the shipped reference data (idempotent
-// upserts) and, for the server on an empty database, the sample towers and the shipped archive.
-// Those two are optional steps: a failure is recorded (a failed run or import), reported by
-// /api/health and retried with backoff, and never stops the server from serving.
+// upserts) and, for the server, the sample towers (on an empty tower table), the shipped archive
+// (until each source's own archive run has succeeded once, whatever else the database holds: a
+// user whose first command was an import still gets North Korea) and then, in the background,
+// the shipped second country (Bangladesh's WFP file, the WDI subscriptions). These are optional
+// steps: a failure is recorded, reported by /api/health and retried with backoff, and never
+// stops the server from serving.
 @Injectable()
 export class StartupService implements OnApplicationShutdown {
   private readonly logger = new Logger('Startup');
@@ -48,17 +62,19 @@ export class StartupService implements OnApplicationShutdown {
     private readonly reference: ReferenceDataService,
     private readonly ingestion: IngestionService,
     private readonly mobile: MobileSeriesService,
-    private readonly catalogue: CatalogueService,
     private readonly towers: TowerImportService,
     private readonly prisma: PrismaService,
     private readonly leases: SourceLeaseService,
     private readonly ledger: RunLedgerService,
+    private readonly imports: ImportRunner,
+    private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async prepare(opts: {
     loadArchiveIfEmpty: boolean;
     loadSampleTowersIfEmpty?: boolean;
+    loadShippedCountries?: boolean;
     retryInBackground?: boolean;
   }): Promise<RunView[]> {
     await this.recover();
@@ -69,7 +85,31 @@ export class StartupService implements OnApplicationShutdown {
     const retry = opts.retryInBackground ?? false;
     if (opts.loadSampleTowersIfEmpty) await this.runStep('sample-towers', retry);
     if (!opts.loadArchiveIfEmpty) return [];
-    return (await this.runStep('archive', retry)) ?? [];
+    const runs = (await this.runStep('archive', retry)) ?? [];
+    // North Korea first; the second country after, without holding up the first answer
+    if (opts.loadShippedCountries) {
+      this.pending('shipped-wfp');
+      this.pending('shipped-wdi');
+      this.background = (async () => {
+        await this.runStep('shipped-wfp', retry);
+        await this.runStep('shipped-wdi', retry);
+      })();
+    }
+    return runs;
+  }
+
+  // The background steps, for a caller (a test, a shutdown) that waits for them.
+  background: Promise<void> = Promise.resolve();
+
+  private pending(name: StartupStepName): void {
+    if (!this.steps.has(name))
+      this.steps.set(name, {
+        step: name,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        nextRetryAt: null,
+      });
   }
 
   // A process that died (SIGKILL, OOM, power cut) leaves its leases and its runs and imports
@@ -101,8 +141,8 @@ export class StartupService implements OnApplicationShutdown {
     state.attempts++;
     state.nextRetryAt = null;
     try {
-      await failpoint(name === 'archive' ? 'startup:archive' : 'startup:sample-towers');
-      const out = name === 'archive' ? await this.loadArchive() : await this.loadSampleTowers();
+      await failpoint(`startup:${name}`);
+      const out = await this.step(name);
       state.status = out.skipped ? 'skipped' : 'ok';
       state.lastError = null;
       return out.runs;
@@ -124,6 +164,63 @@ export class StartupService implements OnApplicationShutdown {
     }
   }
 
+  private step(name: StartupStepName): Promise<{ skipped: boolean; runs: RunView[] }> {
+    switch (name) {
+      case 'archive':
+        return this.loadArchive();
+      case 'sample-towers':
+        return this.loadSampleTowers();
+      case 'shipped-wfp':
+        return this.loadShippedWfp();
+      case 'shipped-wdi':
+        return this.loadShippedWdi();
+    }
+  }
+
+  // Whether a source has a run of this mode (and, for a file, of this file) that stored its rows.
+  private async succeededOnce(source: string, mode: string, sourceUrl?: string): Promise<boolean> {
+    const run = await this.prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ingestion_run r
+       WHERE r.source_id = $1 AND r.mode = $2 AND r.status IN ('succeeded', 'partial')
+         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM observation o
+               WHERE o.run_id = r.id AND o.source_url = $3 LIMIT 1))`,
+      source,
+      mode,
+      sourceUrl ?? null,
+    );
+    return run[0].n > 0;
+  }
+
+  private async loadShippedWfp(): Promise<{ skipped: boolean; runs: RunView[] }> {
+    const url = `file:${path.basename(SHIPPED_WFP_FILE)}`;
+    if (await this.succeededOnce('wfp-hdx', 'import', url)) return { skipped: true, runs: [] };
+    const report = await this.imports.importPrices(createReadStream(SHIPPED_WFP_FILE), {
+      importer: 'wfp-hdx',
+      fileName: path.basename(SHIPPED_WFP_FILE),
+      trigger: 'startup',
+      sourceUrl: url,
+    });
+    if (report.run.status === 'failed')
+      throw new Error(`import run ${report.run.id} failed: ${report.run.errorMessage}`);
+    this.logger.log(
+      `loaded the shipped WFP file for Bangladesh (${report.run.rowsInserted} rows; LOAD_SHIPPED_COUNTRIES=false skips it)`,
+    );
+    return { skipped: false, runs: [report.run] };
+  }
+
+  private async loadShippedWdi(): Promise<{ skipped: boolean; runs: RunView[] }> {
+    const name = path.basename(SHIPPED_WDI_FILE);
+    const done = await this.prisma.mobileSeriesPoint.count({
+      where: { provenance: { endsWith: `imported from ${name}` } },
+    });
+    if (done > 0) return { skipped: true, runs: [] };
+    const report = await this.subscriptions.import(await readFile(SHIPPED_WDI_FILE, 'utf8'), name);
+    this.logger.log(
+      `loaded the shipped WDI subscriptions (${report.points} values for ${report.countries} countries)`,
+    );
+    return { skipped: false, runs: [] };
+  }
+
   private async loadSampleTowers(): Promise<{ skipped: boolean; runs: RunView[] }> {
     if ((await this.prisma.tower.count()) > 0) return { skipped: true, runs: [] };
     const report = await this.towers.import(
@@ -141,19 +238,21 @@ export class StartupService implements OnApplicationShutdown {
   }
 
   private async loadArchive(): Promise<{ skipped: boolean; runs: RunView[] }> {
-    if ((await this.catalogue.counts()).observations > 0) return { skipped: true, runs: [] };
     const runs: RunView[] = [];
+    let skipped = true;
     for (const id of this.ingestion.sourceIds()) {
       if (!this.ingestion.source(id).loadArchive) continue;
+      // its own archive run, not an empty database: a first import of another country's file
+      // must not keep North Korea's archive out
+      if (await this.succeededOnce(id, 'archive')) continue;
+      skipped = false;
       const run = await this.ingestion.run(id, 'startup', 'archive');
-      this.logger.log(
-        `empty database: loaded the shipped ${id} archive (${run.status}, ${run.rowsInserted} rows)`,
-      );
+      this.logger.log(`loaded the shipped ${id} archive (${run.status}, ${run.rowsInserted} rows)`);
       runs.push(run);
       if (run.status === 'failed')
         throw new Error(`archive run ${run.id} of ${id} failed: ${run.errorMessage}`);
     }
-    return { skipped: false, runs };
+    return { skipped, runs };
   }
 
   onApplicationShutdown(): void {

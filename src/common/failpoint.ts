@@ -16,6 +16,8 @@ export const FAILPOINT_NAMES = [
   'startup:reference-loaded',
   'startup:sample-towers',
   'startup:archive',
+  'startup:shipped-wfp',
+  'startup:shipped-wdi',
   'ingestion:run-started',
   'observations:staged',
   'observations:before-commit',

@@ -64,6 +64,13 @@ export class EnvironmentVariables {
   @IsBoolean()
   LOAD_ARCHIVE_ON_EMPTY: boolean = true;
 
+  // the real second country shipped in data/ (WFP Bangladesh, WDI subscriptions), loaded by the
+  // server in the background until its own import has succeeded once
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  LOAD_SHIPPED_COUNTRIES: boolean = true;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -285,6 +292,7 @@ export interface AppConfig {
   heapGrowthPercent: number;
   enableCron: boolean;
   loadArchiveOnEmpty: boolean;
+  loadShippedCountries: boolean;
   http: {
     timeoutMs: number;
     maxBodyBytes: number;
@@ -369,6 +377,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     heapGrowthPercent: vars.HEAP_GROWTH_PERCENT,
     enableCron: vars.ENABLE_CRON,
     loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,
+    loadShippedCountries: vars.LOAD_SHIPPED_COUNTRIES,
     http: {
       timeoutMs: vars.HTTP_TIMEOUT_MS,
       maxBodyBytes: vars.HTTP_MAX_BODY_BYTES,

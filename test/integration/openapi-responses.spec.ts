@@ -106,6 +106,11 @@ describe.each(TEST_DATABASES)('answers match openapi.json on %s', (kind) => {
         readFileSync(fixture('wfp', 'wfp_food_prices_col.csv')),
       ],
       [
+        '/api/imports/wfp-vam?fileName=wfp_vam_global_sample.csv',
+        'text/csv',
+        readFileSync(fixture('imports', 'wfp_vam_global_sample.csv')),
+      ],
+      [
         '/api/imports/subscriptions?fileName=API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv',
         'text/csv',
         readFixture('wdi', 'API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv'),

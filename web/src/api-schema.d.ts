@@ -620,7 +620,7 @@ export interface components {
         };
         StartupStepDto: {
             /** @enum {string} */
-            step: "sample-towers" | "archive";
+            step: "sample-towers" | "archive" | "shipped-wfp" | "shipped-wdi";
             /** @enum {string} */
             status: "pending" | "ok" | "skipped" | "failed";
             attempts: number;

@@ -145,7 +145,8 @@ export class HealthCountsDto {
 }
 
 export class StartupStepDto {
-  @Str(undefined, { enum: ['sample-towers', 'archive'] }) step!: string;
+  @Str(undefined, { enum: ['sample-towers', 'archive', 'shipped-wfp', 'shipped-wdi'] })
+  step!: string;
   @Str(undefined, { enum: ['pending', 'ok', 'skipped', 'failed'] }) status!: string;
   @Int() attempts!: number;
   @Str(undefined, { nullable: true }) lastError!: string | null;
