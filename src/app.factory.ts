@@ -35,6 +35,9 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 export const logLevels = (level: AppConfig['logLevel']): LogLevel[] =>
   LEVELS.slice(0, LEVELS.indexOf(level) + 1);
 
+// The shipped second country loads this long after the server listens (startup.service.ts).
+const BACKGROUND_AFTER_MS = 3_000;
+
 export function openApiDocument(app: INestApplication) {
   const config = new DocumentBuilder()
     .setTitle('North Korean market price tracker')
@@ -168,6 +171,7 @@ export async function createApp(
     jsonDocumentUrl: 'api/docs-json',
   });
   if (opts.listen !== false) await listenApp(app, config);
+  app.get(StartupService).startBackground(opts.listen === false ? 0 : BACKGROUND_AFTER_MS);
   return app;
 }
 

@@ -86,20 +86,41 @@ export class StartupService implements OnApplicationShutdown {
     if (opts.loadSampleTowersIfEmpty) await this.runStep('sample-towers', retry);
     if (!opts.loadArchiveIfEmpty) return [];
     const runs = (await this.runStep('archive', retry)) ?? [];
-    // North Korea first; the second country after, without holding up the first answer
+    // North Korea first; the second country once the server answers (startBackground)
     if (opts.loadShippedCountries) {
       this.pending('shipped-wfp');
       this.pending('shipped-wdi');
-      this.background = (async () => {
+      this.deferred = async () => {
         await this.runStep('shipped-wfp', retry);
         await this.runStep('shipped-wdi', retry);
-      })();
+      };
     }
     return runs;
   }
 
-  // The background steps, for a caller (a test, a shutdown) that waits for them.
-  background: Promise<void> = Promise.resolve();
+  private deferred?: () => Promise<void>;
+  private started?: Promise<void>;
+
+  // Starts the background steps `afterMs` after the server listens: on the embedded database
+  // (one connection) an import holds it for its transaction, and the first health checks and
+  // pages of a fresh start should not wait behind a second country's file.
+  startBackground(afterMs: number): void {
+    const work = this.deferred;
+    if (!work || this.started) return;
+    this.started = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.stopped) return resolve();
+        void work().finally(resolve);
+      }, afterMs);
+      timer.unref();
+      this.retries.set('shipped-wfp', timer);
+    });
+  }
+
+  // The background steps, for a caller (a test) that waits for them.
+  get background(): Promise<void> {
+    return this.started ?? Promise.resolve();
+  }
 
   private pending(name: StartupStepName): void {
     if (!this.steps.has(name))
