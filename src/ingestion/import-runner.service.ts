@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { insertCountries } from '../common/countries';
 import { CsvBatch, csvBatches } from '../common/csv-batches';
 import { BadInputError, kindOf } from '../common/domain-error';
+import { PrismaService } from '../database/prisma.service';
 import type { SqlTx } from '../database/sql-tx';
 import { RunTrigger } from '../generated/prisma/enums';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
@@ -89,6 +90,7 @@ export class ImportRunner {
     private readonly ledger: RunLedgerService,
     private readonly leases: SourceLeaseService,
     private readonly reference: ReferenceDataService,
+    private readonly prisma: PrismaService,
   ) {}
 
   async importPrices(input: Readable, opts: PriceImportOptions): Promise<FileImportReport> {
@@ -114,6 +116,26 @@ export class ImportRunner {
     }
   }
 
+  // The markets and commodities this source's codes already name (a few thousand at most).
+  private async knownCodes(sourceId: string): Promise<PublisherCodes> {
+    const prefix = `${sourceId}:`;
+    const [markets, commodities] = await Promise.all([
+      this.prisma.$queryRawUnsafe<{ country: string; code: string; id: string }[]>(
+        `SELECT country, external_id AS code, id FROM market WHERE starts_with(external_id, $1)`,
+        prefix,
+      ),
+      this.prisma.$queryRawUnsafe<{ code: string; id: string }[]>(
+        `SELECT external_id AS code, id FROM commodity WHERE starts_with(external_id, $1)`,
+        prefix,
+      ),
+    ]);
+    return new PublisherCodes(
+      prefix,
+      new Map(markets.map((m) => [`${m.country}/${m.code}`, m.id])),
+      new Map(commodities.map((c) => [c.code, c.id])),
+    );
+  }
+
   private async run(
     importer: PriceFileImporter,
     reader: PriceFileReader,
@@ -136,6 +158,7 @@ export class ImportRunner {
     let aggregateRows = 0;
     const fileMarkets = new Map<string, PriceFileRow>();
     const fileCommodities = new Map<string, PriceFileRow>();
+    const codes = await this.knownCodes(source.id);
 
     async function* allBatches(): AsyncGenerator<CsvBatch> {
       yield* first;
@@ -175,7 +198,7 @@ export class ImportRunner {
             refuse(verdict.reason);
             continue;
           }
-          const r = verdict.row;
+          const r = codes.key(verdict.row);
           valid++;
           countries[r.country] = (countries[r.country] ?? 0) + 1;
           if (r.marketIsAverage) averageMarketRows++;
@@ -207,7 +230,7 @@ export class ImportRunner {
       if (batch.length) yield batch;
     }
 
-    const references = new ReferenceRows(fileMarkets, fileCommodities);
+    const references = new ReferenceRows(fileMarkets, fileCommodities, source.id);
     const country = () =>
       reader.country ??
       Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ??
@@ -281,6 +304,34 @@ export class ImportRunner {
   }
 }
 
+// A row's market and commodity by the publisher's codes where the file has them: a code already
+// stored (by this source, in another layout or spelling) keeps its market and commodity; a new
+// code takes the id its names make, for every later row of the file.
+class PublisherCodes {
+  constructor(
+    private readonly prefix: string,
+    private readonly markets: Map<string, string>,
+    private readonly commodities: Map<string, string>,
+  ) {}
+
+  key(r: PriceFileRow): PriceFileRow {
+    let out = r;
+    if (r.marketCode) {
+      const k = `${r.country}/${this.prefix}${r.marketCode}`;
+      const id = this.markets.get(k);
+      if (id === undefined) this.markets.set(k, r.marketId);
+      else if (id !== r.marketId) out = { ...out, marketId: id };
+    }
+    if (r.commodityCode) {
+      const k = `${this.prefix}${r.commodityCode}`;
+      const id = this.commodities.get(k);
+      if (id === undefined) this.commodities.set(k, r.commodityId);
+      else if (id !== r.commodityId) out = { ...out, commodityId: id };
+    }
+    return out;
+  }
+}
+
 // The countries, markets and commodities a file's rows need, written in the write's own
 // transaction (PGlite has one connection) before the rows that reference them; each once per
 // import.
@@ -292,7 +343,12 @@ class ReferenceRows {
   constructor(
     private readonly fileMarkets: Map<string, PriceFileRow>,
     private readonly fileCommodities: Map<string, PriceFileRow>,
+    private readonly sourceId: string,
   ) {}
+
+  private code(code: string | undefined): string | null {
+    return code ? `${this.sourceId}:${code}` : null;
+  }
 
   async ensure(tx: SqlTx, marketIds: Iterable<string>, commodityIds: Iterable<string>) {
     const markets = [...new Set(marketIds)].filter((id) => !this.markets.has(id));
@@ -306,12 +362,13 @@ class ReferenceRows {
     }
     if (markets.length) {
       await tx.execute(
-        `INSERT INTO market (id, country, name, admin1, admin2, latitude, longitude, kind)
-         SELECT id, country, name, admin1, admin2, latitude, longitude, kind::"MarketKind"
+        `INSERT INTO market (id, country, name, admin1, admin2, latitude, longitude, kind, external_id)
+         SELECT id, country, name, admin1, admin2, latitude, longitude, kind::"MarketKind", external_id
          FROM json_to_recordset($1::json) AS x(id text, country text, name text, admin1 text, admin2 text,
-              latitude float8, longitude float8, kind text)
+              latitude float8, longitude float8, kind text, external_id text)
          ON CONFLICT (id) DO UPDATE SET latitude = coalesce(excluded.latitude, market.latitude),
-           longitude = coalesce(excluded.longitude, market.longitude)
+           longitude = coalesce(excluded.longitude, market.longitude),
+           external_id = coalesce(market.external_id, excluded.external_id)
          WHERE market.country = excluded.country`,
         JSON.stringify(
           markets.map((id, i) => ({
@@ -324,6 +381,7 @@ class ReferenceRows {
             longitude: rows[i].market.longitude,
             // an average of other markets is a region: statistics leave it out unless named
             kind: rows[i].marketIsAverage ? 'region' : 'city',
+            external_id: this.code(rows[i].marketCode),
           })),
         ),
       );
@@ -332,11 +390,12 @@ class ReferenceRows {
     const commodities = [...new Set(commodityIds)].filter((id) => !this.commodities.has(id));
     if (commodities.length) {
       await tx.execute(
-        `INSERT INTO commodity (id, name, category, category_raw, default_unit, default_currency)
-         SELECT id, name, category::"CommodityCategory", category_raw, default_unit, default_currency
+        `INSERT INTO commodity (id, name, category, category_raw, default_unit, default_currency, external_id)
+         SELECT id, name, category::"CommodityCategory", category_raw, default_unit, default_currency, external_id
          FROM json_to_recordset($1::json) AS x(id text, name text, category text, category_raw text,
-              default_unit text, default_currency text)
-         ON CONFLICT (id) DO NOTHING`,
+              default_unit text, default_currency text, external_id text)
+         ON CONFLICT (id) DO UPDATE SET external_id = coalesce(commodity.external_id, excluded.external_id)
+         WHERE commodity.external_id IS NULL`,
         JSON.stringify(
           commodities.map((id) => {
             const r = this.fileCommodities.get(id)!;
@@ -347,6 +406,7 @@ class ReferenceRows {
               category_raw: r.commodity.category || null,
               default_unit: r.unit,
               default_currency: r.currency,
+              external_id: this.code(r.commodityCode),
             };
           }),
         ),

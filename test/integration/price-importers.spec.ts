@@ -54,7 +54,8 @@ describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
       rowsRead: 12,
       averageMarketRows: 1,
     });
-    // the three Colombian prices are HDX's (the same key): unchanged, not new rows
+    // the three Colombian prices are HDX's: unchanged, not new rows, Bogota's included although
+    // the VAM file spells it "Bogotá" in "Bogota D.C." (WFP's market id 100 keys it)
     expect(res.body.run).toMatchObject({
       source: 'wfp-hdx',
       status: 'partial',
@@ -63,6 +64,10 @@ describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
       rowsRejected: 3,
     });
     expect(await prisma.observation.count()).toBe(before + 6);
+    expect(await prisma.market.count({ where: { name: 'Bogotá' } })).toBe(0);
+    expect(
+      await prisma.market.findUniqueOrThrow({ where: { id: 'col-bogota-d-c-bogota' } }),
+    ).toMatchObject({ externalId: 'wfp-hdx:100' });
     expect(res.body.rejections).toEqual([
       {
         row: 9,

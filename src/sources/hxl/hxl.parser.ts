@@ -34,6 +34,8 @@ const TAGS: Record<(typeof WFP_COLUMNS)[number], string[]> = {
   currency: ['#currency+code', '#currency'],
   price: ['#value'],
   usdprice: ['#usd+value'],
+  market_id: ['#loc+market+code'],
+  commodity_id: ['#item+code'],
 };
 const COUNTRY_TAGS = ['#country+code', '#country+code+iso3'];
 const REQUIRED = ['date', 'market', 'commodity', 'unit', 'price'] as const;

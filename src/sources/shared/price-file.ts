@@ -19,6 +19,10 @@ export interface PriceFileRow {
   // an average of other markets ("National Average", "Dhaka Division"): stored as a region, so
   // that market statistics leave it out unless a request names it
   marketIsAverage: boolean;
+  // the publisher's own codes (WFP: market_id / mkt_id, commodity_id / cm_id): where a file has
+  // them they key markets and commodities, so two layouts of the same data agree
+  marketCode?: string;
+  commodityCode?: string;
   commodityId: string;
   commodity: { name: string; category: string };
   surveyDate: string;

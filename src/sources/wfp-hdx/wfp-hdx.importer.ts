@@ -20,7 +20,10 @@ export const WFP_HDX_IMPORTER: PriceFileImporter = {
   writes: 'observations',
   parserVersion: WFP_HDX_PARSER_VERSION,
   layout: WFP_COLUMNS.join(','),
-  recognises: (header) => WFP_COLUMNS.every((c) => c === 'usdprice' || header.includes(c)),
+  recognises: (header) =>
+    WFP_COLUMNS.every(
+      (c) => ['usdprice', 'admin2', 'market_id', 'commodity_id'].includes(c) || header.includes(c),
+    ),
   reader(header, _second, ctx) {
     checkHeader(header);
     const country = countryOfFile(ctx.fileName, ctx.country);

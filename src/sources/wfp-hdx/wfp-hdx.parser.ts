@@ -35,7 +35,12 @@ export const WFP_COLUMNS = [
   'currency',
   'price',
   'usdprice',
+  'market_id',
+  'commodity_id',
 ] as const;
+
+// Columns a file may lack: the second administrative level, the USD price, and WFP's own codes.
+const OPTIONAL: readonly string[] = ['usdprice', 'admin2', 'market_id', 'commodity_id'];
 
 export class WfpFileError extends BadInputError {}
 
@@ -144,6 +149,8 @@ export function parseWfpFields(
       country: iso3,
       marketId: wfpMarketId(iso3, admin1 ?? '', market),
       marketIsAverage: isAverageMarket(market),
+      marketCode: get(ix.market_id) || undefined,
+      commodityCode: get(ix.commodity_id) || undefined,
       market: {
         name: market,
         admin1,
@@ -178,9 +185,7 @@ export function countryOfFile(fileName: string | undefined, given: string | unde
 
 // The header row must have the columns the format promises.
 export function checkHeader(columns: string[]): void {
-  const missing = WFP_COLUMNS.filter(
-    (c) => c !== 'usdprice' && c !== 'admin2' && !columns.includes(c),
-  );
+  const missing = WFP_COLUMNS.filter((c) => !OPTIONAL.includes(c) && !columns.includes(c));
   if (missing.length)
     throw new WfpFileError(
       `not a WFP food-price file: the header lacks ${missing.join(', ')} (expected ${WFP_COLUMNS.join(',')})`,

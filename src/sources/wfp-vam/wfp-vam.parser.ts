@@ -65,7 +65,7 @@ const withoutPriceType = (name: string, priceType: string): string => {
     : name;
 };
 
-export type VamColumnIndex = Record<(typeof VAM_COLUMNS)[number], number>;
+export type VamColumnIndex = Record<(typeof VAM_COLUMNS)[number] | 'mkt_id' | 'cm_id', number>;
 
 export function vamColumnIndex(header: string[]): VamColumnIndex {
   const missing = VAM_COLUMNS.filter((c) => !header.includes(c));
@@ -73,7 +73,9 @@ export function vamColumnIndex(header: string[]): VamColumnIndex {
     throw new WfpFileError(
       `not a WFP VAM global file: the header lacks ${missing.join(', ')} (expected adm0_id,adm0_name,adm1_id,adm1_name,mkt_id,mkt_name,cm_id,cm_name,cur_id,cur_name,pt_id,pt_name,um_id,um_name,mp_month,mp_year,mp_price,mp_commoditysource)`,
     );
-  return Object.fromEntries(VAM_COLUMNS.map((c) => [c, header.indexOf(c)])) as VamColumnIndex;
+  return Object.fromEntries(
+    [...VAM_COLUMNS, 'mkt_id', 'cm_id'].map((c) => [c, header.indexOf(c)]),
+  ) as VamColumnIndex;
 }
 
 // One VAM record into a row, or the reason it is refused.
@@ -112,5 +114,7 @@ export function parseVamFields(
   hdx[HDX_INDEX.pricetype] = priceType;
   hdx[HDX_INDEX.currency] = get(ix.cur_name);
   hdx[HDX_INDEX.price] = get(ix.mp_price);
+  if (ix.mkt_id >= 0) hdx[HDX_INDEX.market_id] = get(ix.mkt_id);
+  if (ix.cm_id >= 0) hdx[HDX_INDEX.commodity_id] = get(ix.cm_id);
   return parseWfpFields(hdx, HDX_INDEX, iso3, today);
 }
