@@ -25,7 +25,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { ImportRunner } from '../ingestion/import-runner.service';
 import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
-import { parseColumnMap } from '../sources/price-table/price-table.importer';
+import { parseColumnMap } from '../sources/shared/column-map';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { PrismaService } from '../database/prisma.service';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';

@@ -13,7 +13,7 @@ import { PrismaService } from '../database/prisma.service';
 import { IngestionService, RunMode } from '../ingestion/ingestion.service';
 import { kindOf } from '../common/domain-error';
 import { ImportRunner } from '../ingestion/import-runner.service';
-import { parseColumnMap } from '../sources/price-table/price-table.importer';
+import { parseColumnMap } from '../sources/shared/column-map';
 import { StartupService } from '../startup.service';
 import { TowerFileFormat } from '../coverage/tower-file.parser';
 import { Backend, PriceImportRequest, ReportRequest } from './backend';

@@ -1,5 +1,6 @@
 import { isCountryCode } from '../../common/countries';
 import type { PriceFileImporter } from '../shared/price-file';
+export { parseColumnMap } from '../shared/column-map';
 import {
   countryOfFile,
   parseWfpFields,
@@ -16,18 +17,6 @@ export const PRICE_TABLE_META = {
 };
 
 const REQUIRED = ['date', 'market', 'commodity', 'unit', 'price'] as const;
-
-// "date=Date,market=Market Name" -> { date: 'Date', market: 'Market Name' }
-export function parseColumnMap(text: string): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const part of text.split(',')) {
-    const at = part.indexOf('=');
-    if (at <= 0 || at === part.length - 1)
-      throw new WfpFileError(`map: "${part}" is not field=Column (e.g. date=Date,market=Market)`);
-    map[part.slice(0, at).trim().toLowerCase()] = part.slice(at + 1).trim();
-  }
-  return map;
-}
 
 // Any long table (one price a row) with a column map naming the file's column for each field:
 // --map date=Date,market=Market_Name,commodity=Item,unit=Unit,price=Price[,currency=...,
