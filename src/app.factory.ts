@@ -103,16 +103,24 @@ export async function createApp(
   // No global body parser: each endpoint that takes a body reads it after its token check and
   // within its own cap (body-gate.ts).
   const tokens = () => acceptedTokens(config, app.get(PrismaService));
+  const adminConfigured = !!config.adminToken;
   const json = ['application/json', 'application/geo+json'];
   app.use(
     '/api/ingestion/runs',
-    bodyGate({ name: 'a run request', tokens, maxBytes: 16 * 1024, types: { json } }),
+    bodyGate({
+      name: 'a run request',
+      tokens,
+      adminConfigured,
+      maxBytes: 16 * 1024,
+      types: { json },
+    }),
   );
   app.use(
     '/api/coverage/towers/import',
     bodyGate({
       name: 'a tower file',
       tokens,
+      adminConfigured,
       maxBytes: config.maxImportBytes,
       types: { json, text: ['text/*', 'application/csv'] },
     }),
@@ -121,13 +129,20 @@ export async function createApp(
   for (const id of ['wfp', ...PRICE_FILE_IMPORTERS.map((i) => i.id)])
     app.use(
       `/api/imports/${id}`,
-      bodyGate({ name: 'a price file', tokens, maxBytes: config.maxImportBytes, types: {} }),
+      bodyGate({
+        name: 'a price file',
+        tokens,
+        adminConfigured,
+        maxBytes: config.maxImportBytes,
+        types: {},
+      }),
     );
   app.use(
     '/api/imports/subscriptions',
     bodyGate({
       name: 'a subscriptions file',
       tokens,
+      adminConfigured,
       maxBytes: config.maxImportBytes,
       types: { text: ['text/*', 'application/csv'] },
     }),

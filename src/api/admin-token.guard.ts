@@ -27,6 +27,7 @@ export class AdminTokenGuard implements CanActivate {
     const check = checkBearer(
       ctx.switchToHttp().getRequest<Request>().headers.authorization,
       acceptedTokens(this.config, this.prisma),
+      !!this.config.adminToken,
     );
     if (check === 'ok') return true;
     const { message } = TOKEN_MESSAGES[check];

@@ -13,18 +13,29 @@ export const sameToken = (a: string, b: string): boolean => timingSafeEqual(dige
 
 export type TokenCheck = 'ok' | 'disabled' | 'missing' | 'wrong';
 
-export function checkBearer(header: string | undefined, accepted: string[]): TokenCheck {
-  if (!accepted.length) return 'disabled';
+// `adminConfigured`: whether ADMIN_TOKEN is set. Without it the only accepted token is the
+// running embedded server's lock-file token (the command line's hand-off), so any other request
+// is told that writes are disabled and how to enable them, not that its token is wrong.
+export function checkBearer(
+  header: string | undefined,
+  accepted: string[],
+  adminConfigured = true,
+): TokenCheck {
   const token = header?.startsWith('Bearer ') ? header.slice(7) : '';
-  if (!token) return 'missing';
-  return accepted.some((t) => sameToken(t, token)) ? 'ok' : 'wrong';
+  if (token && accepted.some((t) => sameToken(t, token))) return 'ok';
+  if (!adminConfigured || !accepted.length) return 'disabled';
+  return token ? 'wrong' : 'missing';
 }
 
 export const TOKEN_MESSAGES: Record<
   Exclude<TokenCheck, 'ok'>,
   { status: number; message: string }
 > = {
-  disabled: { status: 403, message: 'this endpoint is disabled: set ADMIN_TOKEN to enable it' },
+  disabled: {
+    status: 403,
+    message:
+      'authorization: writes over the API are disabled: set ADMIN_TOKEN on the server to enable them (imports, runs, tower imports) and send it as a Bearer token; the command line on the same machine needs none',
+  },
   missing: { status: 401, message: 'authorization: a Bearer token is required' },
   wrong: { status: 403, message: 'authorization: the Bearer token is not valid' },
 };
@@ -37,6 +48,7 @@ const refuse = (res: Response, status: number, message: string): void => {
 
 export interface BodyGateOptions {
   tokens?: () => string[]; // when set, the Bearer token is checked before the body is read
+  adminConfigured?: boolean; // ADMIN_TOKEN is set (default true)
   maxBytes: number;
   types: { json?: string[]; text?: string[] };
   name: string; // named in the 413 message
@@ -49,7 +61,11 @@ export function bodyGate(opts: BodyGateOptions): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
     if (opts.tokens) {
-      const check = checkBearer(req.headers.authorization, opts.tokens());
+      const check = checkBearer(
+        req.headers.authorization,
+        opts.tokens(),
+        opts.adminConfigured ?? true,
+      );
       if (check !== 'ok')
         return refuse(res, TOKEN_MESSAGES[check].status, TOKEN_MESSAGES[check].message);
     }

@@ -2,6 +2,8 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
+import request from 'supertest';
+import { PrismaService } from '../../src/database/prisma.service';
 import { freshDatabase, TestDb } from '../helpers/databases';
 
 // Bodies are read only after the token check and within each endpoint's cap: an unauthenticated
@@ -123,5 +125,42 @@ describe('request bodies: the token first, then a cap per endpoint', () => {
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/^body: /);
+  });
+});
+
+describe('writes without ADMIN_TOKEN', () => {
+  it('says writes are disabled and which setting enables them, on every write endpoint', async () => {
+    const db = await freshDatabase('pglite', { LOAD_ARCHIVE_ON_EMPTY: 'false' });
+    const app = await createApp(db.config);
+    try {
+      const http = request(app.getHttpServer());
+      for (const [path, type, body] of [
+        ['/api/ingestion/runs', 'application/json', '{"source":"dailynk-sheet"}'],
+        ['/api/imports/wfp?country=COL', 'text/csv', 'date\n'],
+        ['/api/imports/wfp-vam', 'text/csv', 'date\n'],
+        ['/api/imports/subscriptions', 'text/csv', 'country,year,value\n'],
+        ['/api/coverage/towers/import?format=csv&source=x', 'text/csv', 'lat\n'],
+      ]) {
+        for (const auth of [undefined, 'Bearer guess']) {
+          const req = http.post(path).set('content-type', type);
+          if (auth) void req.set('authorization', auth);
+          const res = await req.send(body);
+          expect([path, res.status]).toEqual([path, 403]);
+          expect(res.body.detail).toMatch(
+            /^authorization: writes over the API are disabled: set ADMIN_TOKEN on the server to enable them/,
+          );
+        }
+      }
+      // the command line's hand-off (the lock-file token) still works
+      const token = app.get(PrismaService).lock!.token;
+      await http
+        .post('/api/ingestion/runs')
+        .set('authorization', `Bearer ${token}`)
+        .send({ source: 'dailynk-sheet', mode: 'archive' })
+        .expect(201);
+    } finally {
+      await app.close();
+      await db.cleanup();
+    }
   });
 });
