@@ -22,6 +22,7 @@ export interface ReportRequest {
 // A run that did not happen because another process runs that source right now.
 export interface SkippedRun {
   skipped: string;
+  noop?: boolean; // nothing to do (a replay without snapshots): not a failure
 }
 
 export interface Backend {

@@ -52,6 +52,8 @@ export class HttpBackend implements Backend {
       });
     } catch (err) {
       if (kindOf(err) === 'conflict') return { skipped: (err as Error).message };
+      if (mode === 'replay' && kindOf(err) === 'not_found')
+        return { skipped: (err as Error).message, noop: true };
       throw err;
     }
   }

@@ -56,6 +56,8 @@ export class LocalBackend implements Backend {
       });
     } catch (err) {
       if (kindOf(err) === 'conflict') return { skipped: (err as Error).message };
+      if (mode === 'replay' && kindOf(err) === 'not_found')
+        return { skipped: (err as Error).message, noop: true };
       throw err;
     }
   }

@@ -36,6 +36,17 @@ export class RunInProgressError extends DomainError {
 
 export type RunMode = 'live' | 'archive' | 'replay';
 
+// A replay of a source with no stored snapshot: nothing to do (not found), and no run recorded.
+export class NothingToReplayError extends DomainError {
+  constructor(sourceId: string, since?: Date) {
+    super(
+      'not_found',
+      `nothing to replay: no stored snapshot of ${sourceId}${since ? ` since ${since.toISOString().slice(0, 10)}` : ''} (ingest it first)`,
+      { errors: [] },
+    );
+  }
+}
+
 // A run whose parsed rows fall below this share of the median of recent runs is flagged.
 export const ROW_DROP_RATIO = 0.5;
 
@@ -102,6 +113,9 @@ export class IngestionService implements BeforeApplicationShutdown {
     if (mode === 'archive' && !source.loadArchive) {
       throw new SourceError('bad_input', `source ${sourceId} ships no archive`);
     }
+    // nothing stored to replay: a no-op that says so, with no run recorded and no failure
+    if (mode === 'replay' && !(await this.hasSnapshots(sourceId, opts.since)))
+      throw new NothingToReplayError(sourceId, opts.since);
     const job = (async () => {
       // Replicas sharing one database never run the same source at once.
       if (!(await this.leases.acquire(sourceId))) {
@@ -121,6 +135,16 @@ export class IngestionService implements BeforeApplicationShutdown {
     })().finally(() => this.inProgress.delete(sourceId));
     this.inProgress.set(sourceId, job);
     return job;
+  }
+
+  private async hasSnapshots(sourceId: string, since?: Date): Promise<boolean> {
+    const n = await this.prisma.runFetch.count({
+      where: {
+        run: { sourceId, mode: { in: ['live', 'archive'] } },
+        ...(since ? { fetchedAt: { gte: since } } : {}),
+      },
+    });
+    return n > 0;
   }
 
   // The latest stored snapshot of each part of a source (since a date), to re-parse with the

@@ -217,6 +217,31 @@ describe('command line on the embedded database', () => {
   });
 });
 
+describe('the newcomer commands on an empty data folder', () => {
+  it('replays nothing as a no-op, and loads every shipped archive with ingest all --archive', async () => {
+    const db = await freshDatabase('pglite', { LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' });
+    try {
+      const replay = await cli(['replay', 'all', '--since', '2024-01-01'], db.env);
+      expect(replay.code).toBe(0);
+      const lines = replay.stdout.trim().split('\n');
+      expect(lines).toHaveLength(6);
+      expect(lines[0]).toBe(
+        'dailynk-sheet: nothing to replay: no stored snapshot of dailynk-sheet since 2024-01-01 (ingest it first)',
+      );
+      // no failed run recorded, no source turned failing
+      expect((await cli(['runs'], db.env)).stdout.trim()).toBe('');
+      const archive = await cli(['ingest', 'all', '--archive'], db.env);
+      expect(archive.code).toBe(0);
+      expect(archive.stderr).toBe('');
+      expect(archive.stdout.trim()).toMatch(
+        /^dailynk-sheet: succeeded \(run 1, archive, cli\): inserted 981, updated 0, unchanged 0, rejected 0$/,
+      );
+    } finally {
+      await db.cleanup();
+    }
+  });
+});
+
 describe('command line beside a running server on the same embedded database', () => {
   let db: TestDb;
   let app: INestApplication;

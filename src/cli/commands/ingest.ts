@@ -21,6 +21,10 @@ function runEach(sources: string[], mode: 'live' | 'archive' | 'replay', since?:
       for (const s of sources) {
         const r = await backend.runSource(s, mode, since);
         if (isSkipped(r)) {
+          if (r.noop) {
+            io.out(`${s}: ${r.skipped}`);
+            continue;
+          }
           io.err(`skipped: ${r.skipped}`);
           failed = true;
           continue;
@@ -39,7 +43,14 @@ export const ingestCommand: Command = {
     'ingest <source>|all [--archive]           run a source now (--archive: the snapshot shipped in data/archive)',
   prepare(args, ctx) {
     const { values, positionals } = readArgs(args, { archive: { type: 'boolean' } });
-    return runEach(targets('ingest', positionals[0], ctx), values.archive ? 'archive' : 'live');
+    // all --archive: the sources that ship an archive (the others have none to load)
+    const ids = targets('ingest', positionals[0], ctx).filter(
+      (id) =>
+        !values.archive ||
+        positionals[0] !== 'all' ||
+        ctx.sources.find((s) => s.meta.id === id)?.loadArchive !== undefined,
+    );
+    return runEach(ids, values.archive ? 'archive' : 'live');
   },
 };
 
