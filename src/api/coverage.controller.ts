@@ -227,7 +227,7 @@ export class CoverageController {
       throw new BadRequestException(
         'body: the tower file is missing (send it as text/csv or application/json)',
       );
-    return this.imports.import(text, q.format, q.source, 'api upload', q.country);
+    return this.imports.import(text, q.format, q.source, q.fileName ?? 'api upload', q.country);
   }
 
   @Get('tower-imports')

@@ -87,7 +87,7 @@ export class HttpBackend implements Backend {
   ) {
     return this.call<TowerImportReport>(
       'POST',
-      `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source, country: opts.country })}`,
+      `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source, country: opts.country, fileName: opts.fileName })}`,
       {
         stream: createReadStream(file),
         type: opts.format === 'geojson' ? 'application/json' : 'text/csv',

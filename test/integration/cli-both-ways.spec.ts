@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
+import { PrismaService } from '../../src/database/prisma.service';
 import { exitCodeFor, runCli } from '../../src/cli/cli';
 import { freshDatabase, TestDb } from '../helpers/databases';
 import { fixture } from '../helpers/markets';
@@ -93,4 +94,34 @@ describe('every command, in process and handed to a running server (PGlite)', ()
     },
     120_000,
   );
+});
+
+describe('what a hand-off records', () => {
+  it("keeps the tower file's own name, as the command run here does", async () => {
+    const db = await freshDatabase('pglite', {
+      LOAD_ARCHIVE_ON_EMPTY: 'false',
+      LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
+    });
+    const server = await createApp(db.config);
+    try {
+      const r = await cli(
+        [
+          'import',
+          'towers',
+          fixture('towers', 'opencellid-467.csv'),
+          '--format',
+          'opencellid',
+          '--source',
+          'opencellid-handed',
+        ],
+        db.env,
+      );
+      expect(r.code).toBe(0);
+      const imports = await server.get(PrismaService).towerImport.findMany();
+      expect(imports.map((i) => i.fileName)).toEqual(['opencellid-467.csv']);
+    } finally {
+      await server.close();
+      await db.cleanup();
+    }
+  });
 });

@@ -2700,6 +2700,8 @@ export interface operations {
                 source?: string;
                 /** @description The towers' country (ISO 3166-1 alpha-3). opencellid: every row's MCC must be one of its networks' (without it, each row goes to its MCC's country; an MCC several countries share needs it). csv and geojson: the survey's country (default PRK). */
                 country?: string;
+                /** @description The file name, for the import ledger (default: api upload) */
+                fileName?: string;
             };
             header?: never;
             path?: never;

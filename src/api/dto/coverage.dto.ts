@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
 import { COUNTRY_PATTERN, IsCountryCode, IsIsoDay, ToUpper } from './validators';
@@ -106,4 +106,12 @@ export class TowerImportQueryDto {
   @ToUpper()
   @Matches(COUNTRY_PATTERN, { message: 'country must be an ISO 3166-1 alpha-3 code such as KEN' })
   country?: string;
+
+  @ApiPropertyOptional({
+    description: 'The file name, for the import ledger (default: api upload)',
+  })
+  @IsOptional()
+  @MaxLength(200)
+  @Matches(/^[\w.-]+$/, { message: 'fileName must be a plain file name' })
+  fileName?: string;
 }
