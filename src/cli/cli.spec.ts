@@ -53,7 +53,7 @@ describe('parse: the dry run of any adapter, database-free', () => {
       surveyDate: '2024-04-28',
       value: 4700,
       fetchedAt: '2024-05-03T00:00:00.000Z',
-      parserVersion: 'nktimes-en/1.0.0',
+      parserVersion: 'nktimes-en/1.1.0',
     });
     expect(rows.filter((r) => r.rejected).map((r) => r.reason)).toContain(
       "an average over 5 cities, never a city's price",

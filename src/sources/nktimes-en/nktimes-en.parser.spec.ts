@@ -81,6 +81,19 @@ describe('NK Times traps, one by one', () => {
     ]);
   });
 
+  it('reads a shared value and a "respectively" clause in one sentence, clause by clause', () => {
+    const page = `<html><head><meta property="article:published_time" content="2024-05-20T00:00:00Z"></head><body><div class="entry-content"><p>According to the survey on the 14th, corn was 2,300 won in Pyongyang, Sariwon and Pyongsong, and 2,400 won and 2,450 won in Hamheung and Chongjin, respectively.</p></div></body></html>`;
+    const r = parseNkTimesArticle(page, 'https://nktimes.kr/en/c/', ctx);
+    expect(r.rejected).toEqual([]);
+    expect(r.observations.map((o) => [o.marketId, o.commodityId, o.surveyDate, o.value])).toEqual([
+      ['pyongyang', 'corn', '2024-05-14', 2300],
+      ['sariwon', 'corn', '2024-05-14', 2300],
+      ['pyongsong', 'corn', '2024-05-14', 2300],
+      ['hamhung', 'corn', '2024-05-14', 2400],
+      ['chongjin', 'corn', '2024-05-14', 2450],
+    ]);
+  });
+
   it('refuses "respectively" when values and cities do not pair up', () => {
     expect(rows(yearEnd, 'red-beans')).toEqual([]);
     expect(yearEnd.rejected.filter((x) => x.reason.startsWith('"respectively"'))).toHaveLength(2);
@@ -199,6 +212,34 @@ describe('property: a sentence of cities and values assigns no value to a city i
         const got = r.observations.map((o) => [o.marketId, o.value]).sort();
         expect(got).toEqual(cities.map((c) => [ids[c], v]).sort());
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('"V in A, B, and V1 and V2 in C and D, respectively": the shared value for A, B; the pairs for C, D, or none', () => {
+    const split = citiesArb.chain((c) =>
+      fc.tuple(fc.constant(c), fc.integer({ min: 1, max: Math.max(1, c.length - 1) })),
+    );
+    fc.assert(
+      fc.property(
+        split.filter(([c]) => c.length >= 2),
+        value,
+        fc.array(value, { minLength: 1, maxLength: 5 }),
+        ([cities, cut], shared, values) => {
+          const first = cities.slice(0, cut);
+          const rest = cities.slice(cut);
+          const sentence = `Corn was ${fmt(shared)} won in ${list(first)}, and ${list(values.map((v) => `${fmt(v)} won`))} in ${list(rest)}, respectively.`;
+          const r = parseNkTimesArticle(page(sentence), 'u', ctx);
+          const got = new Map(r.observations.map((o) => [o.marketId, o.value]));
+          for (const c of first) expect(got.get(ids[c])).toBe(shared);
+          if (values.length === rest.length)
+            rest.forEach((c, i) => expect(got.get(ids[c])).toBe(values[i]));
+          else for (const c of rest) expect(got.has(ids[c])).toBe(false);
+          expect(r.observations).toHaveLength(
+            first.length + (values.length === rest.length ? rest.length : 0),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

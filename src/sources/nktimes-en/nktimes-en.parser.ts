@@ -10,7 +10,8 @@ import {
 } from '../source.types';
 import { isCalendarDate, isoDate, readPublishedNumber, toCurrentWon } from '../shared/normalise';
 
-export const NKTIMES_EN_PARSER_VERSION = 'nktimes-en/1.0.0';
+// 1.1.0: a shared-value clause and a "respectively" clause in one sentence are read clause by clause
+export const NKTIMES_EN_PARSER_VERSION = 'nktimes-en/1.1.0';
 
 // NK Times English grain reports (SOURCES.md section 5): prose only, about monthly, for Pyongyang,
 // Sariwon, Pyongsong, Hamhung, Chongjin and Hyesan. The article body is read sentence by sentence,
@@ -19,6 +20,8 @@ export const NKTIMES_EN_PARSER_VERSION = 'nktimes-en/1.0.0';
 //   - one value and a list of cities: the value of each of those cities ("rice in Pyongyang,
 //     Sariwon and Pyongseong fell ... to 4,700 won");
 //   - "respectively": values and cities paired in order, only when their counts agree;
+//   - both in one sentence (a shared value for some cities, ", and" values "respectively" for
+//     others): read clause by clause, each clause with its own cities;
 //   - "from X won to Y won": Y at the survey date; X is last month's at no stated date, never stored;
 //   - "compared to X won as of the 7th of last month": X at its own resolved date;
 //   - an average over cities is never a city's price: rejected with the reason;
@@ -105,9 +108,13 @@ function itemIn(text: string): Item | undefined {
 }
 
 // A sentence into clauses at "; " and ", and " / ", while " / ", but " (each clause one statement).
+// Clauses of a sentence: at "; " and ", and|while|but|whereas " before a word, and at ", and "
+// before a value, so that "2,300 won in Pyongyang, Sariwon and Pyongsong, and 2,400 won and
+// 2,450 won in Hamheung and Chongjin, respectively" is a shared-value clause, then a
+// "respectively" clause, each read with its own cities.
 const clauses = (sentence: string): string[] =>
   sentence
-    .split(/;\s+|,\s+(?:and|while|but|whereas)\s+(?=[a-z])/)
+    .split(/;\s+|,\s+(?:and|while|but|whereas)\s+(?=[a-z])|,\s+and\s+(?=\d[\d,.]*\s*won\b)/)
     .map((c) => c.trim())
     .filter(Boolean);
 
