@@ -10,14 +10,19 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from '../common/process-holder';
+import { isProcessAlive, processStat } from '../common/process-holder';
 import { DomainError } from '../common/domain-error';
 
 // PGlite is one process: the data folder carries a lock file naming its holder, so a command
-// line and a running server never open the same database at once.
+// line and a running server never open the same database at once. The holder is alive while its
+// pid exists, is not a zombie its parent has not reaped yet (a supervisor that restarts at once
+// would otherwise find its own dead server holding the folder), and started when the lock says.
+// Node has no kernel-released lock (flock) without a native addon, so this is the check.
 
 export interface LockInfo {
   pid: number;
+  // the holder's start time (/proc, clock ticks after boot): a reused pid is not the holder
+  procStart?: string;
   holder: 'server' | 'cli';
   startedAt: string;
   port?: number;
@@ -53,7 +58,7 @@ export function lockFilePath(dataDir: string): string {
 export function readLiveLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(lockFilePath(dataDir), 'utf8')) as LockInfo;
-    return isProcessAlive(info.pid) ? info : undefined;
+    return isProcessAlive(info.pid, info.procStart) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -72,6 +77,7 @@ export class DataDirLock {
     mkdirSync(this.dataDir, { recursive: true });
     const info: LockInfo = {
       pid: process.pid,
+      procStart: processStat(process.pid)?.startTicks,
       holder,
       startedAt: new Date().toISOString(),
       token: randomBytes(24).toString('hex'),
