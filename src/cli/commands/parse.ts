@@ -7,8 +7,9 @@ import { Command, readArgs, UsageError } from './command';
 // A dry run of any adapter on a saved page: no database is opened.
 export const parseCommand: Command = {
   words: ['parse'],
-  usage: `parse <source> <file> --tab T [--url U] [--fetched-at ISO]
-                                            dry run: print parsed observations as JSON lines, store nothing`,
+  usage: `parse <source> <file> [--tab T] [--url U] [--fetched-at ISO]
+                                            dry run: print parsed observations as JSON lines, store nothing
+                                            (--tab: dailynk-sheet's tab, rice or rate)`,
   prepare(args, ctx) {
     const { values, positionals } = readArgs(args, {
       tab: { type: 'string' },
@@ -20,6 +21,11 @@ export const parseCommand: Command = {
     const ids = ctx.sources.map((s) => s.meta.id);
     const source = ctx.sources.find((s) => s.meta.id === sourceId);
     if (!source) throw new UnknownSourceError(sourceId, ids);
+    // the sheet's CSV export does not say which tab it is; the other adapters need no tab
+    if (sourceId === 'dailynk-sheet' && !values.tab)
+      throw new UsageError(
+        '--tab: parse dailynk-sheet needs the tab the file was exported from (rice or rate)',
+      );
     const fetchedAt = values['fetched-at'] ? new Date(values['fetched-at']) : new Date();
     if (Number.isNaN(fetchedAt.getTime()))
       throw new UsageError(`--fetched-at: not a date: ${values['fetched-at']}`);
