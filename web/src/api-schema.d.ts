@@ -745,6 +745,11 @@ export interface components {
             /** @description other spellings */
             aliases: string[];
             /**
+             * @description the publisher's own code, namespaced by source (WFP: wfp-hdx:<market_id>)
+             * @example wfp-hdx:100
+             */
+            externalId: string | null;
+            /**
              * @description the name to show (report sentences, legends, labels): the name, with admin1 where two markets of the country share it
              * @example Sadar (Dhaka)
              */
@@ -782,6 +787,11 @@ export interface components {
             category: string;
             /** @description the category as published */
             categoryRaw: string | null;
+            /**
+             * @description the publisher's own code, namespaced by source (WFP: wfp-hdx:<commodity_id>)
+             * @example wfp-hdx:52
+             */
+            externalId: string | null;
             /** @description with country: the unit of the commodity's most observed series there */
             defaultUnit: string | null;
             /** @description with country: the currency of the commodity's most observed series there */

@@ -59,6 +59,11 @@ export class MarketDto {
   @Num('WGS84', { nullable: true }) longitude!: number | null;
   @Str('city or region') kind!: string;
   @Strs('other spellings') aliases!: string[];
+  @Str("the publisher's own code, namespaced by source (WFP: wfp-hdx:<market_id>)", {
+    nullable: true,
+    example: 'wfp-hdx:100',
+  })
+  externalId!: string | null;
   @Str(
     'the name to show (report sentences, legends, labels): the name, with admin1 where two markets of the country share it',
     { example: 'Sadar (Dhaka)' },
@@ -80,6 +85,11 @@ export class CommodityListingDto {
   @Str('as published') name!: string;
   @Str('food, fuel, currency, other') category!: string;
   @Str('the category as published', { nullable: true }) categoryRaw!: string | null;
+  @Str("the publisher's own code, namespaced by source (WFP: wfp-hdx:<commodity_id>)", {
+    nullable: true,
+    example: 'wfp-hdx:52',
+  })
+  externalId!: string | null;
   @Str("with country: the unit of the commodity's most observed series there", {
     nullable: true,
   })
