@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { ConvergenceReport } from '../analysis/convergence-report.service';
 import type { SubscriptionImportReport } from '../coverage/subscription-import.service';
 import type { TowerFileFormat } from '../coverage/tower-file.parser';
@@ -47,6 +49,17 @@ export interface PriceImportRequest {
   fileName: string;
   country?: string;
   map?: string; // field=Column,... for the price-table importer
+  onBytes?: (read: number) => void; // bytes of the file read so far (a progress line)
 }
 
 export const isSkipped = (r: RunView | SkippedRun): r is SkippedRun => 'skipped' in r;
+
+// A file's read stream that reports the bytes read so far (the import's progress line).
+export function counted(file: string, onBytes?: (read: number) => void): Readable {
+  const stream = createReadStream(file);
+  if (onBytes) {
+    let read = 0;
+    stream.on('data', (chunk: Buffer | string) => onBytes((read += chunk.length)));
+  }
+  return stream;
+}

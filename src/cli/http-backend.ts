@@ -7,7 +7,7 @@ import type { LockInfo } from '../database/data-dir-lock';
 import type { RunMode } from '../ingestion/ingestion.service';
 import type { RunView } from '../ingestion/run-ledger.service';
 import type { FileImportReport } from '../ingestion/import-runner.service';
-import { Backend, PriceImportRequest, ReportRequest } from './backend';
+import { Backend, counted, PriceImportRequest, ReportRequest } from './backend';
 import { DomainError, ErrorKind, kindOf } from '../common/domain-error';
 
 // The running server's answer as an error of the same kind the command would have met here: a 4xx
@@ -66,9 +66,9 @@ export class HttpBackend implements Backend {
   }
 
   importPrices(file: string, opts: PriceImportRequest) {
-    const { importer, ...q } = opts;
+    const { importer, onBytes, ...q } = opts;
     return this.call<FileImportReport>('POST', `/api/imports/${importer ?? 'wfp'}?${query(q)}`, {
-      stream: createReadStream(file),
+      stream: counted(file, onBytes),
       type: 'text/csv',
     });
   }

@@ -16,7 +16,7 @@ import { ImportRunner } from '../ingestion/import-runner.service';
 import { parseColumnMap } from '../sources/shared/column-map';
 import { StartupService } from '../startup.service';
 import { TowerFileFormat } from '../coverage/tower-file.parser';
-import { Backend, PriceImportRequest, ReportRequest } from './backend';
+import { Backend, counted, PriceImportRequest, ReportRequest } from './backend';
 
 // The application in this process: the schema migrated and the reference data loaded first, as
 // every entry point does; no HTTP server, no cron.
@@ -67,7 +67,7 @@ export class LocalBackend implements Backend {
   }
 
   importPrices(file: string, opts: PriceImportRequest) {
-    return this.app.get(ImportRunner).importPrices(createReadStream(file), {
+    return this.app.get(ImportRunner).importPrices(counted(file, opts.onBytes), {
       importer: opts.importer,
       fileName: opts.fileName,
       country: opts.country,

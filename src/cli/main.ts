@@ -1,7 +1,21 @@
 import 'reflect-metadata';
 import { exitCodeFor, runCli } from './cli';
 
-const io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) };
+// On a terminal, long imports redraw one progress line on stderr; under cron or a pipe, nothing.
+const progress = process.stderr.isTTY
+  ? (l: string) => process.stderr.write(`\r${l.slice(0, (process.stderr.columns || 80) - 1)}\x1b[K`)
+  : undefined;
+const io = {
+  out: (l: string) => {
+    if (progress) process.stderr.write('\r\x1b[K');
+    console.log(l);
+  },
+  err: (l: string) => {
+    if (progress) process.stderr.write('\r\x1b[K');
+    console.error(l);
+  },
+  progress,
+};
 
 void runCli(process.argv.slice(2), io)
   .catch((err: unknown) => exitCodeFor(err, io))

@@ -125,3 +125,42 @@ describe('what a hand-off records', () => {
     }
   });
 });
+
+describe('a progress line on a terminal', () => {
+  it('redraws the share of the file read, here and handed to a server, and never under cron', async () => {
+    const quiet = { LOAD_ARCHIVE_ON_EMPTY: 'false', LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false' };
+    const here = await freshDatabase('pglite', quiet);
+    const there = await freshDatabase('pglite', quiet);
+    const server = await createApp(there.config);
+    try {
+      const file = fixture('wfp', 'wfp_food_prices_col.csv');
+      for (const db of [here, there]) {
+        const shown: string[] = [];
+        const out: string[] = [];
+        const io = {
+          out: (l: string) => out.push(l),
+          err: () => undefined,
+          progress: (l: string) => shown.push(l),
+        };
+        expect(await runCli(['import', file], io, db.env)).toBe(0);
+        expect(shown.length).toBeGreaterThan(0);
+        expect(shown[shown.length - 1]).toMatch(
+          /^wfp_food_prices_col\.csv: read \d+\.\d of \d+\.\d MiB \(100 %\)$/,
+        );
+        expect(out[0]).toMatch(/^wfp-hdx: /);
+      }
+      // no terminal (cron, a pipe): the same import prints only its summary
+      const lines: string[] = [];
+      const code = await runCli(
+        ['import', file],
+        { out: (l) => lines.push(l), err: () => undefined },
+        here.env,
+      );
+      expect([code, lines.length]).toEqual([0, 1]);
+    } finally {
+      await server.close();
+      await here.cleanup();
+      await there.cleanup();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { BadInputError } from '../../common/domain-error';
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  // a status line redrawn in place (a terminal only; undefined elsewhere, e.g. under cron)
+  progress?: (line: string) => void;
 }
 
 // Bad usage: the message says what is wrong; the usage follows it.

@@ -44,6 +44,24 @@ async function filesOf(paths: string[]): Promise<string[]> {
   return out;
 }
 
+// A terminal's progress line for one file: the share read, redrawn at most five times a second.
+async function progressOf(
+  file: string,
+  show: (line: string) => void,
+): Promise<(read: number) => void> {
+  const size = (await stat(file)).size;
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  let last = 0;
+  return (read) => {
+    const now = Date.now();
+    if (now - last < 200 && read < size) return;
+    last = now;
+    show(
+      `${path.basename(file)}: read ${mb(read)} of ${mb(size)} MiB (${Math.round((100 * read) / Math.max(size, 1))} %)`,
+    );
+  };
+}
+
 const IMPORTER_IDS = [...PRICE_FILE_IMPORTERS.map((i) => i.id), 'wfp'];
 
 // One price file's line: the run, the importer, its countries, what was read and skipped.
@@ -88,6 +106,7 @@ export const importCommand: Command = {
             fileName: path.basename(file),
             country: values.country,
             map: values.map,
+            onBytes: io.progress && (await progressOf(file, io.progress)),
           });
           outcomes.push(r);
           io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${priceSummary(r)}`);
