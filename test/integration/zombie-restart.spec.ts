@@ -43,7 +43,29 @@ if (!haveProc) console.warn('zombie restart test skipped: no /proc on this syste
         }
       }
       expect(pid).toBeGreaterThan(0);
+      // the server and what it runs (the cluster's creation in a child), as kill -9 of its group
+      // would; its parent, sleep, lives on and never reaps it. Stopped first, so that it starts
+      // no child between the reading of its children and the kill.
+      process.kill(pid, 'SIGSTOP');
+      const children = (() => {
+        try {
+          return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .map(Number);
+        } catch {
+          return [];
+        }
+      })();
       process.kill(pid, 'SIGKILL');
+      for (const c of children) {
+        try {
+          process.kill(c, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       for (let i = 0; i < 40 && procState(pid) !== 'Z'; i++)
         await new Promise((r) => setTimeout(r, 50));
       expect(procState(pid)).toBe('Z'); // dead, unreaped: kill(pid, 0) still succeeds
