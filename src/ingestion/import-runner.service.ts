@@ -368,7 +368,9 @@ class ReferenceRows {
               latitude float8, longitude float8, kind text, external_id text)
          ON CONFLICT (id) DO UPDATE SET latitude = coalesce(excluded.latitude, market.latitude),
            longitude = coalesce(excluded.longitude, market.longitude),
-           external_id = coalesce(market.external_id, excluded.external_id)
+           external_id = coalesce(market.external_id, excluded.external_id),
+           -- a market imported before averages were recognised becomes a region on re-import
+           kind = CASE WHEN excluded.kind = 'region' THEN excluded.kind ELSE market.kind END
          WHERE market.country = excluded.country`,
         JSON.stringify(
           markets.map((id, i) => ({

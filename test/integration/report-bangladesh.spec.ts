@@ -3,6 +3,7 @@ import path from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
+import { PrismaService } from '../../src/database/prisma.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 
 // The report on a real WFP country: WFP's own Bangladesh file (HDX layout, 23,966 rows, 76
@@ -74,6 +75,20 @@ describe.each(TEST_DATABASES)('the report on real Bangladesh data on %s', (kind)
       )
       .expect(200);
     expect(withIt.body.markets).toEqual([dhaka, 'bgd-dhaka-dhaka-sadar'].sort());
+  });
+
+  it('marks an average stored as a city by an older import a region when the file comes again', async () => {
+    const prisma = app.get(PrismaService);
+    const where = { country: 'BGD', name: 'Dhaka Division' };
+    await prisma.market.updateMany({ where, data: { kind: 'city' } });
+    const again = await http
+      .post('/api/imports/wfp?fileName=wfp_food_prices_bgd.csv')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(readFileSync(path.join(DATA, 'wfp', 'wfp_food_prices_bgd.csv')))
+      .expect(200);
+    expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUnchanged: 23965 });
+    expect((await prisma.market.findFirstOrThrow({ where })).kind).toBe('region');
   });
 
   it('refuses the placeholder date and skips nothing else silently', async () => {
