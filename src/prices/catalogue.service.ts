@@ -3,6 +3,15 @@ import { PrismaService } from '../database/prisma.service';
 import { DataVersionService } from './data-version.service';
 import { observationWhere } from './observation-filter';
 
+export interface StoredCounts {
+  observations: number;
+  revisions: number;
+  markets: number;
+  commodities: number;
+  sources: number;
+  mobileSeriesPoints: number;
+}
+
 export interface SeriesChoice {
   unit: string;
   priceType: string;
@@ -158,24 +167,8 @@ export class CatalogueService {
 
   // Row counts of the stored data in one statement (health asks on every poll; one query waits in
   // line once, where five would wait five times behind other clients' queries).
-  async counts(): Promise<{
-    observations: number;
-    revisions: number;
-    markets: number;
-    commodities: number;
-    sources: number;
-    mobileSeriesPoints: number;
-  }> {
-    const [row] = await this.prisma.$queryRawUnsafe<
-      {
-        observations: number;
-        revisions: number;
-        markets: number;
-        commodities: number;
-        sources: number;
-        mobileSeriesPoints: number;
-      }[]
-    >(
+  async counts(): Promise<StoredCounts> {
+    const [row] = await this.prisma.$queryRawUnsafe<StoredCounts[]>(
       `SELECT (SELECT count(*)::int FROM observation) AS observations,
               (SELECT count(*)::int FROM observation_revision) AS revisions,
               (SELECT count(*)::int FROM market) AS markets,

@@ -4,6 +4,7 @@ import {
   checkHeader,
   columnIndex,
   countryOfFile,
+  missingColumns,
   parseWfpFields,
   WFP_COLUMNS,
   WFP_HDX_META,
@@ -20,10 +21,7 @@ export const WFP_HDX_IMPORTER: PriceFileImporter = {
   writes: 'observations',
   parserVersion: WFP_HDX_PARSER_VERSION,
   layout: WFP_COLUMNS.join(','),
-  recognises: (header) =>
-    WFP_COLUMNS.every(
-      (c) => ['usdprice', 'admin2', 'market_id', 'commodity_id'].includes(c) || header.includes(c),
-    ),
+  recognises: (header) => missingColumns(header).length === 0,
   reader(header, _second, ctx) {
     checkHeader(header);
     const country = countryOfFile(ctx.fileName, ctx.country);

@@ -42,6 +42,10 @@ export const WFP_COLUMNS = [
 // Columns a file may lack: the second administrative level, the USD price, and WFP's own codes.
 const OPTIONAL: readonly string[] = ['usdprice', 'admin2', 'market_id', 'commodity_id'];
 
+// The required columns a header lacks (none: an HDX file).
+export const missingColumns = (columns: string[]): string[] =>
+  WFP_COLUMNS.filter((c) => !OPTIONAL.includes(c) && !columns.includes(c));
+
 export class WfpFileError extends BadInputError {}
 
 // "Maize (white)" -> "maize-white"; "Oil (vegetable, local)" -> "oil-vegetable-local".
@@ -185,7 +189,7 @@ export function countryOfFile(fileName: string | undefined, given: string | unde
 
 // The header row must have the columns the format promises.
 export function checkHeader(columns: string[]): void {
-  const missing = WFP_COLUMNS.filter((c) => !OPTIONAL.includes(c) && !columns.includes(c));
+  const missing = missingColumns(columns);
   if (missing.length)
     throw new WfpFileError(
       `not a WFP food-price file: the header lacks ${missing.join(', ')} (expected ${WFP_COLUMNS.join(',')})`,
