@@ -1,3 +1,4 @@
+import { crossCountryAnalysis } from './cross-country/cross-country-analysis';
 import { PricePoint } from './dispersion';
 import { tradeNetwork } from './network';
 import { pairRegression } from './pair-regression';
@@ -138,6 +139,7 @@ function network(
 }
 
 export const ANALYSIS_TASKS = {
+  crossCountry: crossCountryAnalysis,
   halfLives,
   sigmaTrend,
   beta,

@@ -4,6 +4,7 @@ import { PricesModule } from '../prices/prices.module';
 import { AnalysisCache } from './analysis-cache';
 import { AnalysisWorkers } from './analysis-workers';
 import { ConvergenceReportService } from './convergence-report.service';
+import { CrossCountryService } from './cross-country/cross-country.service';
 import { DispersionService } from './dispersion.service';
 import { HalfLifeService } from './half-life.service';
 import { NetworkService } from './network.service';
@@ -21,6 +22,7 @@ const services = [
   NetworkService,
   ReportInputsLoader,
   ConvergenceReportService,
+  CrossCountryService,
 ];
 
 @Module({

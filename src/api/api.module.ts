@@ -6,6 +6,7 @@ import { PricesModule } from '../prices/prices.module';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AnalysisController } from './analysis.controller';
 import { CoverageController } from './coverage.controller';
+import { CrossCountryController } from './cross-country.controller';
 import { HealthController } from './health.controller';
 import { IngestionController } from './ingestion.controller';
 import { ObservationsController } from './observations.controller';
@@ -21,6 +22,7 @@ import { StartupModule } from '../startup.module';
     ReferenceController,
     ObservationsController,
     AnalysisController,
+    CrossCountryController,
     IngestionController,
     CoverageController,
     ImportsController,

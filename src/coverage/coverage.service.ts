@@ -63,6 +63,21 @@ export class CoverageService {
     return rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), value: r.value }));
   }
 
+  // Several countries' subscriptions series at once (ITU/WDI year-end values), by country.
+  async subscriptionsOf(countries: string[]): Promise<Map<string, DatedValue[]>> {
+    const rows = await this.prisma.mobileSeriesPoint.findMany({
+      where: { series: ITU_SERIES, country: { in: countries } },
+      orderBy: [{ country: 'asc' }, { date: 'asc' }],
+    });
+    const out = new Map<string, DatedValue[]>();
+    for (const r of rows)
+      out.set(r.country, [
+        ...(out.get(r.country) ?? []),
+        { date: r.date.toISOString().slice(0, 10), value: r.value },
+      ]);
+    return out;
+  }
+
   // The last date of a country's subscriptions series (null: none stored): later dates carry its
   // value (interpolateAt), which the report says.
   async nationalLastDate(country: string): Promise<string | null> {

@@ -32,6 +32,20 @@ export interface PageCursor {
   unit: string;
 }
 
+// A series' monthly market prices, sorted by month then market: one row per market and month,
+// the mean of the market's values in the month (one value per survey date, the preferred source's).
+export interface MonthlySeries {
+  country: string;
+  commodity: string;
+  unit: string;
+  priceType: string;
+  currency: string;
+  sources: string[];
+  market: string[];
+  month: string[]; // YYYY-MM
+  price: number[];
+}
+
 export interface SeriesPoint {
   date: string;
   market: string;
@@ -171,5 +185,95 @@ export class PricesService {
       value: r.value,
       source: intern(r.source),
     }));
+  }
+
+  // Every series (country, commodity, unit, price type, currency) of the chosen countries and
+  // commodities by month, for the cross-country panel: cities only (averages of markets are
+  // regions), forecasts never, one value per market and survey date (the preferred source's, as
+  // in series()), then the mean of the month's values per market. One read, sorted by the series
+  // and the month.
+  async monthlySeries(f: {
+    countries?: string[];
+    commodities?: string[];
+    from?: string;
+    to?: string;
+  }): Promise<MonthlySeries[]> {
+    const params: unknown[] = [];
+    const clauses: string[] = [
+      `market_id IN (SELECT id FROM market WHERE kind = 'city')`,
+      `(price_flag IS NULL OR price_flag <> 'forecast')`,
+      'value > 0',
+    ];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql(`$${params.length}`));
+    };
+    if (f.countries?.length) add((p) => `country = ANY(${p}::text[])`, f.countries);
+    if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
+    if (f.from) add((p) => `survey_date >= ${p}::date`, f.from);
+    if (f.to) add((p) => `survey_date <= ${p}::date`, f.to);
+    params.push([...SOURCE_PREFERENCE]);
+    const rows = await this.prisma.$queryRawUnsafe<
+      {
+        country: string;
+        commodity: string;
+        unit: string;
+        priceType: string;
+        currency: string;
+        month: string;
+        market: string;
+        price: number;
+        sources: string;
+      }[]
+    >(
+      `WITH one AS (
+         SELECT DISTINCT ON (country, commodity_id, unit, price_type, currency, market_id, survey_date)
+                country, commodity_id, unit, price_type, currency, market_id, survey_date, value, source_id
+         FROM observation WHERE ${clauses.join(' AND ')}
+         ORDER BY country, commodity_id, unit, price_type, currency, market_id, survey_date,
+                  coalesce(array_position($${params.length}::text[], source_id), 2147483647), source_id)
+       SELECT country, commodity_id AS commodity, unit, price_type AS "priceType", currency,
+              to_char(survey_date, 'YYYY-MM') AS month, market_id AS market,
+              avg(value)::float8 AS price, string_agg(DISTINCT source_id, ',') AS sources
+       FROM one GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
+      ...params,
+    );
+    const out: MonthlySeries[] = [];
+    type Building = MonthlySeries & { seen: Set<string> };
+    const finish = ({ seen, ...s }: Building): MonthlySeries => ({
+      ...s,
+      sources: [...seen].sort(),
+    });
+    let cur: Building | undefined;
+    for (const r of rows) {
+      if (
+        !cur ||
+        cur.country !== r.country ||
+        cur.commodity !== r.commodity ||
+        cur.unit !== r.unit ||
+        cur.priceType !== r.priceType ||
+        cur.currency !== r.currency
+      ) {
+        if (cur) out.push(finish(cur));
+        cur = {
+          country: r.country,
+          commodity: r.commodity,
+          unit: r.unit,
+          priceType: r.priceType,
+          currency: r.currency,
+          sources: [],
+          market: [],
+          month: [],
+          price: [],
+          seen: new Set(),
+        };
+      }
+      cur.market.push(r.market);
+      cur.month.push(r.month);
+      cur.price.push(r.price);
+      for (const s of r.sources.split(',')) cur.seen.add(s);
+    }
+    if (cur) out.push(finish(cur));
+    return out;
   }
 }

@@ -60,6 +60,8 @@ const GETS = [
   '/api/analysis/convergence?commodity=rice&bootstrap=99',
   '/api/analysis/convergence?commodity=rice&markets=pyongyang,sinuiju&bootstrap=99',
   '/api/analysis/convergence?commodity=rice&country=COL&priceType=retail&unit=KG&bootstrap=99',
+  '/api/analysis/cross-country?bootstrap=99',
+  '/api/analysis/cross-country?countries=PRK&bootstrap=0',
   '/api/ingestion/runs',
   '/api/ingestion/runs/1/rejections',
   '/api/coverage/national',

@@ -325,6 +325,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analysis/cross-country": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cross-country convergence test: every country with prices and phones
+         * @description Within one country national coverage is one value per month and cannot be told from anything else that trended; across countries, month fixed effects absorb world price shocks and the different timing of phones identifies the effect.
+         *     - A series is (country, commodity, unit, price type, currency); a market’s monthly price is the mean of its survey dates’ values in the month (one value per date, the preferred source’s). Averages of markets (regions) and forecasts never enter.
+         *     - A series enters when at least minMarkets of its markets have a price in at least minMonths months; every (series, month) with at least 2 priced markets and a subscriptions value is a row.
+         *     - D (measure=meanAbsLogDiff): mean over market pairs of |ln p_i − ln p_j|, free of currency, unit and inflation; measure=cv: population σ / mean.
+         *     - Coverage: the country’s subscriptions per 100 on the month’s 15th (ITU/WDI year-end values, linear between year ends, the last value after it, none before the first: those months are left out and counted).
+         *     - seriesLevel: D = α_series + γ_month + β·coverage + ε, errors clustered by country (t with G − 1 df), and the wild cluster bootstrap-t by country (Webb weights under 12 clusters; every weight vector when there are at most `bootstrap`), the number of clusters beside every p. Fewer than 2 countries: not identified, with the reason.
+         *     - leaveOneCountryOut: the estimate without each country (3 countries or more).
+         *     - perCountry: each country’s pair regression as the report runs it (pair fixed effects, clustered by pair) on its monthly market pairs; pooled: REML and DerSimonian-Laird random effects with τ², I², Cochran’s Q and its p.
+         *     format=csv answers the panel, one row per (country, series, month): country, series, commodity, unit, priceType, currency, month, d, markets, pairs, subscriptionsPer100, credit.
+         */
+        get: operations["CrossCountryController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingestion/runs": {
         parameters: {
             query?: never;
@@ -1153,6 +1181,152 @@ export interface components {
             pairRegression: components["schemas"]["ReportRegressionsDto"];
             network: components["schemas"]["NetworkReportDto"];
         };
+        CrossCountryFiltersDto: {
+            /** @description the countries asked for; null: every country with prices */
+            countries: string[] | null;
+            /** @description the commodity ids the request resolved to */
+            commodities: string[];
+            /** @description the commodities as asked (ids, names or groups) */
+            commoditiesAsked: string;
+            from: string | null;
+            to: string | null;
+            minMarkets: number;
+            minMonths: number;
+            /** @enum {string} */
+            measure: "meanAbsLogDiff" | "cv";
+            bootstrap: number;
+            seed: number;
+        };
+        CrossCountrySpecificationDto: {
+            series: string;
+            entry: string;
+            dispersion: string;
+            coverage: string;
+            seriesLevel: string;
+            perCountry: string;
+            pooled: string;
+        };
+        PanelOptionsDto: {
+            minMarkets: number;
+            minMonths: number;
+            /** @enum {string} */
+            measure: "meanAbsLogDiff" | "cv";
+        };
+        PanelSeriesDto: {
+            /** @description country|commodity|unit|priceType|currency (a unit may hold a slash: KPW/kg) */
+            id: string;
+            country: string;
+            commodity: string;
+            unit: string;
+            priceType: string;
+            currency: string;
+            /** @description markets priced in the panel’s months */
+            markets: number;
+            /** @description rows of the series in the panel */
+            months: number;
+            /** @description YYYY-MM */
+            firstMonth: string;
+            /** @description YYYY-MM */
+            lastMonth: string;
+            /** @description sources of its prices */
+            sources: string[];
+        };
+        PanelRowDto: {
+            /** @description index into panel.series */
+            series: number;
+            country: string;
+            /** @description YYYY-MM */
+            month: string;
+            /** @description the dispersion D of the month */
+            d: number;
+            markets: number;
+            pairs: number;
+            /** @description subscriptions per 100 people on the 15th */
+            coverage: number;
+        };
+        LeftOutDto: {
+            country: string;
+            /** @description the series left out; absent: the whole country */
+            series?: string;
+            reason: string;
+        };
+        CrossCountryPanelDto: {
+            options: components["schemas"]["PanelOptionsDto"];
+            series: components["schemas"]["PanelSeriesDto"][];
+            rows: components["schemas"]["PanelRowDto"][];
+            /** @description countries with at least one row */
+            countries: string[];
+            leftOut: components["schemas"]["LeftOutDto"][];
+            /** @description series-months before the country’s first subscriptions value, by country */
+            rowsWithoutCoverage: {
+                [key: string]: number;
+            };
+        };
+        LeaveOneOutDto: {
+            /** @description the country left out */
+            country: string;
+            estimate: number | null;
+            reason?: string;
+        };
+        CountryEstimateDto: {
+            country: string;
+            series: number;
+            pairs: number;
+            n: number;
+            estimate: number | null;
+            se: number | null;
+            p: number | null;
+            ci95: number[] | null;
+            /** @description why there is no estimate */
+            reason?: string;
+        };
+        RandomEffectsDto: {
+            /** @enum {string} */
+            method: "REML" | "DL";
+            k: number;
+            estimate: number;
+            se: number;
+            z: number;
+            p: number;
+            ci95: number[];
+            tau2: number;
+            /** @description percent */
+            i2: number;
+            /** @description Cochran’s Q */
+            q: number;
+            qDf: number;
+            qP: number;
+            iterations: number;
+            converged: boolean;
+        };
+        PooledDto: {
+            reml: components["schemas"]["RandomEffectsDto"] | null;
+            dl: components["schemas"]["RandomEffectsDto"] | null;
+            /** @description the countries pooled */
+            countries: string[];
+            /** @description why there is no pooled estimate */
+            reason?: string;
+        };
+        ReportSectionDto: {
+            title: string;
+            sentences: string[];
+        };
+        CrossCountryReportTextDto: {
+            headline: string;
+            sections: components["schemas"]["ReportSectionDto"][];
+        };
+        CrossCountryAnswerDto: {
+            filters: components["schemas"]["CrossCountryFiltersDto"];
+            specification: components["schemas"]["CrossCountrySpecificationDto"];
+            panel: components["schemas"]["CrossCountryPanelDto"];
+            seriesLevel: components["schemas"]["TwfeEstimateDto"] | components["schemas"]["NotIdentifiedEstimateDto"];
+            /** @description empty under 3 countries */
+            leaveOneCountryOut: components["schemas"]["LeaveOneOutDto"][];
+            perCountry: components["schemas"]["CountryEstimateDto"][];
+            pooled: components["schemas"]["PooledDto"];
+            report: components["schemas"]["CrossCountryReportTextDto"];
+            credits: components["schemas"]["CreditDto"][];
+        };
         RowRejectionDto: {
             /** @description line or row in the file */
             row: number;
@@ -1760,6 +1934,46 @@ export interface components {
             /** @description the detail again (always a string), for clients written before this shape */
             message: string;
         };
+        CountryBootstrapDto: {
+            p: number;
+            /** @description countries */
+            clusters: number;
+            replications: number;
+            /** @enum {string} */
+            weights: "webb" | "rademacher";
+            /** @description every weight vector evaluated once (exact) */
+            enumerated: boolean;
+            seed: number;
+            /** @description 95 % interval by test inversion; a null bound is unbounded */
+            ci95: (number | null)[];
+        };
+        TwfeEstimateDto: {
+            /** @description always true */
+            identified: boolean;
+            /** @description β: change in D per subscription per 100 */
+            estimate: number;
+            /** @description clustered by country */
+            se: number;
+            t: number;
+            /** @description t with G − 1 df */
+            p: number;
+            df: number;
+            ci95: number[];
+            /** @description countries */
+            clusters: number;
+            n: number;
+            series: number;
+            months: number;
+            /** @description null with bootstrap=0 */
+            bootstrap: components["schemas"]["CountryBootstrapDto"] | null;
+        };
+        NotIdentifiedEstimateDto: {
+            /** @description always false: no number is given */
+            identified: boolean;
+            reason: string;
+            n: number;
+            clusters: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2361,6 +2575,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConvergenceReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    CrossCountryController_get: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated ISO 3166-1 alpha-3 codes (default: every country with prices); a country without prices of the commodities is a 400 */
+                countries?: string[];
+                /** @description Comma-separated commodity ids, names or groups: a category (food, fuel, currency, other) or a word of the file’s own category (cereals for "cereals and tubers"). Default: every commodity but exchange rates */
+                commodities?: string[];
+                /** @description First survey date, YYYY-MM-DD */
+                from?: string;
+                /** @description Last survey date, YYYY-MM-DD */
+                to?: string;
+                /** @description A series enters when at least this many markets have a price in at least minMonths months (default 3, at least 2) */
+                minMarkets?: number;
+                /** @description See minMarkets (default 24 months, at least 2) */
+                minMonths?: number;
+                /** @description The dispersion D: meanAbsLogDiff (mean over market pairs of |ln p_i − ln p_j|, default) or cv (population σ / mean) */
+                measure?: "meanAbsLogDiff" | "cv";
+                /** @description Wild cluster bootstrap replications by country, 0 for none (default 999, at most 99,999; every weight vector is used when there are fewer) */
+                bootstrap?: number;
+                /** @description Seed of the bootstrap (default 20210101) */
+                seed?: number;
+                /** @description csv: the panel, one row per (country, series, month), with the credit column; json (default): the estimates and the report */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossCountryAnswerDto"];
+                    "text/csv": components["schemas"]["CrossCountryAnswerDto"];
                 };
             };
             /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */

@@ -98,7 +98,7 @@ describe('the cross-country panel', () => {
         },
         {
           country: 'AAA',
-          series: 'AAA/beans/KG/retail/AAAC',
+          series: 'AAA|beans|KG|retail|AAAC',
           reason: '2 of its 2 markets have a price in at least 24 months (minMarkets 3)',
         },
       ]),

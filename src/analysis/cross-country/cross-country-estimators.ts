@@ -48,6 +48,40 @@ export interface NotIdentifiedEstimate {
   clusters: number;
 }
 
+// Months priced in at least 2 countries, and each country's first and last month: with fewer than
+// 2 shared months, the series and month effects absorb every country's coverage.
+export function sharedMonths(rows: SeriesMonthRow[]): {
+  shared: number;
+  months: string[];
+  spans: string;
+} {
+  const byMonth = new Map<string, Set<string>>();
+  const span = new Map<string, [string, string]>();
+  for (const r of rows) {
+    let c = byMonth.get(r.month);
+    if (!c) byMonth.set(r.month, (c = new Set()));
+    c.add(r.country);
+    const s = span.get(r.country);
+    if (!s) span.set(r.country, [r.month, r.month]);
+    else {
+      if (r.month < s[0]) s[0] = r.month;
+      if (r.month > s[1]) s[1] = r.month;
+    }
+  }
+  const months = [...byMonth.entries()]
+    .filter(([, c]) => c.size >= 2)
+    .map(([m]) => m)
+    .sort();
+  return {
+    shared: months.length,
+    months,
+    spans: [...span.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([c, [a, b]]) => `${c} ${a} to ${b}`)
+      .join('; '),
+  };
+}
+
 // D_sm = α_series + γ_month + β·coverage_cm + ε: series and month effects swept out by
 // alternating projections, errors clustered by country (G/(G−1)·(N−1)/(N−K) small-sample factor,
 // K = 1 slope, t with G − 1 df), and the wild cluster bootstrap-t by country with the null
@@ -67,6 +101,12 @@ export function twfeSeriesLevel(
   if (country.count < 2)
     return notIdentified(
       `the panel has ${country.count} ${country.count === 1 ? 'country' : 'countries'}: with one, national coverage is one value per month, which the month effects absorb`,
+    );
+  const overlap = sharedMonths(rows);
+  // one shared month ties the countries' series effects together and nothing more: x is absorbed
+  if (overlap.shared < 2)
+    return notIdentified(
+      `${overlap.shared === 0 ? 'no month has' : `only ${overlap.shared} month (${overlap.months[0]}) has`} prices from 2 countries (${overlap.spans}): the series and month effects absorb each country's coverage whole`,
     );
   const series = indexGroups(rows.map((r) => r.series));
   const month = indexSortedGroups(rows.map((r) => r.month));

@@ -23,6 +23,7 @@ export interface SeriesKey {
 
 // One series' monthly prices, sorted by month: rows are (market, month 'YYYY-MM', mean price).
 export interface SeriesPrices extends SeriesKey {
+  sources?: string[];
   market: string[];
   month: string[];
   price: number[];
@@ -35,11 +36,12 @@ export interface PanelOptions {
 }
 
 export interface SeriesInfo extends SeriesKey {
-  id: string; // country/commodity/unit/priceType/currency
+  id: string; // country|commodity|unit|priceType|currency (a unit may hold a slash: KPW/kg)
   markets: number; // markets with a price in the panel's months
   months: number; // rows of the series in the panel
   firstMonth: string;
   lastMonth: string;
+  sources: string[];
 }
 
 export interface SeriesMonthRow {
@@ -70,7 +72,7 @@ export interface CrossCountryPanel {
 }
 
 export const seriesId = (k: SeriesKey): string =>
-  `${k.country}/${k.commodity}/${k.unit}/${k.priceType}/${k.currency}`;
+  `${k.country}|${k.commodity}|${k.unit}|${k.priceType}|${k.currency}`;
 
 // Mean over pairs of |x_i − x_j| for sorted x: Σ_k x_(k)·(2k − n + 1) / (n(n−1)/2).
 export function meanAbsPairDifference(sortedLogs: number[]): number {
@@ -174,6 +176,7 @@ export function buildCrossCountryPanel(
       months: rows.length - before,
       firstMonth: rows[before].month,
       lastMonth: rows[rows.length - 1].month,
+      sources: s.sources ?? [],
     });
   }
   for (const country of [...priced].sort())
@@ -183,7 +186,11 @@ export function buildCrossCountryPanel(
         reason: `none of its series has ${options.minMarkets} markets priced in at least ${options.minMonths} months`,
       });
   return {
-    options,
+    options: {
+      minMarkets: options.minMarkets,
+      minMonths: options.minMonths,
+      measure: options.measure,
+    },
     series,
     rows,
     countries: [...entered].sort(),

@@ -11,6 +11,7 @@ import {
   PlaceboDifferenceDto,
   TrendBreakDto,
 } from './analysis.responses';
+import { NotIdentifiedEstimateDto, TwfeEstimateDto } from './cross-country.responses';
 import { RunDto } from './reference.responses';
 import { ProblemDto } from './problem.responses';
 import { ObservationsPageDto } from './observations.responses';
@@ -32,4 +33,6 @@ export const REFERENCED_RESPONSE_MODELS = [
   RunDto,
   ObservationsPageDto,
   ProblemDto,
+  TwfeEstimateDto,
+  NotIdentifiedEstimateDto,
 ];
