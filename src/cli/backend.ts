@@ -1,6 +1,10 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ConvergenceReport } from '../analysis/convergence-report.service';
+import type {
+  CrossCountryAnswer,
+  CrossCountryRequest,
+} from '../analysis/cross-country/cross-country.service';
 import type { SubscriptionImportReport } from '../coverage/subscription-import.service';
 import type { TowerFileFormat } from '../coverage/tower-file.parser';
 import type { TowerImportReport } from '../coverage/tower-import.service';
@@ -41,6 +45,7 @@ export interface Backend {
     opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
   ): Promise<TowerImportReport>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
+  crossCountry(q: CrossCountryRequest): Promise<CrossCountryAnswer>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ConvergenceReport } from '../analysis/convergence-report.service';
+import type {
+  CrossCountryAnswer,
+  CrossCountryRequest,
+} from '../analysis/cross-country/cross-country.service';
 import type { SubscriptionImportReport } from '../coverage/subscription-import.service';
 import type { TowerImportReport } from '../coverage/tower-import.service';
 import type { LockInfo } from '../database/data-dir-lock';
@@ -100,6 +104,16 @@ export class HttpBackend implements Backend {
       'GET',
       `/api/analysis/convergence?${query({ ...q, bootstrap: String(q.bootstrap) })}`,
     );
+  }
+
+  crossCountry(q: CrossCountryRequest) {
+    const fields = Object.fromEntries(
+      Object.entries(q).map(([k, v]) => [
+        k,
+        v === undefined ? undefined : Array.isArray(v) ? v.join(',') : String(v),
+      ]),
+    );
+    return this.call<CrossCountryAnswer>('GET', `/api/analysis/cross-country?${query(fields)}`);
   }
 
   close() {

@@ -2,6 +2,10 @@ import { createReadStream } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConvergenceReportService } from '../analysis/convergence-report.service';
+import {
+  CrossCountryRequest,
+  CrossCountryService,
+} from '../analysis/cross-country/cross-country.service';
 import { PanelService } from '../analysis/panel.service';
 import { logLevels } from '../app.factory';
 import { AppModule } from '../app.module';
@@ -93,6 +97,10 @@ export class LocalBackend implements Backend {
     // the same checks and series choice as GET /api/analysis/convergence
     const panel = await this.app.get(PanelService).forRequest(q, this.config.analysisMaxPairs);
     return this.app.get(ConvergenceReportService).report(panel, { bootstrap: q.bootstrap });
+  }
+
+  crossCountry(q: CrossCountryRequest) {
+    return this.app.get(CrossCountryService).analyse(q);
   }
 
   close() {

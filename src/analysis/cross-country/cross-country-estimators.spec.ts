@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../../test/helpers/markets';
 import { referenceValues } from '../../../test/helpers/reference-values';
-import { DatedValue } from '../../coverage/interpolation';
-import { buildCrossCountryPanel, SeriesPrices, seriesId } from './cross-country-panel';
+import { fixtureInput } from '../../../test/helpers/cross-country-fixture';
+import { buildCrossCountryPanel } from './cross-country-panel';
 import {
   leaveOneCountryOut,
   perCountryEstimates,
@@ -15,47 +15,6 @@ import {
 const fixture = (name: string) =>
   parse<Record<string, string>>(readFixture('analysis', 'cross-country', name), { columns: true });
 const { get: refValue, close } = referenceValues('analysis', 'cross-country', 'expected.csv');
-
-export function fixtureInput(): {
-  prices: SeriesPrices[];
-  subscriptions: Map<string, DatedValue[]>;
-} {
-  const bySeries = new Map<string, SeriesPrices>();
-  for (const r of fixture('prices.csv')) {
-    const key = seriesId({
-      country: r.country,
-      commodity: r.commodity,
-      unit: r.unit,
-      priceType: r.priceType,
-      currency: r.currency,
-    });
-    let s = bySeries.get(key);
-    if (!s)
-      bySeries.set(
-        key,
-        (s = {
-          country: r.country,
-          commodity: r.commodity,
-          unit: r.unit,
-          priceType: r.priceType,
-          currency: r.currency,
-          market: [],
-          month: [],
-          price: [],
-        }),
-      );
-    s.market.push(r.market);
-    s.month.push(r.month);
-    s.price.push(Number(r.price));
-  }
-  const subscriptions = new Map<string, DatedValue[]>();
-  for (const r of fixture('subscriptions.csv'))
-    subscriptions.set(r.country, [
-      ...(subscriptions.get(r.country) ?? []),
-      { date: r.date, value: Number(r.value) },
-    ]);
-  return { prices: [...bySeries.values()], subscriptions };
-}
 
 const options = { minMarkets: 3, minMonths: 24, measure: 'meanAbsLogDiff' as const };
 

@@ -125,7 +125,7 @@ export function caveatSentences(e: CrossCountryEstimates): string[] {
   const series = e.panel.leftOut.filter((l) => l.series);
   if (series.length)
     out.push(
-      `${plural(series.length, 'series')} did not enter (fewer than ${e.panel.options.minMarkets} markets priced in ${e.panel.options.minMonths} months, or no month with a subscriptions value); each is listed with its reason in panel.leftOut.`,
+      `${plural(series.length, 'series', 'series')} did not enter (fewer than ${e.panel.options.minMarkets} markets priced in ${e.panel.options.minMonths} months, or no month with a subscriptions value); each is listed with its reason in panel.leftOut.`,
     );
   const before = Object.entries(e.panel.rowsWithoutCoverage);
   if (before.length)
