@@ -110,8 +110,15 @@ describe.each(TEST_DATABASES)('the cross-country test on real data on %s', (kind
     );
     expect(answer.report.sections.map((s) => s.title)).toEqual([
       'Across countries',
+      'Staggered adoption',
       'Within each country',
       'Caveats',
+    ]);
+    const staggered = answer.report.sections.find((s) => s.title === 'Staggered adoption')!;
+    expect(staggered.sentences).toEqual([
+      'Dating adoption at 10 subscriptions per 100: Bangladesh (BGD) in 2006-07, North Korea (PRK) in 2014-05.',
+      'No event study: no event year keeps variation within the series and month effects.',
+      "No Callaway-Sant'Anna estimate: no cohort has a comparison after its adoption.",
     ]);
     expect(answer.perCountry.map((c) => c.country)).toEqual(['BGD', 'PRK']);
     expect(answer.perCountry.every((c) => c.estimate !== null)).toBe(true);

@@ -1,6 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
@@ -85,11 +86,13 @@ describe('the documentation, run against a live server', () => {
     }
   });
 
+  // the cross-country snippet reads the panel CSV a user saved (tested below on the R fixture)
+  const panelSnippet = (c: string) => c.includes('read.csv("panel.csv")');
+  const apiSnippets = (lang: string) =>
+    snippets('docs/economists.md', lang).filter((c) => !panelSnippet(c));
+
   it('serves the exact requests of the R and pandas snippets, with the columns they use', async () => {
-    const code = [
-      ...snippets('docs/economists.md', 'r'),
-      ...snippets('docs/economists.md', 'python'),
-    ];
+    const code = [...apiSnippets('r'), ...apiSnippets('python')];
     expect(code).toHaveLength(4);
     const urls = [
       ...new Set(
@@ -111,7 +114,7 @@ describe('the documentation, run against a live server', () => {
 
   const withR = has('Rscript', ['--version']);
   (withR ? it : it.skip)('runs the R snippets', async () => {
-    for (const code of snippets('docs/economists.md', 'r')) {
+    for (const code of apiSnippets('r')) {
       const res = await run('Rscript', ['-e', live(code)]);
       expect(res.stderr).not.toMatch(/Error/);
       expect(res.status).toBe(0);
@@ -119,9 +122,36 @@ describe('the documentation, run against a live server', () => {
     }
   });
 
+  (withR ? it : it.skip)(
+    'runs the cross-country R snippet on a saved panel: the clustered variance R gives',
+    async () => {
+      const [code] = snippets('docs/economists.md', 'r').filter(panelSnippet);
+      const fixture = path.join(ROOT, 'test', 'fixtures', 'analysis', 'cross-country');
+      const rows = parse<Record<string, string>>(
+        readFileSync(path.join(fixture, 'panel.csv'), 'utf8'),
+        { columns: true },
+      );
+      const dir = mkdtempSync(path.join(tmpdir(), 'panel-'));
+      writeFileSync(
+        path.join(dir, 'panel.csv'),
+        'country,series,month,d,subscriptionsPer100\n' +
+          rows.map((r) => [r.country, r.series, r.month, r.d, r.coverage].join(',')).join('\n'),
+      );
+      const res = await run('Rscript', ['-e', `setwd("${dir}")\n${code}`]);
+      expect(res.stderr).not.toMatch(/Error/);
+      const printed = Number(res.stdout.trim().split(/\s+/).pop());
+      const se = parse<{ name: string; value: string }>(
+        readFileSync(path.join(fixture, 'expected.csv'), 'utf8'),
+        { columns: true },
+      ).find((r) => r.name === 'twfe.se')!;
+      expect(printed).toBeCloseTo(Number(se.value) ** 2, 12);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  );
+
   const withPandas = has('/usr/bin/python3', ['-c', 'import pandas']);
   (withPandas ? it : it.skip)('runs the pandas snippets', async () => {
-    for (const code of snippets('docs/economists.md', 'python')) {
+    for (const code of apiSnippets('python')) {
       const res = await run('/usr/bin/python3', ['-c', live(code)]);
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);

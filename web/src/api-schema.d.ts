@@ -1196,6 +1196,8 @@ export interface components {
             measure: "meanAbsLogDiff" | "cv";
             bootstrap: number;
             seed: number;
+            /** @description subscriptions per 100 that date adoption */
+            threshold: number;
         };
         CrossCountrySpecificationDto: {
             series: string;
@@ -1204,6 +1206,10 @@ export interface components {
             coverage: string;
             seriesLevel: string;
             perCountry: string;
+            adoption: string;
+            eventStudy: string;
+            callawaySantAnna: string;
+            staticTwfe: string;
             pooled: string;
         };
         PanelOptionsDto: {
@@ -1307,6 +1313,71 @@ export interface components {
             /** @description why there is no pooled estimate */
             reason?: string;
         };
+        AdoptionDto: {
+            country: string;
+            /** @enum {string} */
+            status: "adopts" | "never" | "always";
+            /** @description YYYY-MM, the adoption month */
+            month: string | null;
+            reason: string;
+        };
+        CohortDto: {
+            cohort: number;
+            series: number;
+            countries: string[];
+        };
+        AttCellDto: {
+            /** @description adoption year */
+            cohort: number;
+            year: number;
+            eventYear: number;
+            /** @description the base year */
+            base: number;
+            att: number | null;
+            /** @description series of the cohort compared */
+            treated: number;
+            /** @description not-yet-adopted series compared */
+            controls: number;
+            /** @description why there is no ATT */
+            reason?: string;
+        };
+        AggregateDto: {
+            estimate: number;
+            /** @description null: not estimable (see seNote) */
+            se: number | null;
+            ci95: number[] | null;
+            /** @description group-time cells averaged */
+            cells: number;
+            seNote?: string;
+        };
+        DynamicAggregateDto: {
+            estimate: number;
+            /** @description null: not estimable (see seNote) */
+            se: number | null;
+            ci95: number[] | null;
+            /** @description group-time cells averaged */
+            cells: number;
+            seNote?: string;
+            eventYear: number;
+        };
+        CallawaySantAnnaDto: {
+            identified: boolean;
+            reason?: string;
+            cohorts: components["schemas"]["CohortDto"][];
+            cells: components["schemas"]["AttCellDto"][];
+            simple: components["schemas"]["AggregateDto"] | null;
+            dynamic: components["schemas"]["DynamicAggregateDto"][];
+            /** @description the joint test of the pre-adoption effects */
+            preTrend: (components["schemas"]["WaldTestDto"] | components["schemas"]["UntestableDto"]) | null;
+            clusters: number;
+        };
+        StaggeredDto: {
+            threshold: number;
+            adoption: components["schemas"]["AdoptionDto"][];
+            eventStudy: components["schemas"]["EventStudyDto"] | components["schemas"]["NotIdentifiedEstimateDto"];
+            callawaySantAnna: components["schemas"]["CallawaySantAnnaDto"];
+            staticTwfe: components["schemas"]["StaticTwfeDto"] | components["schemas"]["NotIdentifiedEstimateDto"];
+        };
         ReportSectionDto: {
             title: string;
             sentences: string[];
@@ -1324,6 +1395,7 @@ export interface components {
             leaveOneCountryOut: components["schemas"]["LeaveOneOutDto"][];
             perCountry: components["schemas"]["CountryEstimateDto"][];
             pooled: components["schemas"]["PooledDto"];
+            staggered: components["schemas"]["StaggeredDto"];
             report: components["schemas"]["CrossCountryReportTextDto"];
             credits: components["schemas"]["CreditDto"][];
         };
@@ -1974,6 +2046,47 @@ export interface components {
             n: number;
             clusters: number;
         };
+        EventCoefficientDto: {
+            /** @description whole years since adoption (−5 and 10 bin the ends; −1 is the reference) */
+            eventYear: number;
+            estimate: number;
+            se: number;
+            p: number;
+            ci95: number[];
+        };
+        DroppedEventYearDto: {
+            eventYear: number;
+            reason: string;
+        };
+        EventStudyDto: {
+            identified: boolean;
+            n: number;
+            /** @description countries */
+            clusters: number;
+            coefficients: components["schemas"]["EventCoefficientDto"][];
+            dropped: components["schemas"]["DroppedEventYearDto"][];
+            /** @description the joint test of the leads −5..−2 */
+            preTrend: components["schemas"]["WaldTestDto"] | components["schemas"]["UntestableDto"];
+        };
+        StaticTwfeDto: {
+            identified: boolean;
+            estimate: number;
+            se: number;
+            p: number;
+            ci95: number[];
+            n: number;
+            clusters: number;
+        };
+        WaldTestDto: {
+            f: number;
+            df1: number;
+            df2: number;
+            p: number;
+        };
+        UntestableDto: {
+            /** @description why the joint test cannot be made */
+            untestable: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2609,6 +2722,8 @@ export interface operations {
                 bootstrap?: number;
                 /** @description Seed of the bootstrap (default 20210101) */
                 seed?: number;
+                /** @description Subscriptions per 100 that date a country's adoption of phones, for the staggered-adoption estimates (default 10; above 0, at most 200) */
+                threshold?: number;
                 /** @description csv: the panel, one row per (country, series, month), with the credit column; json (default): the estimates and the report */
                 format?: "json" | "csv";
             };

@@ -106,6 +106,58 @@ export function perCountrySentences(e: CrossCountryEstimates): string[] {
   return out;
 }
 
+const testWords = (t: { f: number; df1: number; df2: number; p: number }, G: number): string =>
+  `F = ${fmt(t.f, 2)} on (${t.df1}, ${t.df2}) df, ${pIs(t.p)}${G < FEW_COUNTRIES || t.df1 > t.df2 / 2 ? ` (${G} clusters for ${t.df1} restrictions: the test over-rejects, so read it as a description)` : ''}`;
+
+// Staggered adoption: when each country crossed the threshold, the event study with its leads,
+// and the heterogeneity-robust estimate set against the static TWFE it corrects.
+export function staggeredSentences(e: CrossCountryEstimates): string[] {
+  const st = e.staggered;
+  const out: string[] = [];
+  const adopts = st.adoption.filter((a) => a.status === 'adopts');
+  const always = st.adoption.filter((a) => a.status === 'always');
+  const never = st.adoption.filter((a) => a.status === 'never');
+  out.push(
+    `Dating adoption at ${st.threshold} subscriptions per 100: ${adopts.length ? listed(adopts.map((a) => `${nameOf(a.country)} in ${a.month}`)) : 'no country crosses it within the panel'}${always.length ? `; ${listed(always.map((a) => nameOf(a.country)))} ${always.length > 1 ? 'were' : 'was'} above it at the first value and ${always.length > 1 ? 'are' : 'is'} left out (adoption date unknown)` : ''}${never.length ? `; ${listed(never.map((a) => nameOf(a.country)))} never ${never.length > 1 ? 'reach' : 'reaches'} it (a control throughout)` : ''}.`,
+  );
+  const es = st.eventStudy;
+  if (!es.identified) out.push(`No event study: ${es.reason}.`);
+  else {
+    const leads = es.coefficients.filter((c) => c.eventYear <= -2);
+    const lags = es.coefficients.filter((c) => c.eventYear >= 0);
+    out.push(
+      `Event study by TWFE (years since adoption, the year before it the reference, clustered by country, ${es.clusters} clusters): ${leads.length ? `leads ${leads.map((c) => `${c.eventYear}: ${signed(c.estimate)}`).join(', ')}` : 'no lead has rows'}; lags ${lags.length ? lags.map((c) => `${c.eventYear}: ${signed(c.estimate)}`).join(', ') : 'none'}.`,
+      'f' in es.preTrend
+        ? `The joint test that the leads are zero gives ${testWords(es.preTrend, es.clusters)}${es.preTrend.p < ALPHA ? ': dispersion was already moving before phones spread, so the lags are not effects' : ''}.`
+        : `The leads cannot be tested jointly: ${es.preTrend.untestable}.`,
+    );
+  }
+  const cs = st.callawaySantAnna;
+  const stat = st.staticTwfe;
+  if (!cs.identified || !cs.simple) out.push(`No Callaway-Sant'Anna estimate: ${cs.reason}.`);
+  else {
+    const se = cs.simple.se;
+    out.push(
+      `Callaway and Sant'Anna (not-yet-adopted controls, ${plural(cs.simple.cells, 'group-time comparison')}, ${plural(cs.cohorts.length, 'cohort')}): after adoption D changes by ${signed(cs.simple.estimate)} on average${se !== null && cs.simple.ci95 ? ` (clustered by country, ${cs.clusters} clusters: 95 % interval ${signed(cs.simple.ci95[0])} to ${signed(cs.simple.ci95[1])}${cs.clusters < FEW_COUNTRIES ? ', unreliable with this few clusters' : ''})` : ` (${cs.simple.seNote})`}.`,
+    );
+    if (stat.identified) {
+      const differ =
+        Math.sign(stat.estimate) !== Math.sign(cs.simple.estimate) ||
+        Math.abs(stat.estimate - cs.simple.estimate) > 0.5 * Math.abs(cs.simple.estimate);
+      out.push(
+        `The static TWFE with one post-adoption indicator gives ${signed(stat.estimate)}${differ ? ': it differs from the robust estimate because it compares later adopters with countries already treated, whose effects are still changing (Goodman-Bacon 2021); the robust estimate is the one to read' : ', close to the robust estimate'}.`,
+      );
+    }
+    if (cs.preTrend)
+      out.push(
+        'f' in cs.preTrend
+          ? `Before adoption, the robust estimator's year-by-year differences test jointly at ${testWords(cs.preTrend, cs.clusters)}.`
+          : `Its pre-adoption differences cannot be tested jointly: ${cs.preTrend.untestable}.`,
+      );
+  }
+  return out;
+}
+
 // The caveats that hold for this design, whatever the numbers.
 export function caveatSentences(e: CrossCountryEstimates): string[] {
   const out: string[] = [];
@@ -149,6 +201,7 @@ export function crossCountryReport(
     sections: [
       { title: 'Across countries', sentences: level },
       { title: 'Which countries drive it', sentences: driversSentences(e) },
+      { title: 'Staggered adoption', sentences: staggeredSentences(e) },
       { title: 'Within each country', sentences: perCountrySentences(e) },
       { title: 'Caveats', sentences: caveatSentences(e) },
     ].filter((s) => s.sentences.length),

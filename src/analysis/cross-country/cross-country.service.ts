@@ -21,6 +21,7 @@ export interface CrossCountryRequest {
   measure?: DispersionMeasure;
   bootstrap?: number;
   seed?: number;
+  threshold?: number;
 }
 
 export const CROSS_COUNTRY_DEFAULTS = {
@@ -29,6 +30,7 @@ export const CROSS_COUNTRY_DEFAULTS = {
   measure: 'meanAbsLogDiff' as DispersionMeasure,
   bootstrap: 999,
   seed: 20210101,
+  threshold: 10,
 };
 
 // The definitions, as the answer states them (the README and docs/economists.md say the same).
@@ -45,6 +47,14 @@ export const SPECIFICATION = {
     'D = α_series + γ_month + β·coverage + ε by the within transformation (alternating projections); errors clustered by country with the factor G/(G−1)·(N−1)/(N−K), K = 1, t with G − 1 df; wild cluster bootstrap-t by country with the null imposed (Webb weights under 12 clusters, every weight vector when there are at most `bootstrap` of them)',
   perCountry:
     '|ln p_i − ln p_j| = α_pair + β·coverage + ε on each country’s monthly market pairs, errors clustered by pair, t with pairs − 1 df (the report’s pair regression)',
+  adoption:
+    'a country adopts in the first month its subscriptions per 100 on the 15th reach `threshold`; one already there at its first value has no known date (always, left out of the staggered estimates); one that never does is a never-adopter',
+  eventStudy:
+    'D_sm = α_series + γ_month + Σ_k β_k·1[whole years since adoption = k] + ε, k from −5 to 10 binned at both ends, −1 omitted; clustered by country; joint Wald F of the leads −5..−2 with (q, G − 1) df',
+  callawaySantAnna:
+    'Callaway and Sant’Anna (2021) without covariates at the series-year level (Y = mean D of the year; cohort = adoption year): ATT(g,t) = mean ΔY of the cohort − mean ΔY of not-yet-adopted series (never-adopters and later cohorts), base g − 1 after adoption and t − 1 before; simple and dynamic aggregations weighted by the cohorts’ series counts; errors from the influence functions clustered by country (weights taken as fixed); joint Wald F of the pre-adoption effects',
+  staticTwfe:
+    'D_sm = α_series + γ_month + β·1[month ≥ adoption] + ε, clustered by country: the canonical TWFE, biased under staggered adoption with heterogeneous effects (Goodman-Bacon 2021), shown beside the robust estimate',
   pooled:
     'random effects over the per-country estimates with their variances: REML (Fisher scoring) and DerSimonian-Laird; τ², I² (Higgins-Thompson), Cochran’s Q with χ²(k − 1)',
 };
@@ -133,6 +143,7 @@ export class CrossCountryService {
       measure: q.measure ?? CROSS_COUNTRY_DEFAULTS.measure,
       bootstrap: q.bootstrap ?? CROSS_COUNTRY_DEFAULTS.bootstrap,
       seed: q.seed ?? CROSS_COUNTRY_DEFAULTS.seed,
+      threshold: q.threshold ?? CROSS_COUNTRY_DEFAULTS.threshold,
     };
     const filters = {
       countries: q.countries?.length ? [...q.countries].sort() : null,

@@ -1,6 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { CROSS_COUNTRY_DEFAULTS } from '../../analysis/cross-country/cross-country.service';
 import { CommaList, COUNTRY_PATTERN, IsIsoDay, ToInt } from './validators';
 
@@ -91,6 +101,16 @@ export class CrossCountryQueryDto {
   @ToInt()
   @IsInt({ message: 'seed must be a whole number' })
   seed?: number;
+
+  @ApiPropertyOptional({
+    description: `Subscriptions per 100 that date a country's adoption of phones, for the staggered-adoption estimates (default ${CROSS_COUNTRY_DEFAULTS.threshold}; above 0, at most 200)`,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'threshold must be a number' })
+  @IsPositive({ message: 'threshold must be above 0' })
+  @Max(200)
+  threshold?: number;
 
   @ApiPropertyOptional({
     enum: ['json', 'csv'],

@@ -13,10 +13,18 @@ const list = (name: string, text: string | undefined, upper = false): string[] |
   return items;
 };
 
+const positive = (name: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name}: a number above 0, not ${text}`);
+  return n;
+};
+
 export const crossCountryCommand: Command = {
   words: ['cross-country'],
   usage: `cross-country [--countries A,B] [--commodities X,Y] [--from D] [--to D] [--min-markets N]
-         [--min-months N] [--measure meanAbsLogDiff|cv] [--bootstrap B] [--seed S]
+         [--min-months N] [--measure meanAbsLogDiff|cv] [--bootstrap B] [--seed S] [--threshold T]
          [--format text|json] [--panel FILE]  the cross-country convergence test (every country
                                             with prices and subscriptions): the report, and the
                                             panel as CSV with --panel`,
@@ -31,6 +39,7 @@ export const crossCountryCommand: Command = {
       measure: { type: 'string' },
       bootstrap: { type: 'string' },
       seed: { type: 'string' },
+      threshold: { type: 'string' },
       format: { type: 'string' },
       panel: { type: 'string' },
     });
@@ -53,6 +62,7 @@ export const crossCountryCommand: Command = {
       measure,
       bootstrap: wholeNumber('bootstrap', values.bootstrap, 999, 0),
       seed: values.seed === undefined ? undefined : wholeNumber('seed', values.seed, 0, 0),
+      threshold: positive('threshold', values.threshold),
     };
     return {
       async run(backend, io) {

@@ -16,6 +16,7 @@ export class CrossCountryFiltersDto {
   @Str(undefined, { enum: ['meanAbsLogDiff', 'cv'] }) measure!: string;
   @Int() bootstrap!: number;
   @Int() seed!: number;
+  @Num('subscriptions per 100 that date adoption') threshold!: number;
 }
 
 export class CrossCountrySpecificationDto {
@@ -25,6 +26,10 @@ export class CrossCountrySpecificationDto {
   @Str() coverage!: string;
   @Str() seriesLevel!: string;
   @Str() perCountry!: string;
+  @Str() adoption!: string;
+  @Str() eventStudy!: string;
+  @Str() callawaySantAnna!: string;
+  @Str() staticTwfe!: string;
   @Str() pooled!: string;
 }
 
@@ -164,6 +169,111 @@ export class CrossCountryReportTextDto {
   @Many(() => ReportSectionDto) sections!: ReportSectionDto[];
 }
 
+export class AdoptionDto {
+  @Str() country!: string;
+  @Str(undefined, { enum: ['adopts', 'never', 'always'] }) status!: string;
+  @Str('YYYY-MM, the adoption month', { nullable: true }) month!: string | null;
+  @Str() reason!: string;
+}
+
+export class EventCoefficientDto {
+  @Int('whole years since adoption (−5 and 10 bin the ends; −1 is the reference)')
+  eventYear!: number;
+  @Num() estimate!: number;
+  @Num() se!: number;
+  @Num() p!: number;
+  @Nums() ci95!: number[];
+}
+
+export class WaldTestDto {
+  @Num() f!: number;
+  @Int() df1!: number;
+  @Int() df2!: number;
+  @Num() p!: number;
+}
+
+export class UntestableDto {
+  @Str('why the joint test cannot be made') untestable!: string;
+}
+
+export class DroppedEventYearDto {
+  @Int() eventYear!: number;
+  @Str() reason!: string;
+}
+
+export class EventStudyDto {
+  @Bool() identified!: true;
+  @Int() n!: number;
+  @Int('countries') clusters!: number;
+  @Many(() => EventCoefficientDto) coefficients!: EventCoefficientDto[];
+  @Many(() => DroppedEventYearDto) dropped!: DroppedEventYearDto[];
+  @OneOf([() => WaldTestDto, () => UntestableDto], 'the joint test of the leads −5..−2')
+  preTrend!: WaldTestDto | UntestableDto;
+}
+
+export class StaticTwfeDto {
+  @Bool() identified!: true;
+  @Num() estimate!: number;
+  @Num() se!: number;
+  @Num() p!: number;
+  @Nums() ci95!: number[];
+  @Int() n!: number;
+  @Int() clusters!: number;
+}
+
+export class AttCellDto {
+  @Int('adoption year') cohort!: number;
+  @Int() year!: number;
+  @Int() eventYear!: number;
+  @Int('the base year') base!: number;
+  @Num(undefined, { nullable: true }) att!: number | null;
+  @Int('series of the cohort compared') treated!: number;
+  @Int('not-yet-adopted series compared') controls!: number;
+  @Str('why there is no ATT', { optional: true }) reason?: string;
+}
+
+export class AggregateDto {
+  @Num() estimate!: number;
+  @Num('null: not estimable (see seNote)', { nullable: true }) se!: number | null;
+  @Nums(undefined, { nullable: true }) ci95!: number[] | null;
+  @Int('group-time cells averaged') cells!: number;
+  @Str(undefined, { optional: true }) seNote?: string;
+}
+
+export class DynamicAggregateDto extends AggregateDto {
+  @Int() eventYear!: number;
+}
+
+export class CohortDto {
+  @Int() cohort!: number;
+  @Int() series!: number;
+  @Strs() countries!: string[];
+}
+
+export class CallawaySantAnnaDto {
+  @Bool() identified!: boolean;
+  @Str(undefined, { optional: true }) reason?: string;
+  @Many(() => CohortDto) cohorts!: CohortDto[];
+  @Many(() => AttCellDto) cells!: AttCellDto[];
+  @One(() => AggregateDto, undefined, { nullable: true }) simple!: AggregateDto | null;
+  @Many(() => DynamicAggregateDto) dynamic!: DynamicAggregateDto[];
+  @OneOf([() => WaldTestDto, () => UntestableDto], 'the joint test of the pre-adoption effects', {
+    nullable: true,
+  })
+  preTrend!: WaldTestDto | UntestableDto | null;
+  @Int() clusters!: number;
+}
+
+export class StaggeredDto {
+  @Num() threshold!: number;
+  @Many(() => AdoptionDto) adoption!: AdoptionDto[];
+  @OneOf([() => EventStudyDto, () => NotIdentifiedEstimateDto]) eventStudy!:
+    EventStudyDto | NotIdentifiedEstimateDto;
+  @One(() => CallawaySantAnnaDto) callawaySantAnna!: CallawaySantAnnaDto;
+  @OneOf([() => StaticTwfeDto, () => NotIdentifiedEstimateDto]) staticTwfe!:
+    StaticTwfeDto | NotIdentifiedEstimateDto;
+}
+
 export class CrossCountryAnswerDto {
   @One(() => CrossCountryFiltersDto) filters!: CrossCountryFiltersDto;
   @One(() => CrossCountrySpecificationDto) specification!: CrossCountrySpecificationDto;
@@ -173,6 +283,7 @@ export class CrossCountryAnswerDto {
   @Many(() => LeaveOneOutDto, 'empty under 3 countries') leaveOneCountryOut!: LeaveOneOutDto[];
   @Many(() => CountryEstimateDto) perCountry!: CountryEstimateDto[];
   @One(() => PooledDto) pooled!: PooledDto;
+  @One(() => StaggeredDto) staggered!: StaggeredDto;
   @One(() => CrossCountryReportTextDto) report!: CrossCountryReportTextDto;
   @Many(() => CreditDto) credits!: CreditDto[];
 }

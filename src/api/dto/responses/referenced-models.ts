@@ -11,7 +11,14 @@ import {
   PlaceboDifferenceDto,
   TrendBreakDto,
 } from './analysis.responses';
-import { NotIdentifiedEstimateDto, TwfeEstimateDto } from './cross-country.responses';
+import {
+  EventStudyDto,
+  NotIdentifiedEstimateDto,
+  StaticTwfeDto,
+  TwfeEstimateDto,
+  UntestableDto,
+  WaldTestDto,
+} from './cross-country.responses';
 import { RunDto } from './reference.responses';
 import { ProblemDto } from './problem.responses';
 import { ObservationsPageDto } from './observations.responses';
@@ -35,4 +42,8 @@ export const REFERENCED_RESPONSE_MODELS = [
   ProblemDto,
   TwfeEstimateDto,
   NotIdentifiedEstimateDto,
+  EventStudyDto,
+  StaticTwfeDto,
+  WaldTestDto,
+  UntestableDto,
 ];
