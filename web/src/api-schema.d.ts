@@ -1205,6 +1205,7 @@ export interface components {
             dispersion: string;
             coverage: string;
             seriesLevel: string;
+            pairLevel: string;
             perCountry: string;
             adoption: string;
             eventStudy: string;
@@ -1391,6 +1392,7 @@ export interface components {
             specification: components["schemas"]["CrossCountrySpecificationDto"];
             panel: components["schemas"]["CrossCountryPanelDto"];
             seriesLevel: components["schemas"]["TwfeEstimateDto"] | components["schemas"]["NotIdentifiedEstimateDto"];
+            pairLevel: components["schemas"]["PairLevelEstimateDto"] | components["schemas"]["NotIdentifiedEstimateDto"];
             /** @description empty under 3 countries */
             leaveOneCountryOut: components["schemas"]["LeaveOneOutDto"][];
             perCountry: components["schemas"]["CountryEstimateDto"][];
@@ -2067,6 +2069,27 @@ export interface components {
             dropped: components["schemas"]["DroppedEventYearDto"][];
             /** @description the joint test of the leads −5..−2 */
             preTrend: components["schemas"]["WaldTestDto"] | components["schemas"]["UntestableDto"];
+        };
+        PairLevelEstimateDto: {
+            /** @description always true */
+            identified: boolean;
+            /** @description β: change in |ln p_i − ln p_j| per subscription per 100 */
+            estimate: number;
+            /** @description clustered by country */
+            se: number;
+            t: number;
+            /** @description t with G − 1 df */
+            p: number;
+            df: number;
+            ci95: number[];
+            /** @description countries */
+            clusters: number;
+            /** @description pair-months */
+            n: number;
+            pairs: number;
+            months: number;
+            /** @description null with bootstrap=0 */
+            bootstrap: components["schemas"]["CountryBootstrapDto"] | null;
         };
         StaticTwfeDto: {
             identified: boolean;

@@ -2,6 +2,7 @@ import { DatedValue } from '../../coverage/interpolation';
 import { Adoption, adoptionMonths } from './adoption';
 import { callawaySantAnna, CallawaySantAnna } from './callaway-santanna';
 import { EventStudy, eventStudyTwfe, staticTwfe, StaticTwfe } from './event-study';
+import { PairLevelEstimate, pairLevelTwfe } from './pair-level';
 import {
   buildCrossCountryPanel,
   CrossCountryPanel,
@@ -36,6 +37,7 @@ export interface StaggeredEstimates {
 export interface CrossCountryEstimates {
   panel: Omit<CrossCountryPanel, 'prices'>;
   seriesLevel: TwfeEstimate | NotIdentifiedEstimate;
+  pairLevel: PairLevelEstimate | NotIdentifiedEstimate;
   leaveOneCountryOut: { country: string; estimate: number | null; reason?: string }[];
   perCountry: CountryEstimate[];
   pooled: Pooled;
@@ -63,6 +65,7 @@ export function crossCountryAnalysis(
     },
     panel,
     seriesLevel: twfeSeriesLevel(panel.rows, o),
+    pairLevel: pairLevelTwfe({ ...panel, prices }, o),
     leaveOneCountryOut: leaveOneCountryOut(panel.rows, panel.countries),
     perCountry,
     pooled: poolCountries(perCountry),

@@ -3,6 +3,7 @@ import { readFixture } from '../../../test/helpers/markets';
 import { referenceValues } from '../../../test/helpers/reference-values';
 import { fixtureInput } from '../../../test/helpers/cross-country-fixture';
 import { buildCrossCountryPanel } from './cross-country-panel';
+import { pairLevelTwfe } from './pair-level';
 import {
   leaveOneCountryOut,
   perCountryEstimates,
@@ -86,6 +87,16 @@ describe('the cross-country estimators against R', () => {
       clusters: 5,
     });
     close(fit.bootstrap!.p, 'twfe.bootstrap.p', 1e-12);
+  });
+
+  it('the pair level: every pair of every series, pair and month effects, clustered by country', () => {
+    const fit = pairLevelTwfe(panel, { bootstrap: 9999, seed: 1 });
+    if (!fit.identified) throw new Error(fit.reason);
+    expect(fit.n).toBe(refValue('pairLevel.n'));
+    expect(fit.pairs).toBe(refValue('pairLevel.pairs'));
+    close(fit.estimate, 'pairLevel.estimate', 1e-8);
+    close(fit.se, 'pairLevel.se', 1e-8);
+    close(fit.bootstrap!.p, 'pairLevel.bootstrap.p', 1e-12);
   });
 
   it('the coefficient-of-variation measure', () => {

@@ -59,6 +59,23 @@ export function seriesLevelSentences(e: CrossCountryEstimates, measure: string):
   return out;
 }
 
+// The pair level: the same question on every pair of every series, read by the same rules.
+export function pairLevelSentences(e: CrossCountryEstimates): string[] {
+  const p = e.pairLevel;
+  if (!p.identified)
+    return e.seriesLevel.identified ? [`No pair-level estimate: ${p.reason}.`] : [];
+  const boot = p.bootstrap;
+  const read =
+    p.clusters === 2
+      ? 'with 2 countries no p-value is evidence'
+      : boot
+        ? `wild cluster bootstrap by country ${pIs(boot.p)} (${boot.clusters} clusters): ${boot.p < ALPHA ? 'significant' : 'not significant'} at the ${ALPHA * 100} % level`
+        : `clustered ${pIs(p.p)} from ${p.clusters} clusters, not read as evidence without the bootstrap`;
+  return [
+    `At the pair level (${plural(p.pairs, 'market pair')} of every series, ${plural(p.n, 'pair-month')}, pair and month fixed effects), ${PER_10} more subscriptions go with a change of ${signed(PER_10 * p.estimate)} in the gap |ln p_i − ln p_j| (95 % interval ${signed(PER_10 * p.ci95[0])} to ${signed(PER_10 * p.ci95[1])}, clustered by country; ${read}).`,
+  ];
+}
+
 // Which countries drive it: the estimate without each country in turn.
 export function driversSentences(e: CrossCountryEstimates): string[] {
   const loo = e.leaveOneCountryOut.filter((l) => l.estimate !== null);
@@ -195,7 +212,7 @@ export function crossCountryReport(
     measure === 'cv'
       ? 'the coefficient of variation of prices across markets'
       : 'the mean log price gap between markets';
-  const level = seriesLevelSentences(e, words);
+  const level = [...seriesLevelSentences(e, words), ...pairLevelSentences(e)];
   return {
     headline: level[0],
     sections: [

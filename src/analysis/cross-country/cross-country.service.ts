@@ -45,6 +45,8 @@ export const SPECIFICATION = {
     'the country’s mobile-cellular subscriptions per 100 people (ITU/WDI IT.CEL.SETS.P2, year-end values) on the month’s 15th, linear between year ends, the last value after it, none before the first',
   seriesLevel:
     'D = α_series + γ_month + β·coverage + ε by the within transformation (alternating projections); errors clustered by country with the factor G/(G−1)·(N−1)/(N−K), K = 1, t with G − 1 df; wild cluster bootstrap-t by country with the null imposed (Webb weights under 12 clusters, every weight vector when there are at most `bootstrap` of them)',
+  pairLevel:
+    '|ln p_i − ln p_j| = α_pair + γ_month + β·coverage + ε over every pair of markets priced in the same series and month, every series of every country (no cap on pairs); pair effects swept by per-pair sums, month effects by alternating projections; clustered by country with the wild cluster bootstrap by country, as at the series level',
   perCountry:
     '|ln p_i − ln p_j| = α_pair + β·coverage + ε on each country’s monthly market pairs, errors clustered by pair, t with pairs − 1 df (the report’s pair regression)',
   adoption:

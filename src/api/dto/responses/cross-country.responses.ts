@@ -25,6 +25,7 @@ export class CrossCountrySpecificationDto {
   @Str() dispersion!: string;
   @Str() coverage!: string;
   @Str() seriesLevel!: string;
+  @Str() pairLevel!: string;
   @Str() perCountry!: string;
   @Str() adoption!: string;
   @Str() eventStudy!: string;
@@ -105,6 +106,22 @@ export class TwfeEstimateDto {
   @Int('countries') clusters!: number;
   @Int() n!: number;
   @Int() series!: number;
+  @Int() months!: number;
+  @One(() => CountryBootstrapDto, 'null with bootstrap=0', { nullable: true })
+  bootstrap!: CountryBootstrapDto | null;
+}
+
+export class PairLevelEstimateDto {
+  @Bool('always true') identified!: true;
+  @Num('β: change in |ln p_i − ln p_j| per subscription per 100') estimate!: number;
+  @Num('clustered by country') se!: number;
+  @Num() t!: number;
+  @Num('t with G − 1 df') p!: number;
+  @Int() df!: number;
+  @Nums() ci95!: number[];
+  @Int('countries') clusters!: number;
+  @Int('pair-months') n!: number;
+  @Int() pairs!: number;
   @Int() months!: number;
   @One(() => CountryBootstrapDto, 'null with bootstrap=0', { nullable: true })
   bootstrap!: CountryBootstrapDto | null;
@@ -280,6 +297,8 @@ export class CrossCountryAnswerDto {
   @One(() => CrossCountryPanelDto) panel!: CrossCountryPanelDto;
   @OneOf([() => TwfeEstimateDto, () => NotIdentifiedEstimateDto])
   seriesLevel!: TwfeEstimateDto | NotIdentifiedEstimateDto;
+  @OneOf([() => PairLevelEstimateDto, () => NotIdentifiedEstimateDto])
+  pairLevel!: PairLevelEstimateDto | NotIdentifiedEstimateDto;
   @Many(() => LeaveOneOutDto, 'empty under 3 countries') leaveOneCountryOut!: LeaveOneOutDto[];
   @Many(() => CountryEstimateDto) perCountry!: CountryEstimateDto[];
   @One(() => PooledDto) pooled!: PooledDto;

@@ -14,6 +14,7 @@ import {
 import {
   EventStudyDto,
   NotIdentifiedEstimateDto,
+  PairLevelEstimateDto,
   StaticTwfeDto,
   TwfeEstimateDto,
   UntestableDto,
@@ -43,6 +44,7 @@ export const REFERENCED_RESPONSE_MODELS = [
   TwfeEstimateDto,
   NotIdentifiedEstimateDto,
   EventStudyDto,
+  PairLevelEstimateDto,
   StaticTwfeDto,
   WaldTestDto,
   UntestableDto,
