@@ -288,10 +288,10 @@ describe.each(TEST_DATABASES)(
       close(a.seriesLevel.se, 'twfe.se', 1e-8);
       close(a.seriesLevel.p, 'twfe.p', 1e-7);
       close(a.seriesLevel.bootstrap.p, 'twfe.bootstrap.p', 1e-12);
-    expect(a.pairLevel.n).toBe(refValue('pairLevel.n'));
-    close(a.pairLevel.estimate, 'pairLevel.estimate', 1e-8);
-    close(a.pairLevel.se, 'pairLevel.se', 1e-8);
-    close(a.pairLevel.bootstrap.p, 'pairLevel.bootstrap.p', 1e-12);
+      expect(a.pairLevel.n).toBe(refValue('pairLevel.n'));
+      close(a.pairLevel.estimate, 'pairLevel.estimate', 1e-8);
+      close(a.pairLevel.se, 'pairLevel.se', 1e-8);
+      close(a.pairLevel.bootstrap.p, 'pairLevel.bootstrap.p', 1e-12);
       for (const l of a.leaveOneCountryOut) {
         const code = Object.entries(AS).find(([, v]) => v === l.country)![0];
         close(l.estimate, `loo.${code}`, 1e-8);
