@@ -182,53 +182,73 @@ export function leaveOneCountryOut(
 
 // One country's market-pair panel by month, as the report's pair regression reads it: every pair
 // of markets priced in the same series and month, gap |ln p_i − ln p_j|, the month's coverage;
-// pairs are series-specific (series id:market~market), dates the months' 15th.
+// pairs are series-specific (series id:market~market), dates the months' 15th. Rows go into typed
+// columns sized from the panel's pair counts; a pair is numbered from its slot (series base + a·M
+// + b for markets a < b of M), so a name is built once per pair, not once per row.
 export function pairColumnsOf(panel: CrossCountryPanel, country: string): PanelColumns {
-  const coverage = new Map<string, number>();
-  for (const r of panel.rows)
-    if (r.country === country) coverage.set(`${r.series}|${r.month}`, r.coverage);
-  const pairIndex = new Map<string, number>();
+  const rowsOf = panel.rows.filter((r) => r.country === country);
+  const n = rowsOf.reduce((s, r) => s + r.pairs, 0);
+  const dateNames = [...new Set(rowsOf.map((r) => r.month))].sort();
+  const dateAt = new Map(dateNames.map((m, i) => [m, i]));
+  const coverage = new Map<number, Map<string, number>>();
+  for (const r of rowsOf) {
+    let m = coverage.get(r.series);
+    if (!m) coverage.set(r.series, (m = new Map<string, number>()));
+    m.set(r.month, r.coverage);
+  }
+  const pair = new Int32Array(n);
+  const date = new Int32Array(n);
+  const gap = new Float64Array(n);
+  const cov = new Float64Array(n);
   const pairNames: string[] = [];
-  const pair: number[] = [];
-  const months: string[] = [];
-  const gap: number[] = [];
-  const cov: number[] = [];
+  let at = 0;
   panel.series.forEach((s, si) => {
-    if (s.country !== country) return;
+    const months = coverage.get(si);
+    if (s.country !== country || !months) return;
     const p = panel.prices[si];
-    for (let i = 0; i < p.month.length;) {
+    const marketAt = new Map<string, number>();
+    const markets: string[] = [];
+    for (const m of p.market)
+      if (!marketAt.has(m)) {
+        marketAt.set(m, markets.length);
+        markets.push(m);
+      }
+    const M = markets.length;
+    const numberOf = new Int32Array(M * M).fill(-1);
+    for (let i = 0; i < p.month.length; ) {
       let j = i;
       while (j < p.month.length && p.month[j] === p.month[i]) j++;
-      const c = coverage.get(`${si}|${p.month[i]}`);
+      const c = months.get(p.month[i]);
       if (c !== undefined) {
+        const d = dateAt.get(p.month[i])!;
         for (let a = i; a < j; a++)
           for (let b = a + 1; b < j; b++) {
-            const [ma, mb] =
-              p.market[a] < p.market[b] ? [p.market[a], p.market[b]] : [p.market[b], p.market[a]];
-            const name = `${s.id}:${ma}~${mb}`;
-            let k = pairIndex.get(name);
-            if (k === undefined) {
-              pairIndex.set(name, (k = pairNames.length));
-              pairNames.push(name);
+            let ia = marketAt.get(p.market[a])!;
+            let ib = marketAt.get(p.market[b])!;
+            if (markets[ia] > markets[ib]) [ia, ib] = [ib, ia];
+            const slot = ia * M + ib;
+            if (numberOf[slot] < 0) {
+              numberOf[slot] = pairNames.length;
+              pairNames.push(`${s.id}:${markets[ia]}~${markets[ib]}`);
             }
-            pair.push(k);
-            months.push(`${p.month[i]}-15`);
-            gap.push(Math.abs(Math.log(p.price[a]) - Math.log(p.price[b])));
-            cov.push(c);
+            pair[at] = numberOf[slot];
+            date[at] = d;
+            gap[at] = Math.abs(Math.log(p.price[a]) - Math.log(p.price[b]));
+            cov[at] = c;
+            at++;
           }
       }
       i = j;
     }
   });
-  const dates = indexSortedGroups(months);
   return {
     pairNames,
     pairDistanceKm: new Float64Array(pairNames.length).fill(NaN),
-    dateNames: dates.labels,
-    pair: Int32Array.from(pair),
-    date: dates.groups,
-    gap: Float64Array.from(gap),
-    coverage: Float64Array.from(cov),
+    dateNames,
+    pair,
+    date,
+    gap,
+    coverage: cov,
   };
 }
 

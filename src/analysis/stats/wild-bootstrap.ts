@@ -1,4 +1,4 @@
-import { Column, crossProducts, invertSymmetric, matVec, ols, sandwich } from './linear-model';
+import { Column, crossProducts, invertSymmetric, matVec, ols } from './linear-model';
 import { ClusterInfo, clusterVcov } from './panel-regression';
 
 // Webb's six-point weights ±sqrt(1/2), ±1, ±sqrt(3/2), each with probability 1/6: with few clusters
@@ -58,7 +58,7 @@ export function wildBootstrapper(
 
   const restrictedCols = cols.filter((_, i) => i !== index);
   const restricted = restrictedCols.length ? ols(y, restrictedCols) : undefined;
-  const u0 = restricted ? restricted.resid : Float64Array.from(y);
+  const u0 = restricted ? restricted.resid : y; // read only: no copy of a long y
   const ux = restrictedCols.length ? ols(cols[index], restrictedCols).resid : cols[index];
 
   // per-cluster sums: X_g'y, X_g'u(0), X_g'M_r x, X_g'X_g
@@ -120,8 +120,11 @@ export function wildBootstrapper(
         for (let a = 0; a < k; a++)
           for (let bb = 0; bb < k; bb++) meat[a][bb] += score[g][a] * score[g][bb];
       }
-      const vb = sandwich(xtxInv, meat);
-      const tb = (beta[index] - beta0) / Math.sqrt(c * vb[index][index]);
+      // only the (index, index) element of the sandwich (X'X)⁻¹ meat (X'X)⁻¹ is needed
+      let vii = 0;
+      for (let a = 0; a < k; a++)
+        for (let bb = 0; bb < k; bb++) vii += xtxInv[index][a] * meat[a][bb] * xtxInv[bb][index];
+      const tb = (beta[index] - beta0) / Math.sqrt(c * vii);
       if (Math.abs(tb) >= Math.abs(tObs) - 1e-12 * Math.abs(tObs)) extreme++;
     }
     return extreme / reps;
