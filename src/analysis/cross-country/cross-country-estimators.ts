@@ -215,7 +215,7 @@ export function pairColumnsOf(panel: CrossCountryPanel, country: string): PanelC
       }
     const M = markets.length;
     const numberOf = new Int32Array(M * M).fill(-1);
-    for (let i = 0; i < p.month.length; ) {
+    for (let i = 0; i < p.month.length;) {
       let j = i;
       while (j < p.month.length && p.month[j] === p.month[i]) j++;
       const c = months.get(p.month[i]);
