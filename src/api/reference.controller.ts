@@ -7,7 +7,7 @@ import {
   Param,
   Query,
 } from '@nestjs/common';
-import { countryOutline } from '../common/country-outline';
+import { countryOutline, worldOutline } from '../common/country-outline';
 import { CronTime } from 'cron';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CountryQueryDto, NoQueryDto } from './dto/validators';
@@ -20,6 +20,7 @@ import { ReferenceIdsService } from '../prices/reference-ids.service';
 import {
   CommodityListingDto,
   CountryOutlineDto,
+  WorldOutlineDto,
   CountryDto,
   MarketDto,
   SourceDto,
@@ -63,6 +64,17 @@ export class ReferenceController {
         placebo: profileOf(c.iso3).placebo ?? null,
       },
     }));
+  }
+
+  @Get('world/outline')
+  @ApiOperation({
+    summary: 'Every country’s outline as GeoJSON, for the world map drawn offline',
+    description:
+      'Natural Earth 1:110m admin-0 boundaries (public domain, via the world-atlas package) as one FeatureCollection: each feature has its ISO 3166-1 alpha-3 code (null where Natural Earth draws an area without one) and name. The dashboard’s world view shades the countries of the cross-country test on it.',
+  })
+  @ApiOkResponse({ type: WorldOutlineDto })
+  world(@Query() _query: NoQueryDto) {
+    return worldOutline();
   }
 
   @Get('countries/:iso3/outline')

@@ -28,3 +28,30 @@ export function countryOutline(
     properties: { iso3, name: f.properties.name, source: OUTLINE_SOURCE },
   };
 }
+
+export const WORLD_OUTLINE_SOURCE =
+  'Natural Earth 1:110m admin-0 boundaries (public domain), via the world-atlas package';
+
+type WorldFeature = Feature<Polygon | MultiPolygon, { iso3: string | null; name: string }>;
+let world: { type: 'FeatureCollection'; source: string; features: WorldFeature[] } | undefined;
+
+// Every country at 1:110m, for the world view (about 180 features, 100 kB): each with its ISO 3166-1
+// alpha-3 code, or null where Natural Earth draws an area without one (Kosovo, N. Cyprus, ...).
+export function worldOutline(): NonNullable<typeof world> {
+  if (world) return world;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- read on first use only
+  const t = require('world-atlas/countries-110m.json') as Topology<{
+    countries: GeometryCollection<{ name: string }>;
+  }>;
+  const features = t.objects.countries.geometries.map((g) => {
+    const f = feature(t, g) as Feature<Polygon | MultiPolygon, { name: string }>;
+    const iso3 = g.id === undefined ? undefined : countries.numericToAlpha3(String(g.id));
+    return {
+      type: 'Feature' as const,
+      geometry: f.geometry,
+      properties: { iso3: iso3 ?? null, name: f.properties.name },
+    };
+  });
+  world = { type: 'FeatureCollection', source: WORLD_OUTLINE_SOURCE, features };
+  return world;
+}

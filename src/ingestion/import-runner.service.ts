@@ -288,6 +288,7 @@ export class ImportRunner {
         },
       );
       await this.ledger.saveRejections(runId, rejections);
+      await this.writer.refreshStatistics(written.inserted);
       return report(run);
     } catch (err) {
       const message = (err as Error).message;

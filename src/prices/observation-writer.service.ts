@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -196,9 +196,28 @@ async function* prefetched<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGene
 // per batch on PGlite; then one INSERT ... ON CONFLICT DO UPDATE applies them all (the database's
 // triggers keep the revisions and check the references, set-wise). A country's first import skips
 // the stage (see apply).
+// rows inserted by one write beyond which the table's statistics are refreshed
+export const ANALYZE_AFTER_ROWS = 10_000;
+
 @Injectable()
 export class ObservationWriterService {
+  private readonly logger = new Logger(ObservationWriterService.name);
+
   constructor(private readonly prisma: PrismaService) {}
+
+  // After a bulk write of many rows, the planner's statistics are those of the table before it:
+  // PostgreSQL's autovacuum analyzes it later, PGlite's never. With a freshly imported country the
+  // cross-country read planned a nested loop over the key index per market and took 57 s instead
+  // of 2 (bench/cross-country.cjs); ANALYZE samples the table in a fraction of a second. A failure
+  // only costs a slower plan, so it is logged, never raised.
+  async refreshStatistics(inserted: number): Promise<void> {
+    if (inserted < ANALYZE_AFTER_ROWS) return;
+    try {
+      await this.prisma.$executeRawUnsafe('ANALYZE observation, market');
+    } catch (err) {
+      this.logger.warn(`ANALYZE after the import failed: ${(err as Error).message}`);
+    }
+  }
 
   async write(
     sourceId: string,

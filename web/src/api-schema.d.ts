@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/world/outline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every country’s outline as GeoJSON, for the world map drawn offline
+         * @description Natural Earth 1:110m admin-0 boundaries (public domain, via the world-atlas package) as one FeatureCollection: each feature has its ISO 3166-1 alpha-3 code (null where Natural Earth draws an area without one) and name. The dashboard’s world view shades the countries of the cross-country test on it.
+         */
+        get: operations["ReferenceController_world"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/countries/{iso3}/outline": {
         parameters: {
             query?: never;
@@ -737,6 +757,24 @@ export interface components {
             type: "Polygon" | "MultiPolygon";
             /** @description GeoJSON rings of [longitude, latitude] positions (WGS84) */
             coordinates: unknown[];
+        };
+        WorldFeaturePropertiesDto: {
+            /** @description ISO 3166-1 alpha-3; null where Natural Earth draws an area without one */
+            iso3: string | null;
+            name: string;
+        };
+        WorldFeatureDto: {
+            /** @enum {string} */
+            type: "Feature";
+            geometry: components["schemas"]["OutlineGeometryDto"];
+            properties: components["schemas"]["WorldFeaturePropertiesDto"];
+        };
+        WorldOutlineDto: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            /** @description where the boundaries come from */
+            source: string;
+            features: components["schemas"]["WorldFeatureDto"][];
         };
         OutlinePropertiesDto: {
             iso3: string;
@@ -2162,6 +2200,34 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CountryDto"][];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ReferenceController_world: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorldOutlineDto"];
                 };
             };
             /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */

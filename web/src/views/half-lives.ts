@@ -173,7 +173,7 @@ const BOOTSTRAP_STYLE = { stroke: '#D55E00', lineWidth: 2, lineDash: [4, 3] };
 
 // Horizontal interval bars [low, high, row], drawn `offset` pixels below the row's line; both ends
 // are encoded on the x axis, so that the axis spans every interval.
-function intervalSeries(
+export function intervalSeries(
   name: string,
   data: number[][],
   style: { stroke: string; lineWidth: number; lineDash?: number[] },

@@ -205,3 +205,21 @@ export class CountryOutlineDto {
   @One(() => OutlineGeometryDto) geometry!: OutlineGeometryDto;
   @One(() => OutlinePropertiesDto) properties!: OutlinePropertiesDto;
 }
+
+export class WorldFeaturePropertiesDto {
+  @Str('ISO 3166-1 alpha-3; null where Natural Earth draws an area without one', { nullable: true })
+  iso3!: string | null;
+  @Str() name!: string;
+}
+
+export class WorldFeatureDto {
+  @Str(undefined, { enum: ['Feature'] }) type!: string;
+  @One(() => OutlineGeometryDto) geometry!: OutlineGeometryDto;
+  @One(() => WorldFeaturePropertiesDto) properties!: WorldFeaturePropertiesDto;
+}
+
+export class WorldOutlineDto {
+  @Str(undefined, { enum: ['FeatureCollection'] }) type!: string;
+  @Str('where the boundaries come from') source!: string;
+  @Many(() => WorldFeatureDto) features!: WorldFeatureDto[];
+}
