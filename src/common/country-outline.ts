@@ -29,6 +29,25 @@ export function countryOutline(
   };
 }
 
+// Natural Earth draws the rings of Russia and Fiji that cross 180° with longitudes jumping from
+// +180 to −180, which a plain longitude/latitude projection draws as a line across the world: such
+// a ring is unwrapped (its western longitudes moved by +360°), so it ends a little past 180° on the
+// map. Antarctica's ring spans the world by right and is kept as it is.
+function unwrapAntimeridian(g: Polygon | MultiPolygon): Polygon | MultiPolygon {
+  const ring = (r: number[][]) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [lon] of r) {
+      lo = Math.min(lo, lon);
+      hi = Math.max(hi, lon);
+    }
+    return hi - lo > 180 ? r.map(([lon, lat]) => [lon < 0 ? lon + 360 : lon, lat]) : r;
+  };
+  return g.type === 'Polygon'
+    ? { type: 'Polygon', coordinates: g.coordinates.map(ring) }
+    : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => p.map(ring)) };
+}
+
 export const WORLD_OUTLINE_SOURCE =
   'Natural Earth 1:110m admin-0 boundaries (public domain), via the world-atlas package';
 
@@ -48,7 +67,7 @@ export function worldOutline(): NonNullable<typeof world> {
     const iso3 = g.id === undefined ? undefined : countries.numericToAlpha3(String(g.id));
     return {
       type: 'Feature' as const,
-      geometry: f.geometry,
+      geometry: iso3 === 'ATA' ? f.geometry : unwrapAntimeridian(f.geometry),
       properties: { iso3: iso3 ?? null, name: f.properties.name },
     };
   });

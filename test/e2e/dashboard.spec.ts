@@ -296,4 +296,43 @@ suite('dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('draws the cross-country views from the cross-country answer, and says what it cannot draw', async () => {
+    const { page, errors } = await open();
+    const a = (await http.get('/api/analysis/cross-country').expect(200)).body as {
+      perCountry: { country: string; estimate: number | null }[];
+      pooled: { reml: object | null };
+      panel: { leftOut: { series?: string }[] };
+      staggered: { eventStudy: { reason?: string }; callawaySantAnna: { dynamic: unknown[] } };
+      report: { headline: string };
+    };
+    const estimated = a.perCountry.filter((c) => c.estimate !== null).length;
+    expect(await page.locator('#world-headline').textContent()).toBe(a.report.headline);
+    const forest = await drawn(page, 'world-forest');
+    expect(forest.series.estimate).toBe(estimated);
+    expect(forest.series.pooled).toBe(a.pooled.reml ? 1 : 0);
+    expect(forest.tableRows).toBe(a.perCountry.length + (a.pooled.reml ? 1 : 0));
+    const map = await drawn(page, 'world-map');
+    expect(Number(await page.locator('#world-map .chart').getAttribute('data-shaded'))).toBe(
+      estimated,
+    );
+    // every country of the answer is in the map's table, left-out ones with their reason
+    expect(map.tableRows).toBe(
+      a.perCountry.length + a.panel.leftOut.filter((l) => !l.series).length,
+    );
+    if (a.staggered.eventStudy.reason && !a.staggered.callawaySantAnna.dynamic.length)
+      expect(await page.locator('#world-events .error').textContent()).toContain(
+        a.staggered.eventStudy.reason,
+      );
+    else expect((await drawn(page, 'world-events')).points).toBeGreaterThan(0);
+    await page.locator('#world-map').scrollIntoViewIfNeeded();
+    await page
+      .locator('#world-forest')
+      .screenshot({ path: path.join(ARTIFACTS, 'dashboard-world-forest.png') });
+    await page
+      .locator('#world-map')
+      .screenshot({ path: path.join(ARTIFACTS, 'dashboard-world-map.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -36,6 +36,7 @@ const GETS = [
   '/api/countries',
   '/api/countries/PRK/outline',
   '/api/countries/COL/outline',
+  '/api/world/outline',
   '/api/markets',
   '/api/markets?country=COL',
   '/api/commodities',

@@ -1,4 +1,11 @@
-import { BarChart, CustomChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts';
+import {
+  BarChart,
+  CustomChart,
+  GraphChart,
+  LineChart,
+  MapChart,
+  ScatterChart,
+} from 'echarts/charts';
 import {
   AriaComponent,
   DataZoomComponent,
@@ -8,6 +15,7 @@ import {
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -19,6 +27,7 @@ echarts.use([
   CustomChart,
   GraphChart,
   LineChart,
+  MapChart,
   ScatterChart,
   AriaComponent,
   DataZoomComponent,
@@ -28,6 +37,7 @@ echarts.use([
   MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
+  VisualMapContinuousComponent,
   CanvasRenderer,
 ]);
 

@@ -6,6 +6,7 @@ import { mapView } from './views/map';
 import { networkView } from './views/network';
 import { pricesView } from './views/prices';
 import { clearReport, drawReport, drawSources, sourcesCsv } from './views/report';
+import { eventStudyView, forestView, worldMapView } from './views/world';
 import { MEASURES, readState, type State, writeState } from './state';
 
 // The dashboard: controls whose values live in the URL, six views that read only the public API.
@@ -34,6 +35,9 @@ const views = {
   network: networkView(),
   halfLives: halfLivesView(),
   regression: regressionView(),
+  forest: forestView(),
+  events: eventStudyView(),
+  world: worldMapView(),
 };
 
 views.prices.onZoom((from, to) => {
@@ -62,6 +66,45 @@ async function guarded(id: string, work: () => Promise<void>): Promise<void> {
     if (box) box.textContent = `Not shown: ${(err as Error).message}`;
     document.getElementById(id)?.setAttribute('data-error', 'true');
   }
+}
+
+// The cross-country test does not depend on the controls: asked for once per page.
+let crossCountry:
+  Promise<[Schemas['CrossCountryAnswerDto'], Schemas['WorldOutlineDto']]> | undefined;
+function drawWorld(): Promise<void>[] {
+  crossCountry ??= Promise.all([
+    must(client.GET('/api/analysis/cross-country', { params: { query: {} } })),
+    must(client.GET('/api/world/outline')),
+  ]);
+  const names = new Map(countries.map((c) => [c.iso3, c.name]));
+  const creditOf = (a: Schemas['CrossCountryAnswerDto']) =>
+    a.credits.map((c) => c.credit).join(' ');
+  return [
+    guarded('world', async () => {
+      const [a] = await crossCountry!;
+      $('world-headline').textContent = a.report.headline;
+      const caveats = a.report.sections.find((s) => s.title === 'Caveats')?.sentences ?? [];
+      $('world-caveats').replaceChildren(
+        ...caveats.map((t) => {
+          const li = document.createElement('li');
+          li.textContent = t;
+          return li;
+        }),
+      );
+    }),
+    guarded('world-forest', async () => {
+      const [a] = await crossCountry!;
+      views.forest.draw(a, names, creditOf(a));
+    }),
+    guarded('world-events', async () => {
+      const [a] = await crossCountry!;
+      views.events.draw(a, creditOf(a));
+    }),
+    guarded('world-map', async () => {
+      const [a, outline] = await crossCountry!;
+      views.world.draw(a, outline, creditOf(a));
+    }),
+  ];
 }
 
 const PAIR_MARKETS = 30;
@@ -161,6 +204,7 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
     () => undefined,
   );
   await Promise.all([
+    ...drawWorld(),
     guarded('prices', async () => {
       const rows = await observations;
       if (mine === generation) views.prices.draw(rows, s, credit, names, series.label);

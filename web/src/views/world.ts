@@ -48,13 +48,15 @@ export function forestView() {
             },
           },
           legend: { top: 0, data: ['95 % interval', 'estimate', 'pooled'] },
-          grid: { left: 220, right: 30, top: 36, bottom: 40 },
+          grid: { left: 20, right: 30, top: 36, bottom: 40, containLabel: true },
+          // zero always in view: the line every interval is read against
           xAxis: {
             type: 'value',
             name: 'change in the pair gap per 10 subscriptions per 100',
             nameLocation: 'middle',
             nameGap: 26,
-            scale: true,
+            min: (v: { min: number }) => Math.min(0, v.min),
+            max: (v: { max: number }) => Math.max(0, v.max),
           },
           yAxis: { type: 'category', data: rows.map((r) => r.label), inverse: true },
           series: [
@@ -314,9 +316,12 @@ export function worldMapView() {
                 ? `${q.name}: ${fmt(q.value, 4)} per 10 subscriptions`
                 : q.name,
           },
+          // a map's areas are told apart by their shading and the table, not by hatching
+          aria: { enabled: true, decal: { show: false } },
           visualMap: {
             min: -bound,
             max: bound,
+            precision: 4,
             calculable: true,
             text: ['gap widens', 'gap narrows'],
             inRange: { color: ['#0072B2', '#f7f7f7', '#D55E00'] },
@@ -342,6 +347,8 @@ export function worldMapView() {
         { notMerge: true },
       );
       recordDrawn(section.chart, chart);
+      // the map series lists every region of the outline: the shaded ones are these
+      section.chart.dataset.shaded = String(estimates.length);
       section.show(
         {
           columns: ['country', 'name', 'estimatePer10', 'status'],
