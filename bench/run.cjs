@@ -128,6 +128,16 @@ async function main() {
       JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'dashboard.cjs'), kind, String(rows)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()),
     );
   } else console.error('[bench] no Chromium: dashboard figures skipped');
+  // the cross-country test at 20 countries × 60 markets × 3 series × 240 months (about 25 million
+  // pair-months) per database, with R plm on the series level: minutes, so BENCH_CROSS_COUNTRY
+  // countries (default 20; 0 skips it)
+  const ccCountries = Number(process.env.BENCH_CROSS_COUNTRY ?? 20);
+  if (ccCountries > 0) {
+    console.error('[bench] cross-country');
+    results.crossCountry = kinds.map((kind) =>
+      JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'cross-country.cjs'), kind, String(ccCountries)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()),
+    );
+  }
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
@@ -177,6 +187,11 @@ async function main() {
     lines.push('| | ' + Object.entries(d.page.views).filter(([v]) => v !== 'requests').map(([, t]) => t).join(' | ') + ' |', '');
     lines.push('| endpoint the page calls (4 connections, alone) | p50 ms | p99 ms | req/s | non-2xx |', '|---|---|---|---|---|');
     for (const [url, e] of Object.entries(d.endpoints)) lines.push(`| \`${url}\` | ${f(e.p50, 0)} | ${f(e.p99, 0)} | ${f(e.rps, 0)} | ${e.non2xx} |`);
+  }
+  if (results.crossCountry) {
+    lines.push('', '| cross-country (bench/cross-country.cjs) | countries | pair-months | load ms | series level ms | pair level ms | per-country ms | request cold / warm ms | peak RSS MiB | R plm series level ms |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const c of results.crossCountry)
+      lines.push(`| ${c.kind} | ${c.countries} | ${c.pairMonths} | ${c.loadMs} | ${c.panelMs + c.seriesLevelMs} | ${c.pairLevelMs} | ${c.perCountryMs} | ${c.requestColdMs} / ${c.requestWarmMs} | ${c.peakRssMiB} | ${c.plm ? f(c.plm.seconds * 1000, 0) : 'no R'} |`);
   }
   lines.push('', '| adapter | pages/s | MB/s | bytes/page | rows/page |', '|---|---|---|---|---|');
   for (const p of results.parse) lines.push(`| ${p.source} | ${f(p.pagesPerSecond, 0)} | ${f(p.mbPerSecond, 1)} | ${p.bytesPerPage} | ${f(p.rowsPerPage, 1)} |`);

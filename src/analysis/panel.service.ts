@@ -59,6 +59,7 @@ export interface PanelFilter {
   country?: string;
   unit?: string;
   priceType?: string;
+  currency?: string; // the series' own (its most frequent): one series never mixes currencies
   markets?: string[];
   source?: string;
   from?: string; // the request's period: estimators see only these dates
@@ -88,6 +89,7 @@ export interface PanelRequest {
   country?: string;
   unit?: string;
   priceType?: string;
+  currency?: string;
   from?: string;
   to?: string;
   markets?: string[];
@@ -123,7 +125,7 @@ export class PanelService {
     await this.ids.assertKnown('country', 'country', [country]);
     await this.ids.assertKnown('commodity', 'commodity', [q.commodity]);
     await this.ids.assertKnown('markets', 'market', q.markets);
-    const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType);
+    const series = await this.seriesOf(q.commodity, country, q.unit, q.priceType, q.currency);
     return this.load(
       q.commodity,
       { country, ...series, markets: q.markets, source: q.source, from: q.from, to: q.to },
@@ -136,30 +138,57 @@ export class PanelService {
     country: string,
     unit?: string,
     priceType?: string,
-  ): Promise<{ unit?: string; priceType?: string }> {
+    currency?: string,
+  ): Promise<{ unit?: string; priceType?: string; currency?: string }> {
     const choices = await this.catalogue.seriesChoices(commodity, country);
+    // a currency is named in the list only where the unit and price type alone do not tell
+    const ambiguous = (c: (typeof choices)[number]) =>
+      choices.filter((x) => x.unit === c.unit && x.priceType === c.priceType).length > 1;
     const list = (c: typeof choices) =>
       c
-        .map((x) => `unit=${x.unit}&priceType=${x.priceType} (${x.observations} observations)`)
+        .map(
+          (x) =>
+            `unit=${x.unit}&priceType=${x.priceType}${ambiguous(x) ? `&currency=${x.currency}` : ''} (${x.observations} observations)`,
+        )
         .join('; ');
+    const none = (c: typeof choices) => (c.length ? ` (series: ${list(c)})` : ' (no observations)');
     if (unit !== undefined && !choices.some((c) => c.unit === unit))
       throw new BadInputError(
-        `unit: ${commodity} in ${country} has no series in "${unit}"${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+        `unit: ${commodity} in ${country} has no series in "${unit}"${none(choices)}`,
       );
     if (priceType !== undefined && !choices.some((c) => c.priceType === priceType))
       throw new BadInputError(
-        `priceType: ${commodity} in ${country} has no ${priceType} series${choices.length ? ` (series: ${list(choices)})` : ' (no observations)'}`,
+        `priceType: ${commodity} in ${country} has no ${priceType} series${none(choices)}`,
+      );
+    if (currency !== undefined && !choices.some((c) => c.currency === currency))
+      throw new BadInputError(
+        `currency: ${commodity} in ${country} has no series in ${currency}${none(choices)}`,
       );
     const left = choices.filter(
       (c) =>
         (unit === undefined || c.unit === unit) &&
-        (priceType === undefined || c.priceType === priceType),
+        (priceType === undefined || c.priceType === priceType) &&
+        (currency === undefined || c.currency === currency),
     );
-    if (left.length > 1)
+    if (left.length > 1) {
+      const params = [
+        ...new Set(
+          left.flatMap((c) =>
+            [
+              left.some((x) => x.unit !== c.unit) ? 'unit' : '',
+              left.some((x) => x.priceType !== c.priceType) ? 'priceType' : '',
+              left.some((x) => x.currency !== c.currency) ? 'currency' : '',
+            ].filter(Boolean),
+          ),
+        ),
+      ].join(', ');
       throw new BadInputError(
-        `unit, priceType: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
+        `${params}: ${commodity} has ${left.length} series in ${country} and analysis never mixes them; choose one: ${list(left)}`,
       );
-    return left.length ? { unit: left[0].unit, priceType: left[0].priceType } : { unit, priceType };
+    }
+    return left.length
+      ? { unit: left[0].unit, priceType: left[0].priceType, currency: left[0].currency }
+      : { unit, priceType, currency };
   }
 
   // Without a market list, cities only (a regional average is not a market to pair with a city).

@@ -95,7 +95,8 @@ export class ReportInputsLoader {
     const points = data.points;
     const sources = [...new Set(points.map((p) => p.source))].sort();
     const inSeries = new Set(points.map((p) => p.market));
-    const currency = currencies[0] ?? null;
+    // the panel's own currency where its series was chosen (one series never mixes currencies)
+    const currency = f.currency ?? currencies[0] ?? null;
     const placeboObservations = placeboChoices.reduce((s, c) => s + c.observations, 0);
     return {
       commodity,

@@ -4,7 +4,7 @@ import { PageCursor } from '../prices/prices.service';
 
 export function encodeCursor(c: PageCursor): string {
   return Buffer.from(
-    JSON.stringify([c.date, c.market, c.commodity, c.source, c.priceType, c.unit]),
+    JSON.stringify([c.date, c.market, c.commodity, c.source, c.priceType, c.unit, c.currency]),
   ).toString('base64url');
 }
 
@@ -13,13 +13,15 @@ export function decodeCursor(text: string): PageCursor {
     const v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(v) &&
-      v.length === 6 &&
+      (v.length === 6 || v.length === 7) &&
       v.every((x) => typeof x === 'string') &&
       isIsoDay(v[0]) &&
       v[0] >= '0001-01-01'
     ) {
-      const [date, market, commodity, source, priceType, unit] = v;
-      return { date, market, commodity, source, priceType, unit };
+      // a cursor from before the currency joined the key: after every currency of its row (the
+      // key had one row there), so the next page neither repeats nor skips it
+      const [date, market, commodity, source, priceType, unit, currency = '\uffff'] = v;
+      return { date, market, commodity, source, priceType, unit, currency };
     }
   } catch {
     // falls through to the 400

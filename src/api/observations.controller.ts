@@ -86,6 +86,7 @@ export class ObservationsController {
       country,
       units: q.unit,
       priceTypes: q.priceType,
+      currencies: q.currency,
       commodities: q.commodity,
       markets: q.market,
       sources: q.source,

@@ -111,7 +111,7 @@ export class ReferenceController {
   @ApiOperation({
     summary: 'Commodities, with their series in a country',
     description:
-      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency, a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
+      'id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType, currency) series the commodity has in the country (one series never mixes currencies: the same unit in two currencies is two series), with a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.',
   })
   @ApiOkResponse({ type: CommodityListingDto, isArray: true })
   async commodities(@Query() q: CountryQueryDto) {

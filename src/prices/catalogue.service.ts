@@ -15,7 +15,7 @@ export interface StoredCounts {
 export interface SeriesChoice {
   unit: string;
   priceType: string;
-  currency: string; // the series' most frequent currency
+  currency: string; // one series never mixes currencies: the same unit in two currencies is two
   observations: number;
 }
 
@@ -88,10 +88,10 @@ export class CatalogueService {
         observations: number;
       }[]
     >(
-      `SELECT commodity_id AS commodity, unit, price_type AS "priceType",
-              mode() WITHIN GROUP (ORDER BY currency) AS currency, count(*)::int AS observations
-       FROM observation WHERE country = $1 GROUP BY commodity_id, unit, price_type
-       ORDER BY commodity_id, count(*) DESC, unit, price_type`,
+      `SELECT commodity_id AS commodity, unit, price_type AS "priceType", currency,
+              count(*)::int AS observations
+       FROM observation WHERE country = $1 GROUP BY commodity_id, unit, price_type, currency
+       ORDER BY commodity_id, count(*) DESC, unit, price_type, currency`,
       country,
     );
     const out = new Map<string, SeriesChoice[]>();

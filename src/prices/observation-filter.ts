@@ -3,6 +3,7 @@ export interface ObservationFilter {
   country?: string; // ISO 3166-1 alpha-3
   units?: string[];
   priceTypes?: string[];
+  currencies?: string[];
   commodities?: string[];
   markets?: string[];
   sources?: string[];
@@ -28,6 +29,7 @@ export function observationWhere(f: ObservationFilter, params: unknown[]): strin
   if (f.country) add((p) => `country = ${p}`, f.country);
   oneOf('unit', f.units);
   oneOf('price_type', f.priceTypes);
+  oneOf('currency', f.currencies);
   oneOf('commodity_id', f.commodities);
   oneOf('market_id', f.markets);
   oneOf('source_id', f.sources);

@@ -38,7 +38,7 @@ export interface WriteCounts {
 }
 
 // The key within one source's write (the source is the write's own).
-const KEY = 'market_id, commodity_id, price_type, unit, survey_date';
+const KEY = 'market_id, commodity_id, price_type, unit, survey_date, currency';
 
 // The staged columns, in COPY order.
 const STAGE_COLUMNS = [
@@ -189,7 +189,7 @@ async function* prefetched<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGene
 }
 
 // The only writer of observations. Idempotent by the key (source, market, commodity, price type,
-// unit, survey date); the country is the market's: a new key is inserted, an equal value is left
+// unit, survey date, currency); the country is the market's: a new key is inserted, an equal value is left
 // alone, a changed value is updated and its previous value kept as a revision. Everything of one
 // call is one transaction. Rows are staged in a temporary table as they arrive (memory holds one
 // batch whatever the total): by one streamed COPY on a PostgreSQL server, by a COPY from a blob
@@ -378,7 +378,8 @@ export class ObservationWriterService {
       `DELETE FROM observation o USING (SELECT DISTINCT ${KEY} FROM obs_stage) s
        WHERE o.country = $2 AND o.source_id = $1
          AND o.commodity_id = s.commodity_id AND o.survey_date = s.survey_date
-         AND o.market_id = s.market_id AND o.price_type = s.price_type AND o.unit = s.unit`,
+         AND o.market_id = s.market_id AND o.price_type = s.price_type AND o.unit = s.unit
+         AND o.currency = s.currency`,
       sourceId,
       country,
     );
@@ -431,9 +432,9 @@ export class ObservationWriterService {
                 s.source_url, s.fetched_at, s.parser_version, s.flag::"ObservationFlag",
                 s.quality_notes, $2::int
          FROM ${from} s JOIN market m ON m.id = s.market_id
-         ON CONFLICT (country, commodity_id, survey_date, market_id, source_id, price_type, unit) DO UPDATE SET
+         ON CONFLICT (country, commodity_id, survey_date, market_id, source_id, price_type, unit, currency) DO UPDATE SET
            value = excluded.value, raw_value = excluded.raw_value, flag = excluded.flag,
-           currency = excluded.currency, usd_value = excluded.usd_value, price_flag = excluded.price_flag,
+           usd_value = excluded.usd_value, price_flag = excluded.price_flag,
            period_start = excluded.period_start, period_end = excluded.period_end,
            source_url = excluded.source_url, fetched_at = excluded.fetched_at,
            parser_version = excluded.parser_version, quality_notes = excluded.quality_notes,

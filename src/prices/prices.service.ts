@@ -30,6 +30,7 @@ export interface PageCursor {
   source: string;
   priceType: string;
   unit: string;
+  currency: string;
 }
 
 // A series' monthly market prices, sorted by month then market: one row per market and month,
@@ -62,7 +63,8 @@ export interface SeriesPoint {
 export class PricesService {
   constructor(private readonly prisma: PrismaService) {}
 
-  // One page in the order (commodity, date, market, source, price type, unit) within the country:
+  // One page in the order (commodity, date, market, source, price type, unit, currency) within the
+  // country:
   // the observation key's index order, so a page is a range read of that index, a cursor is the
   // last row's key, and pages never skip or repeat rows while data is added.
   async page(
@@ -80,9 +82,10 @@ export class PricesService {
         after.source,
         after.priceType,
         after.unit,
+        after.currency,
       );
       const n = params.length;
-      where += ` AND (commodity_id, survey_date, market_id, source_id, price_type, unit) > ($${n - 5}, $${n - 4}::date, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      where += ` AND (commodity_id, survey_date, market_id, source_id, price_type, unit, currency) > ($${n - 6}, $${n - 5}::date, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
     }
     params.push(limit + 1);
     const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
@@ -91,7 +94,7 @@ export class PricesService {
               unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag,
               price_flag AS "priceFlag", raw_value AS "rawValue"
        FROM observation WHERE ${where}
-       ORDER BY commodity_id, survey_date, market_id, source_id, price_type, unit
+       ORDER BY commodity_id, survey_date, market_id, source_id, price_type, unit, currency
        LIMIT $${params.length}::int`,
       ...params,
     );
@@ -106,6 +109,7 @@ export class PricesService {
             source: last.source,
             priceType: last.priceType,
             unit: last.unit,
+            currency: last.currency,
           }
         : undefined;
     return { rows, next };
@@ -141,6 +145,7 @@ export class PricesService {
       country?: string;
       unit?: string;
       priceType?: string;
+      currency?: string; // one series never mixes currencies
     },
   ): Promise<SeriesPoint[]> {
     const params: unknown[] = [];
@@ -149,6 +154,7 @@ export class PricesService {
         country: opts.country,
         units: opts.unit ? [opts.unit] : undefined,
         priceTypes: opts.priceType ? [opts.priceType] : undefined,
+        currencies: opts.currency ? [opts.currency] : undefined,
         commodities: [commodity],
         markets: opts.markets,
         sources: opts.source ? [opts.source] : undefined,

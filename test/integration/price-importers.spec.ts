@@ -109,6 +109,47 @@ describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
     expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUnchanged: 9 });
   });
 
+  it('keeps one market and commodity priced in two currencies as two series', async () => {
+    // a made-up file in Nicaragua's real shape: NIO and USD rows for the same market, commodity,
+    // unit and date (SOURCES.md section 6), which before the currency joined the key were one row
+    const file = fixture('imports', 'wfp_food_prices_nic_two_currencies.csv');
+    const res = await send('/api/imports/wfp?fileName=wfp_food_prices_nic.csv', file).expect(200);
+    expect(res.body.run).toMatchObject({ rowsInserted: 18, rowsUpdated: 0, rowsRejected: 0 });
+    expect(await prisma.observationRevision.count()).toBe(0);
+    const again = await send('/api/imports/wfp?fileName=wfp_food_prices_nic.csv', file).expect(200);
+    expect(again.body.run).toMatchObject({ rowsInserted: 0, rowsUpdated: 0, rowsUnchanged: 18 });
+    const beans = (await http.get('/api/commodities?country=NIC').expect(200)).body.find(
+      (c: { id: string }) => c.id === 'beans-red',
+    );
+    expect(beans.series.map((s: { currency: string; label: string }) => s.label).sort()).toEqual([
+      'NIO/kg',
+      'USD/kg',
+    ]);
+    // analysis never mixes them: without a currency a 400 lists both, with one it reads that one
+    const mixed = await http
+      .get('/api/analysis/dispersion?country=NIC&commodity=beans-red')
+      .expect(400);
+    expect(mixed.body.detail).toContain('currency: beans-red has 2 series in NIC');
+    expect(mixed.body.detail).toContain('currency=NIO');
+    expect(mixed.body.detail).toContain('currency=USD');
+    const usd = await http
+      .get('/api/analysis/dispersion?country=NIC&commodity=beans-red&currency=USD')
+      .expect(200);
+    expect(usd.body.series[0]).toMatchObject({ date: '2023-01-15', n: 3 });
+    expect(usd.body.series[0].mean).toBeCloseTo((30 + 31.5 + 33) / 3 / 36.5, 4);
+    const page = await http
+      .get('/api/observations?country=NIC&commodity=beans-red&currency=NIO&limit=4')
+      .expect(200);
+    expect(page.body.data.every((r: { currency: string }) => r.currency === 'NIO')).toBe(true);
+    // the cursor carries the currency: the next page continues, neither repeating nor skipping
+    const rest = await http
+      .get(
+        `/api/observations?country=NIC&commodity=beans-red&limit=100&cursor=${page.body.nextCursor}&currency=NIO`,
+      )
+      .expect(200);
+    expect(page.body.data.length + rest.body.data.length).toBe(9);
+  });
+
   it('reads an HXL-tagged file by its tags, whatever its column names and order', async () => {
     const res = await send(
       '/api/imports/wfp?fileName=renamed_hxl_prices.csv',

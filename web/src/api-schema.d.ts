@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * Commodities, with their series in a country
-         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType) series the commodity has in the country, with their most frequent currency, a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
+         * @description id (a lower-case slug of the published name), name (as published), category (food, fuel, currency, other; categoryRaw as published), defaultUnit and defaultCurrency (with country: those of its most observed series there), and series: the (unit, priceType, currency) series the commodity has in the country (one series never mixes currencies: the same unit in two currencies is two series), with a label with the currency (KES/kg) and observation counts (analysis takes one at a time). Without country: every commodity, series in PRK; with country: the commodities observed there.
          */
         get: operations["ReferenceController_commodities"];
         put?: never;
@@ -2426,6 +2426,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2472,6 +2474,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2519,6 +2523,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2566,6 +2572,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2615,6 +2623,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2658,6 +2668,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2713,6 +2725,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */
@@ -2756,6 +2770,8 @@ export interface operations {
                 unit?: string;
                 /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
                 priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
                 /** @description Comma-separated market ids (default: every city with data; regional averages only when named) */
                 markets?: string[];
                 /** @description First survey date included, YYYY-MM-DD */

@@ -142,16 +142,24 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
   controls.commodity.replaceChildren(...withSeries.map((c) => option(c.id, c.name)));
   controls.commodity.value = commodity.id;
   const series =
-    commodity.series.find((s) => s.unit === state.unit && s.priceType === state.priceType) ??
-    [...commodity.series].sort((a, b) => b.observations - a.observations)[0];
+    commodity.series.find(
+      (s) =>
+        s.unit === state.unit &&
+        s.priceType === state.priceType &&
+        (state.currency === undefined || s.currency === state.currency),
+    ) ?? [...commodity.series].sort((a, b) => b.observations - a.observations)[0];
   state.unit = series.unit;
   state.priceType = series.priceType;
+  state.currency = series.currency;
   controls.series.replaceChildren(
     ...commodity.series.map((s) =>
-      option(`${s.unit}|${s.priceType}`, `${s.label}, ${s.priceType} (${s.observations})`),
+      option(
+        `${s.unit}|${s.priceType}|${s.currency}`,
+        `${s.label}, ${s.priceType} (${s.observations})`,
+      ),
     ),
   );
-  controls.series.value = `${series.unit}|${series.priceType}`;
+  controls.series.value = `${series.unit}|${series.priceType}|${series.currency}`;
   controls.measure.value = state.measure;
   controls.log.checked = state.log;
   controls.from.value = state.from ?? '';
@@ -169,6 +177,7 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
     commodity: state.commodity,
     unit: state.unit,
     priceType: state.priceType,
+    currency: state.currency,
   };
   const s = { ...state };
   const events = country.events;
@@ -288,6 +297,7 @@ function wire(): void {
       country: controls.country.value,
       unit: undefined,
       priceType: undefined,
+      currency: undefined,
       market: undefined,
     };
     reload();
@@ -298,12 +308,13 @@ function wire(): void {
       commodity: controls.commodity.value,
       unit: undefined,
       priceType: undefined,
+      currency: undefined,
     };
     reload();
   });
   controls.series.addEventListener('change', () => {
-    const [unit, priceType] = controls.series.value.split('|');
-    state = { ...state, unit, priceType };
+    const [unit, priceType, currency] = controls.series.value.split('|');
+    state = { ...state, unit, priceType, currency };
     reload();
   });
   controls.measure.addEventListener('change', () => {

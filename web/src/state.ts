@@ -9,6 +9,7 @@ export interface State {
   commodity: string;
   unit?: string;
   priceType?: string;
+  currency?: string;
   from?: string;
   to?: string;
   measure: Measure;
@@ -30,6 +31,7 @@ export function readState(search = window.location.search): State {
     commodity: q.get('commodity') ?? 'rice',
     unit: q.get('unit') ?? undefined,
     priceType: q.get('priceType') ?? undefined,
+    currency: q.get('currency') ?? undefined,
     from: day('from'),
     to: day('to'),
     measure: MEASURES.includes(measure as Measure) ? (measure as Measure) : 'cv',
@@ -44,6 +46,7 @@ export function toQuery(s: State): string {
   q.set('commodity', s.commodity);
   if (s.unit) q.set('unit', s.unit);
   if (s.priceType) q.set('priceType', s.priceType);
+  if (s.currency) q.set('currency', s.currency);
   if (s.from) q.set('from', s.from);
   if (s.to) q.set('to', s.to);
   if (s.measure !== 'cv') q.set('measure', s.measure);

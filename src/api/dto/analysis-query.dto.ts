@@ -48,6 +48,14 @@ export class CommodityDto {
   @IsOptional()
   @Matches(PRICE_TYPE_PATTERN, { message: 'priceType must be a word such as retail or wholesale' })
   priceType?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them)',
+  })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
+  currency?: string;
 }
 
 export class CommodityMarketsDto extends CommodityDto {

@@ -103,6 +103,16 @@ export class ObservationsQueryDto {
   @Matches(PRICE_TYPE_PATTERN, { each: true, message: 'priceType must be words such as retail' })
   priceType?: string[];
 
+  @ApiPropertyOptional({
+    description:
+      'Comma-separated ISO 4217 codes (a series in one currency: the same unit in two currencies is two series)',
+    example: 'USD',
+  })
+  @IsOptional()
+  @CommaList()
+  @Matches(/^[A-Z]{3}$/, { each: true, message: 'currency must be ISO 4217 codes such as USD' })
+  currency?: string[];
+
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
   @IsOptional()
   @IsString()
