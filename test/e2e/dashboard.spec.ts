@@ -284,7 +284,7 @@ suite('dashboard in Chromium', () => {
   it('shows a WFP country: its markets on its own outline, its series, WFP credited', async () => {
     const { page, errors } = await open('?country=COL&commodity=rice&unit=KG&priceType=retail');
     expect(await page.inputValue('#country')).toBe('COL');
-    expect(await page.inputValue('#series')).toBe('KG|retail');
+    expect(await page.inputValue('#series')).toBe('KG|retail|COP');
     const rows = await http
       .get('/api/observations?country=COL&commodity=rice&unit=KG&priceType=retail&limit=5000')
       .expect(200);

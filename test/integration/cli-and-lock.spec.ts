@@ -360,7 +360,7 @@ describe('import wfp from the command line', () => {
       // the report for the imported country, one series at a time, as over HTTP
       const mixed = await cli(['report', 'rice', '--country', 'COL'], db.env);
       expect(mixed.code).toBe(2);
-      expect(mixed.stderr).toMatch(/unit, priceType: rice has 2 series in COL .* choose one/);
+      expect(mixed.stderr).toMatch(/priceType: rice has 2 series in COL .* choose one/);
       const retailReport = (country: string) =>
         cli(
           [

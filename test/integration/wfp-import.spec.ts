@@ -193,7 +193,7 @@ describe.each(TEST_DATABASES)('a WFP food-price file on %s', (kind) => {
     // two series of rice in COL: the analysis will not mix them, and says which there are
     const mixed = await http.get('/api/analysis/dispersion?commodity=rice&country=COL').expect(400);
     expect(mixed.body.message).toMatch(
-      /unit, priceType: rice has 2 series in COL and analysis never mixes them; choose one: unit=KG&priceType=wholesale \(72 observations\); unit=KG&priceType=retail \(69 observations\)/,
+      /priceType: rice has 2 series in COL and analysis never mixes them; choose one: unit=KG&priceType=wholesale \(72 observations\); unit=KG&priceType=retail \(69 observations\)/,
     );
     const disp = await http
       .get('/api/analysis/dispersion?commodity=rice&country=COL&priceType=retail')

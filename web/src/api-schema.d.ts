@@ -2382,6 +2382,8 @@ export interface operations {
                 unit?: string[];
                 /** @description Comma-separated price types (retail, wholesale, farmgate, ...) */
                 priceType?: string[];
+                /** @description Comma-separated ISO 4217 codes (a series in one currency: the same unit in two currencies is two series) */
+                currency?: string[];
                 /** @description The nextCursor of the previous page */
                 cursor?: string;
                 /** @description json (default: one page), csv or ndjson (every matching row, streamed); Accept: text/csv or application/x-ndjson also selects them */
