@@ -1,0 +1,203 @@
+import { Matrix, QrDecomposition } from 'ml-matrix';
+
+// Price alerts for one market's monthly series (pure), as WFP and FAO define them.
+//
+// The series: the market's monthly prices P_t (the mean of its observations in the month), months
+// numbered t = year·12 + month − 1, with gaps. Everything is computed from the months up to and
+// including the month assessed, so that history can be recomputed as of any month.
+//
+// Eligibility (WFP's rule): at least 36 months from the first value to the last, at least 70 % of
+// those months with a value, and a value in the last 6 months up to the month assessed.
+//
+// ALPS (WFP's Alert for Price Spikes): OLS of P_t on a linear trend in months and 11 calendar-month
+// dummies (January the reference; a month with no value has no dummy, as R's lm drops an aliased
+// column); σ = the residual standard deviation with n − k degrees of freedom (k the columns kept);
+// ALPS = (P − P̂)/σ at the month assessed. Classes: < 0.25 normal, [0.25, 1) stress, [1, 2) alert,
+// ≥ 2 crisis.
+//
+// IFPA (FAO's Indicator of Food Price Anomalies, SDG 2.c.1) on the market's own monthly prices:
+// CQGR = (P_m / P_{m−3})^{1/3} − 1 and CAGR = (P_m / P_{m−12})^{1/12} − 1 where both prices exist;
+// for the calendar month assessed, the mean and sample SD over years of each (every year weighs the
+// same: FAO's weighting is not published in detail); IFPA = 0.4·z_CQGR + 0.6·z_CAGR. Classes: ≥ 1
+// abnormally high, [0.5, 1) moderately high, ≤ −1 abnormally low, otherwise normal.
+
+export const MIN_SPAN_MONTHS = 36;
+export const MIN_SHARE = 0.7;
+export const RECENT_MONTHS = 6;
+
+export type AlpsClass = 'normal' | 'stress' | 'alert' | 'crisis';
+export type IfpaClass = 'abnormally high' | 'moderately high' | 'normal' | 'abnormally low';
+
+export const ALPS_SEVERITY: Record<AlpsClass, number> = {
+  normal: 0,
+  stress: 1,
+  alert: 2,
+  crisis: 3,
+};
+
+export const alpsClass = (v: number): AlpsClass =>
+  v >= 2 ? 'crisis' : v >= 1 ? 'alert' : v >= 0.25 ? 'stress' : 'normal';
+
+export const ifpaClass = (v: number): IfpaClass =>
+  v >= 1 ? 'abnormally high' : v >= 0.5 ? 'moderately high' : v <= -1 ? 'abnormally low' : 'normal';
+
+export interface MonthlyPrice {
+  t: number; // year·12 + month − 1
+  price: number;
+}
+
+export const monthNumber = (ym: string): number =>
+  Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+export const monthName = (t: number): string =>
+  `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+
+export type Eligibility =
+  | { eligible: true; spanMonths: number; share: number }
+  | { eligible: false; spanMonths: number; share: number; reason: string };
+
+// `series` sorted by t, every t ≤ assessed.
+export function eligibility(series: MonthlyPrice[], assessed: number): Eligibility {
+  if (!series.length)
+    return { eligible: false, spanMonths: 0, share: 0, reason: 'no value up to the month' };
+  const last = series[series.length - 1].t;
+  const span = last - series[0].t + 1;
+  const share = series.length / span;
+  const base = { spanMonths: span, share };
+  if (span < MIN_SPAN_MONTHS)
+    return {
+      eligible: false,
+      ...base,
+      reason: `${span} months from the first value (${monthName(series[0].t)}) to the last (${monthName(last)}): at least ${MIN_SPAN_MONTHS} needed`,
+    };
+  if (share < MIN_SHARE)
+    return {
+      eligible: false,
+      ...base,
+      reason: `${series.length} of ${span} months have a value (${(100 * share).toFixed(1)} %): at least ${100 * MIN_SHARE} % needed`,
+    };
+  if (assessed - last >= RECENT_MONTHS)
+    return {
+      eligible: false,
+      ...base,
+      reason: `no value in the ${RECENT_MONTHS} months to ${monthName(assessed)} (the last is ${monthName(last)})`,
+    };
+  return { eligible: true, ...base };
+}
+
+export interface AlpsFit {
+  coef: number[]; // intercept, trend, then the kept month dummies
+  months: number[]; // the calendar months (1..11 from February) of the kept dummies
+  sigma: number;
+  df: number;
+  trendAt(t: number): number;
+}
+
+// The ALPS regression on every value of `series` (least squares by QR; a calendar month with no
+// value has no dummy column, as lm's aliasing drops it, and k counts the columns kept).
+export function alpsFit(series: MonthlyPrice[]): AlpsFit | null {
+  const present = new Set(series.map((p) => p.t % 12));
+  const months = [...Array(11).keys()].map((i) => i + 1).filter((m) => present.has(m));
+  const k = 2 + months.length;
+  const n = series.length;
+  if (n <= k) return null;
+  const t0 = series[0].t;
+  const row = (t: number) => [1, t - t0, ...months.map((m) => (t % 12 === m ? 1 : 0))];
+  const X = new Matrix(series.map((p) => row(p.t)));
+  const y = Matrix.columnVector(series.map((p) => p.price));
+  const beta = new QrDecomposition(X).solve(y).to1DArray();
+  let rss = 0;
+  series.forEach((p) => {
+    const fitted = row(p.t).reduce((s, x, i) => s + x * beta[i], 0);
+    rss += (p.price - fitted) ** 2;
+  });
+  const df = n - k;
+  return {
+    coef: beta,
+    months,
+    sigma: Math.sqrt(rss / df),
+    df,
+    trendAt: (t: number) => row(t).reduce((s, x, i) => s + x * beta[i], 0),
+  };
+}
+
+export interface AlpsValue {
+  value: number;
+  class: AlpsClass;
+  trend: number;
+  sigma: number;
+}
+
+export function alpsAt(series: MonthlyPrice[], assessed: number): AlpsValue | null {
+  const upTo = series.filter((p) => p.t <= assessed);
+  const at = upTo.find((p) => p.t === assessed);
+  const fit = alpsFit(upTo);
+  if (!fit || !at || !(fit.sigma > 0)) return null;
+  const trend = fit.trendAt(assessed);
+  const value = (at.price - trend) / fit.sigma;
+  return { value, class: alpsClass(value), trend, sigma: fit.sigma };
+}
+
+export interface IfpaValue {
+  value: number;
+  class: IfpaClass;
+  cqgr: number;
+  cagr: number;
+  zCqgr: number;
+  zCagr: number;
+  years: number; // years of the calendar month with both growth rates
+}
+
+const sampleMeanSd = (v: number[]) => {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (v.length - 1));
+  return { mean, sd };
+};
+
+// IFPA at the month assessed, from the growth rates of the same calendar month in every year up to
+// it; null when the month has no growth rate or fewer than 2 years with one (no SD).
+export function ifpaAt(
+  series: MonthlyPrice[],
+  assessed: number,
+): { value: IfpaValue } | { reason: string } {
+  const price = new Map(series.filter((p) => p.t <= assessed).map((p) => [p.t, p.price]));
+  const growth = (t: number) => {
+    const p = price.get(t);
+    const q3 = price.get(t - 3);
+    const y1 = price.get(t - 12);
+    if (p === undefined || q3 === undefined || y1 === undefined) return null;
+    return { cqgr: (p / q3) ** (1 / 3) - 1, cagr: (p / y1) ** (1 / 12) - 1 };
+  };
+  const now = growth(assessed);
+  if (!now)
+    return {
+      reason: `no price 3 or 12 months before ${monthName(assessed)}: no quarterly and annual growth rates`,
+    };
+  const same: { cqgr: number; cagr: number }[] = [];
+  const first = Math.min(...price.keys());
+  for (let t = assessed; t >= first; t -= 12) {
+    const g = growth(t);
+    if (g) same.push(g);
+  }
+  if (same.length < 2)
+    return {
+      reason: `${same.length} year with both growth rates for ${monthName(assessed).slice(5)}: the standard deviation over years needs 2`,
+    };
+  const q = sampleMeanSd(same.map((g) => g.cqgr));
+  const a = sampleMeanSd(same.map((g) => g.cagr));
+  if (!(q.sd > 0) || !(a.sd > 0))
+    return { reason: 'the growth rates do not vary over the years: no standardised anomaly' };
+  const zCqgr = (now.cqgr - q.mean) / q.sd;
+  const zCagr = (now.cagr - a.mean) / a.sd;
+  const value = 0.4 * zCqgr + 0.6 * zCagr;
+  return {
+    value: {
+      value,
+      class: ifpaClass(value),
+      cqgr: now.cqgr,
+      cagr: now.cagr,
+      zCqgr,
+      zCagr,
+      years: same.length,
+    },
+  };
+}
