@@ -3,6 +3,7 @@ import { CoverageModule } from '../coverage/coverage.module';
 import { PricesModule } from '../prices/prices.module';
 import { AnalysisCache } from './analysis-cache';
 import { AnalysisWorkers } from './analysis-workers';
+import { AlertsService } from './alerts/alerts.service';
 import { ConvergenceReportService } from './convergence-report.service';
 import { CrossCountryService } from './cross-country/cross-country.service';
 import { DispersionService } from './dispersion.service';
@@ -23,6 +24,7 @@ const services = [
   ReportInputsLoader,
   ConvergenceReportService,
   CrossCountryService,
+  AlertsService,
 ];
 
 @Module({

@@ -133,7 +133,9 @@ export class PanelService {
     );
   }
 
-  private async seriesOf(
+  // The one series (unit, price type, currency) of a commodity in a country a request means: named
+  // where the commodity has several, else its only one; a 400 lists the choices.
+  async seriesOf(
     commodity: string,
     country: string,
     unit?: string,

@@ -4,6 +4,7 @@ import { CoverageModule } from '../coverage/coverage.module';
 import { IngestionModule } from '../ingestion/ingestion.module';
 import { PricesModule } from '../prices/prices.module';
 import { AdminTokenGuard } from './admin-token.guard';
+import { AlertsController } from './alerts.controller';
 import { AnalysisController } from './analysis.controller';
 import { CoverageController } from './coverage.controller';
 import { CrossCountryController } from './cross-country.controller';
@@ -23,6 +24,7 @@ import { StartupModule } from '../startup.module';
     ObservationsController,
     AnalysisController,
     CrossCountryController,
+    AlertsController,
     IngestionController,
     CoverageController,
     ImportsController,

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import type { AlertsRequest, AlertsService, SeriesAlerts } from '../analysis/alerts/alerts.service';
 import type { ConvergenceReport } from '../analysis/convergence-report.service';
 import type {
   CrossCountryAnswer,
@@ -46,6 +47,8 @@ export interface Backend {
   ): Promise<TowerImportReport>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
   crossCountry(q: CrossCountryRequest): Promise<CrossCountryAnswer>;
+  alerts(q: AlertsRequest): Promise<SeriesAlerts>;
+  alertsSummary(country?: string): ReturnType<AlertsService['summary']>;
   close(): Promise<void>;
 }
 

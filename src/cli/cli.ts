@@ -6,6 +6,7 @@ import { createSources } from '../sources/source-registry';
 import { Backend } from './backend';
 import { CliIo, Command, readArgs, UsageError } from './commands/command';
 import { importCommand, importSubscriptionsCommand, importTowersCommand } from './commands/imports';
+import { alertsCommand } from './commands/alerts';
 import { crossCountryCommand } from './commands/cross-country';
 import { ingestCommand, replayCommand } from './commands/ingest';
 import { migrateCommand } from './commands/migrate';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   reportCommand,
   crossCountryCommand,
+  alertsCommand,
   sourcesCommand,
 ];
 

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { AlertsRequest, AlertsService, SeriesAlerts } from '../analysis/alerts/alerts.service';
 import type { ConvergenceReport } from '../analysis/convergence-report.service';
 import type {
   CrossCountryAnswer,
@@ -114,6 +115,17 @@ export class HttpBackend implements Backend {
       ]),
     );
     return this.call<CrossCountryAnswer>('GET', `/api/analysis/cross-country?${query(fields)}`);
+  }
+
+  alerts(q: AlertsRequest) {
+    return this.call<SeriesAlerts>('GET', `/api/analysis/alerts?${query({ ...q })}`);
+  }
+
+  alertsSummary(country?: string) {
+    return this.call<Awaited<ReturnType<AlertsService['summary']>>>(
+      'GET',
+      `/api/analysis/alerts/summary?${query({ country })}`,
+    );
   }
 
   close() {

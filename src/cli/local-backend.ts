@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AlertsRequest, AlertsService } from '../analysis/alerts/alerts.service';
 import { ConvergenceReportService } from '../analysis/convergence-report.service';
 import {
   CrossCountryRequest,
@@ -101,6 +102,14 @@ export class LocalBackend implements Backend {
 
   crossCountry(q: CrossCountryRequest) {
     return this.app.get(CrossCountryService).analyse(q);
+  }
+
+  alerts(q: AlertsRequest) {
+    return this.app.get(AlertsService).alerts(q);
+  }
+
+  alertsSummary(country?: string) {
+    return this.app.get(AlertsService).summary(country);
   }
 
   close() {

@@ -84,7 +84,7 @@ suite('dashboard in Chromium', () => {
   async function open(query = ''): Promise<{ page: Page; errors: string[]; ms: number }> {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('pageerror', (e) => errors.push(e.message + ' @@ ' + (e.stack ?? '').slice(0, 600)));
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });

@@ -373,6 +373,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analysis/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Price alerts for every market of a series: WFP’s ALPS and FAO’s IFPA
+         * @description Monthly series per market: the mean of the market’s values in each calendar month (one value per date, the preferred source’s); averages of markets (regions) and forecasts left out.
+         *     Eligibility (WFP): at least 36 months from the first value to the last, at least 70 % of those months with a value, and a value in the 6 months up to the month assessed; an ineligible market says which rule it fails.
+         *     ALPS (WFP’s Alert for Price Spikes): OLS of the price on a linear trend in months and 11 calendar-month dummies over the months up to the one assessed; σ the residual standard deviation (n − k df); ALPS = (P − P̂)/σ. Classes: < 0.25 normal, [0.25, 1) stress, [1, 2) alert, ≥ 2 crisis.
+         *     IFPA (FAO, SDG 2.c.1) on the market’s monthly prices: CQGR = (P_m/P_{m−3})^{1/3} − 1, CAGR = (P_m/P_{m−12})^{1/12} − 1; for the calendar month, the mean and sample SD over years of each, every year weighted equally (FAO’s weighting is not published in detail); IFPA = 0.4·z(CQGR) + 0.6·z(CAGR). Classes: ≥ 1 abnormally high, [0.5, 1) moderately high, ≤ −1 abnormally low, otherwise normal.
+         *     One series: a country (default PRK), a commodity, and unit, priceType and currency where it has several (a 400 lists them). Markets are sorted by severity. format=csv or ndjson: one row per market with the credit of the sources.
+         */
+        get: operations["AlertsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One market’s monthly prices with the ALPS trend, bands and values, and IFPA
+         * @description Monthly series per market: the mean of the market’s values in each calendar month (one value per date, the preferred source’s); averages of markets (regions) and forecasts left out.
+         *     Eligibility (WFP): at least 36 months from the first value to the last, at least 70 % of those months with a value, and a value in the 6 months up to the month assessed; an ineligible market says which rule it fails.
+         *     ALPS (WFP’s Alert for Price Spikes): OLS of the price on a linear trend in months and 11 calendar-month dummies over the months up to the one assessed; σ the residual standard deviation (n − k df); ALPS = (P − P̂)/σ. Classes: < 0.25 normal, [0.25, 1) stress, [1, 2) alert, ≥ 2 crisis.
+         *     IFPA (FAO, SDG 2.c.1) on the market’s monthly prices: CQGR = (P_m/P_{m−3})^{1/3} − 1, CAGR = (P_m/P_{m−12})^{1/12} − 1; for the calendar month, the mean and sample SD over years of each, every year weighted equally (FAO’s weighting is not published in detail); IFPA = 0.4·z(CQGR) + 0.6·z(CAGR). Classes: ≥ 1 abnormally high, [0.5, 1) moderately high, ≤ −1 abnormally low, otherwise normal.
+         *     The trend, σ and the bands (the lower edges of stress, alert and crisis: trend + 0.25σ, + σ, + 2σ) are those of the fit as of asOf (the months up to it); each month’s ALPS is against that fit, its IFPA from the months up to it.
+         */
+        get: operations["AlertsController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analysis/alerts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WFP’s “at a glance”: per series of a country, markets monitored and in each ALPS class
+         * @description Monthly series per market: the mean of the market’s values in each calendar month (one value per date, the preferred source’s); averages of markets (regions) and forecasts left out.
+         *     Eligibility (WFP): at least 36 months from the first value to the last, at least 70 % of those months with a value, and a value in the 6 months up to the month assessed; an ineligible market says which rule it fails.
+         *     ALPS (WFP’s Alert for Price Spikes): OLS of the price on a linear trend in months and 11 calendar-month dummies over the months up to the one assessed; σ the residual standard deviation (n − k df); ALPS = (P − P̂)/σ. Classes: < 0.25 normal, [0.25, 1) stress, [1, 2) alert, ≥ 2 crisis.
+         *     IFPA (FAO, SDG 2.c.1) on the market’s monthly prices: CQGR = (P_m/P_{m−3})^{1/3} − 1, CAGR = (P_m/P_{m−12})^{1/12} − 1; for the calendar month, the mean and sample SD over years of each, every year weighted equally (FAO’s weighting is not published in detail); IFPA = 0.4·z(CQGR) + 0.6·z(CAGR). Classes: ≥ 1 abnormally high, [0.5, 1) moderately high, ≤ −1 abnormally low, otherwise normal.
+         *     Every series (commodity, unit, price type, currency) of the country, each assessed at its own last month; sorted by crisis, then alert, then stress counts.
+         */
+        get: operations["AlertsController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingestion/runs": {
         parameters: {
             query?: never;
@@ -1438,6 +1510,120 @@ export interface components {
             staggered: components["schemas"]["StaggeredDto"];
             report: components["schemas"]["CrossCountryReportTextDto"];
             credits: components["schemas"]["CreditDto"][];
+        };
+        EligibilityDto: {
+            /** @description WFP’s rule: 36 months from first to last value, 70 % of them with a value, a value in the last 6 months */
+            eligible: boolean;
+            /** @description months from the first value to the last */
+            spanMonths: number;
+            /** @description share of those months with a value */
+            share: number;
+            /** @description the rule it fails */
+            reason?: string;
+        };
+        AlpsDto: {
+            /** @description (P − P̂) / σ at the month assessed */
+            value: number;
+            /** @enum {string} */
+            class: "normal" | "stress" | "alert" | "crisis";
+            /** @description P̂: the trend and calendar-month fit at the month assessed */
+            trend: number;
+            /** @description residual standard deviation, n − k degrees of freedom */
+            sigma: number;
+        };
+        IfpaDto: {
+            /** @description 0.4·z(CQGR) + 0.6·z(CAGR) */
+            value: number;
+            /** @enum {string} */
+            class: "abnormally high" | "moderately high" | "normal" | "abnormally low";
+            /** @description compound quarterly growth rate */
+            cqgr: number;
+            /** @description compound annual growth rate */
+            cagr: number;
+            zCqgr: number;
+            zCagr: number;
+            /** @description years of the calendar month with both growth rates */
+            years: number;
+        };
+        MarketAlertDto: {
+            market: string;
+            /** @description display name */
+            name: string;
+            /** @description YYYY-MM: the market’s last month with a value, at or before asOf */
+            monthAssessed: string | null;
+            price: number | null;
+            eligibility: components["schemas"]["EligibilityDto"];
+            /** @description null when not eligible */
+            alps: components["schemas"]["AlpsDto"] | null;
+            /** @description null when not eligible or not computable */
+            ifpa: components["schemas"]["IfpaDto"] | null;
+            /** @description why there is no IFPA */
+            ifpaReason?: string;
+        };
+        SeriesAlertsDto: {
+            country: string;
+            commodity: string;
+            unit: string;
+            priceType: string;
+            currency: string;
+            /** @description YYYY-MM: the month assessed */
+            asOf: string;
+            /** @description by severity: crisis first, then ALPS; ineligible last */
+            markets: components["schemas"]["MarketAlertDto"][];
+            credits: components["schemas"]["CreditDto"][];
+        };
+        AlpsBandsDto: {
+            /** @description trend + 0.25σ */
+            stress: number;
+            /** @description trend + σ */
+            alert: number;
+            /** @description trend + 2σ */
+            crisis: number;
+        };
+        AlertHistoryMonthDto: {
+            /** @description YYYY-MM */
+            month: string;
+            price: number;
+            trend: number | null;
+            bands: components["schemas"]["AlpsBandsDto"] | null;
+            /** @description against the fit as of asOf */
+            alps: number | null;
+            /** @description from the months up to this one */
+            ifpa: number | null;
+        };
+        AlertHistoryDto: {
+            country: string;
+            market: string;
+            commodity: string;
+            unit: string;
+            priceType: string;
+            currency: string;
+            /** @description YYYY-MM */
+            asOf: string;
+            eligibility: components["schemas"]["EligibilityDto"];
+            sigma: number | null;
+            months: components["schemas"]["AlertHistoryMonthDto"][];
+            credits: components["schemas"]["CreditDto"][];
+        };
+        AlertSummarySeriesDto: {
+            commodity: string;
+            unit: string;
+            priceType: string;
+            currency: string;
+            /** @description YYYY-MM: the series’ last month, the one assessed */
+            month: string;
+            /** @description markets with a price */
+            markets: number;
+            /** @description markets eligible (monitored) */
+            monitored: number;
+            normal: number;
+            stress: number;
+            alert: number;
+            crisis: number;
+        };
+        AlertSummaryDto: {
+            country: string;
+            series: components["schemas"]["AlertSummarySeriesDto"][];
         };
         RowRejectionDto: {
             /** @description line or row in the file */
@@ -2847,6 +3033,125 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CrossCountryAnswerDto"];
                     "text/csv": components["schemas"]["CrossCountryAnswerDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AlertsController_get: {
+        parameters: {
+            query: {
+                /** @description Commodity id (see /api/commodities) */
+                commodity: string;
+                /** @description ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries). Analysis never mixes countries. */
+                country?: string;
+                /** @description The unit as published (e.g. KPW/kg, KG, 90 KG): needed when the commodity has several in the country (the 400 lists them) */
+                unit?: string;
+                /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
+                priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
+                /** @description Assess as of this month (YYYY-MM, or a date in it): every market is judged on its months up to it (default: the series’ last month) */
+                asOf?: string;
+                /** @description csv or ndjson: one row per market, with the credit of the sources */
+                format?: "json" | "csv" | "ndjson";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeriesAlertsDto"];
+                    "text/csv": components["schemas"]["SeriesAlertsDto"];
+                    "application/x-ndjson": components["schemas"]["SeriesAlertsDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AlertsController_history: {
+        parameters: {
+            query: {
+                /** @description Commodity id (see /api/commodities) */
+                commodity: string;
+                /** @description ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries). Analysis never mixes countries. */
+                country?: string;
+                /** @description The unit as published (e.g. KPW/kg, KG, 90 KG): needed when the commodity has several in the country (the 400 lists them) */
+                unit?: string;
+                /** @description retail, wholesale, farmgate, ...: needed when the commodity has several in the country (the 400 lists them) */
+                priceType?: string;
+                /** @description ISO 4217 code (NIO, USD, ...): needed when the commodity has the same unit and price type in several currencies in the country, which are separate series (the 400 lists them) */
+                currency?: string;
+                /** @description Market id (see /api/markets) */
+                market: string;
+                /** @description The fit as of this month (YYYY-MM): the months up to it (default: the last) */
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertHistoryDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AlertsController_summary: {
+        parameters: {
+            query?: {
+                /** @description ISO 3166-1 alpha-3 code (default PRK, North Korea; see /api/countries) */
+                country?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSummaryDto"];
                 };
             };
             /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
