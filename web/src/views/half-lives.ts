@@ -186,9 +186,13 @@ export function intervalSeries(
     // the legend's mark in the line's own colour
     itemStyle: { color: style.stroke },
     data,
-    renderItem: (_p: unknown, api: { value(i: number): number; coord(p: number[]): number[] }) => {
+    renderItem: (
+      _p: unknown,
+      api: { value(i: number): number; coord(p: number[]): number[] | null },
+    ) => {
       const a = api.coord([api.value(0), api.value(2)]);
       const b = api.coord([api.value(1), api.value(2)]);
+      if (!a || !b) return null; // not placed yet (layout, resize): drawn on the next pass
       return {
         type: 'line',
         shape: { x1: a[0], y1: a[1] + offset, x2: b[0], y2: b[1] + offset },

@@ -90,12 +90,16 @@ export function mapView(onPick: (market: string) => void) {
               // scale a 5 km circle is under a pixel, and the towers would vanish from the map
               renderItem: (
                 _params: unknown,
-                api: { value(i: number): number; coord(p: number[]): number[] },
+                api: { value(i: number): number; coord(p: number[]): number[] | null },
               ) => {
-                const ring = circle(api.value(0), api.value(1), api.value(2)).map((p) =>
+                const placed = circle(api.value(0), api.value(1), api.value(2)).map((p) =>
                   api.coord(p),
                 );
                 const centre = api.coord([api.value(0), api.value(1)]);
+                // a point the map cannot place yet (while it is laid out or resized): not drawn
+                // this time, rather than a page error
+                if (!centre || placed.some((p) => !p)) return null;
+                const ring = placed as number[][];
                 const px = Math.hypot(ring[0][0] - centre[0], ring[0][1] - centre[1]);
                 const style = { fill: 'rgba(86,180,233,0.25)', stroke: 'rgba(0,114,178,0.6)' };
                 return px >= MIN_TOWER_PX

@@ -168,10 +168,11 @@ export function eventStudyView() {
         data,
         renderItem: (
           _p: unknown,
-          api: { value(i: number): number; coord(p: number[]): number[] },
+          api: { value(i: number): number; coord(p: number[]): number[] | null },
         ) => {
           const lo = api.coord([api.value(0), api.value(1)]);
           const hi = api.coord([api.value(0), api.value(2)]);
+          if (!lo || !hi) return null; // not placed yet (layout, resize)
           return {
             type: 'line',
             shape: { x1: lo[0] + offset, y1: lo[1], x2: hi[0] + offset, y2: hi[1] },
