@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AnalysisModule } from './analysis/analysis.module';
 import { ApiModule } from './api/api.module';
+import { EventsModule } from './common/events.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CoverageModule } from './coverage/coverage.module';
@@ -23,6 +24,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(opts.holder),
+        EventsModule,
         ScheduleModule.forRoot(),
         PricesModule,
         CoverageModule,

@@ -3,6 +3,7 @@ import { CoverageModule } from '../coverage/coverage.module';
 import { PricesModule } from '../prices/prices.module';
 import { AnalysisCache } from './analysis-cache';
 import { AnalysisWorkers } from './analysis-workers';
+import { AlertFeedService } from './alerts/alert-feed.service';
 import { AlertsService } from './alerts/alerts.service';
 import { ConvergenceReportService } from './convergence-report.service';
 import { CrossCountryService } from './cross-country/cross-country.service';
@@ -25,6 +26,7 @@ const services = [
   ConvergenceReportService,
   CrossCountryService,
   AlertsService,
+  AlertFeedService,
 ];
 
 @Module({

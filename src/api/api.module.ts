@@ -5,6 +5,7 @@ import { IngestionModule } from '../ingestion/ingestion.module';
 import { PricesModule } from '../prices/prices.module';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AlertsController } from './alerts.controller';
+import { AlertsFeedController } from './alerts-feed.controller';
 import { AnalysisController } from './analysis.controller';
 import { CoverageController } from './coverage.controller';
 import { CrossCountryController } from './cross-country.controller';
@@ -25,6 +26,7 @@ import { StartupModule } from '../startup.module';
     AnalysisController,
     CrossCountryController,
     AlertsController,
+    AlertsFeedController,
     IngestionController,
     CoverageController,
     ImportsController,

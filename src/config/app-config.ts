@@ -8,6 +8,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -117,6 +118,29 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   ADMIN_TOKEN?: string;
+
+  // price alerts: where new alerts are POSTed (none: no webhook), and the HMAC key that signs them
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'must be an http(s) URL' },
+  )
+  ALERT_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  ALERT_WEBHOOK_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  ALERT_WEBHOOK_RETRIES: number = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  ALERT_WEBHOOK_RETRY_BASE_MS: number = 1000;
 
   @IsOptional()
   @Transform(toFloat)
@@ -303,6 +327,7 @@ export interface AppConfig {
     respectRobots: boolean;
   };
   adminToken?: string;
+  alertWebhook: { url?: string; secret?: string; retries: number; retryBaseMs: number };
   logLevel: EnvironmentVariables['LOG_LEVEL'];
   leaseTtlMs: number;
   instanceHost?: string;
@@ -351,6 +376,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (env.DATABASE_URL) raw.DATABASE_URL = env.DATABASE_URL;
   if (env.ADMIN_TOKEN) raw.ADMIN_TOKEN = env.ADMIN_TOKEN;
+  if (env.ALERT_WEBHOOK_URL) raw.ALERT_WEBHOOK_URL = env.ALERT_WEBHOOK_URL;
+  if (env.ALERT_WEBHOOK_SECRET) raw.ALERT_WEBHOOK_SECRET = env.ALERT_WEBHOOK_SECRET;
   if (env.COVERAGE_RADIUS_BY_RADIO) raw.COVERAGE_RADIUS_BY_RADIO = env.COVERAGE_RADIUS_BY_RADIO;
   if (env.INSTANCE_HOST) raw.INSTANCE_HOST = env.INSTANCE_HOST;
   if (env.CORS_ORIGINS) raw.CORS_ORIGINS = env.CORS_ORIGINS;
@@ -388,6 +415,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       respectRobots: vars.HTTP_RESPECT_ROBOTS,
     },
     adminToken: vars.ADMIN_TOKEN,
+    alertWebhook: {
+      url: vars.ALERT_WEBHOOK_URL,
+      secret: vars.ALERT_WEBHOOK_SECRET,
+      retries: vars.ALERT_WEBHOOK_RETRIES,
+      retryBaseMs: vars.ALERT_WEBHOOK_RETRY_BASE_MS,
+    },
     logLevel: vars.LOG_LEVEL,
     leaseTtlMs: vars.LEASE_TTL_MS,
     maxImportBytes: vars.MAX_IMPORT_BYTES,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { RunEvents } from '../common/run-events';
 import type { IngestionRun } from '../generated/prisma/client';
 import { RunStatus, RunTrigger } from '../generated/prisma/enums';
 
@@ -42,7 +43,10 @@ export const toRunView = (r: IngestionRun): RunView => ({
 // The run ledger: one row per ingestion run, opened when it starts and closed with its counts or error.
 @Injectable()
 export class RunLedgerService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: RunEvents,
+  ) {}
 
   async start(
     sourceId: string,
@@ -92,6 +96,13 @@ export class RunLedgerService {
         errorKind: error?.kind ?? null,
         errorMessage: error?.message.slice(0, 4000) ?? null,
       },
+    });
+    this.events.finished({
+      id: run.id,
+      sourceId: run.sourceId,
+      status: run.status,
+      rowsInserted: run.rowsInserted,
+      rowsUpdated: run.rowsUpdated,
     });
     return toRunView(run);
   }

@@ -445,6 +445,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The price alerts as an Atom feed, for people
+         * @description The latest 100 alerts of the delivery ledger, newest first: each a market whose series entered ALPS stress, alert or crisis in a month, recorded when a run that wrote its prices ended (the webhook sends the same, signed). Each entry says the country, commodity, market, month, class, ALPS value and price.
+         */
+        get: operations["AlertsFeedController_atom"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingestion/runs": {
         parameters: {
             query?: never;
@@ -3152,6 +3172,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertSummaryDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AlertsFeedController_atom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Atom 1.0 (RFC 4287) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
                 };
             };
             /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
