@@ -335,4 +335,33 @@ suite('dashboard in Chromium', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('draws the alerts of the series: markets by class, and one market against its trend', async () => {
+    const { page, errors } = await open();
+    const a = (await http.get('/api/analysis/alerts?commodity=rice').expect(200)).body as {
+      markets: { market: string; alps: { class: string; value: number } | null }[];
+    };
+    const map = await drawn(page, 'alerts');
+    expect(map.points).toBe(a.markets.length);
+    for (const cls of ['crisis', 'alert', 'stress', 'normal'])
+      expect(map.series[cls]).toBe(a.markets.filter((m) => m.alps?.class === cls).length);
+    expect(map.tableRows).toBe(a.markets.length);
+    const first = a.markets.find((m) => m.alps)!;
+    const h = (
+      await http
+        .get(`/api/analysis/alerts/history?commodity=rice&market=${first.market}`)
+        .expect(200)
+    ).body as { months: unknown[] };
+    const history = await drawn(page, 'alerts-history');
+    expect(history.series.price).toBe(h.months.length);
+    expect(history.tableRows).toBe(h.months.length);
+    await page
+      .locator('#alerts')
+      .screenshot({ path: path.join(ARTIFACTS, 'dashboard-alerts.png') });
+    await page
+      .locator('#alerts-history')
+      .screenshot({ path: path.join(ARTIFACTS, 'dashboard-alerts-history.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

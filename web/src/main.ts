@@ -6,6 +6,7 @@ import { mapView } from './views/map';
 import { networkView } from './views/network';
 import { pricesView } from './views/prices';
 import { clearReport, drawReport, drawSources, sourcesCsv } from './views/report';
+import { alertHistoryView, alertsView } from './views/alerts';
 import { eventStudyView, forestView, worldMapView } from './views/world';
 import { MEASURES, readState, type State, writeState } from './state';
 
@@ -35,6 +36,12 @@ const views = {
   network: networkView(),
   halfLives: halfLivesView(),
   regression: regressionView(),
+  alerts: alertsView((market) => {
+    state = { ...state, market };
+    writeState(state);
+    void render();
+  }),
+  alertHistory: alertHistoryView(),
   forest: forestView(),
   events: eventStudyView(),
   world: worldMapView(),
@@ -212,8 +219,29 @@ async function render(early?: ReturnType<typeof referenceOf>): Promise<void> {
     },
     () => undefined,
   );
+  // the series' alerts feed two views: the map and table, and one market's history
+  const alerts = must(client.GET('/api/analysis/alerts', { params: { query: q } }));
   await Promise.all([
     ...drawWorld(),
+    guarded('alerts', async () => {
+      const a = await alerts;
+      if (mine === generation) views.alerts.draw(a, outline, markets, credit);
+    }),
+    guarded('alerts-history', async () => {
+      const a = await alerts;
+      // the market picked (on a map), else the most severe one judged
+      const pick =
+        a.markets.find((m) => m.market === s.market) ??
+        a.markets.find((m) => m.alps !== null) ??
+        a.markets[0];
+      if (!pick) throw new Error('the series has no market');
+      const h = await must(
+        client.GET('/api/analysis/alerts/history', {
+          params: { query: { ...q, market: pick.market } },
+        }),
+      );
+      if (mine === generation) views.alertHistory.draw(h, pick.name, s, credit);
+    }),
     guarded('prices', async () => {
       const rows = await observations;
       if (mine === generation) views.prices.draw(rows, s, credit, names, series.label);
