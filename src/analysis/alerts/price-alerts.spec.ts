@@ -36,6 +36,24 @@ describe('ALPS and IFPA against R', () => {
     },
   );
 
+  it('gives the ALPS statsmodels gives (a second independent fit: make_statsmodels.py)', () => {
+    const sm = referenceValues('analysis', 'alerts', 'expected_statsmodels.csv');
+    for (const market of [
+      'spike',
+      'gappy',
+      'short',
+      'prk-pyongyang',
+      'prk-sinuiju',
+      'prk-hyesan',
+    ]) {
+      const s = seriesOf(market);
+      const a = alpsAt(s, s[s.length - 1].t)!;
+      sm.close(a.value, `${market}.alps`, 1e-9);
+      sm.close(a.trend, `${market}.trend`, 1e-9);
+      sm.close(a.sigma, `${market}.sigma`, 1e-9);
+    }
+  });
+
   it('recomputes history as of an earlier month from the months up to it', () => {
     const spike = seriesOf('spike');
     const asOf = monthNumber('2020-06');
