@@ -49,6 +49,7 @@ export interface MonthlySeries {
 
 // the hash tables of the cross-country read, for its one statement
 const MONTHLY_WORK_MEM = '256MB';
+const MONTHLY_READ_TIMEOUT_MS = 10 * 60_000;
 
 export interface SeriesPoint {
   date: string;
@@ -256,10 +257,15 @@ export class PricesService {
       body: string; // market TAB day (since 1970-01-01) TAB value, a line each
       mask: number;
     };
-    const rows = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${MONTHLY_WORK_MEM}'`);
-      return tx.$queryRawUnsafe<Row[]>(sql, ...params);
-    });
+    // a transaction only to scope the setting; a country's every series (millions of rows) reads
+    // for longer than Prisma's 5 s default, which then failed the read (bench/alerts.cjs)
+    const rows = await this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${MONTHLY_WORK_MEM}'`);
+        return tx.$queryRawUnsafe<Row[]>(sql, ...params);
+      },
+      { timeout: MONTHLY_READ_TIMEOUT_MS, maxWait: MONTHLY_READ_TIMEOUT_MS },
+    );
     const monthOfDay = new Map<number, number>();
     const monthIndex = (day: number) => {
       let m = monthOfDay.get(day);
