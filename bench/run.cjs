@@ -138,6 +138,15 @@ async function main() {
       JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'cross-country.cjs'), kind, String(ccCountries)], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()),
     );
   }
+  // price alerts at country scale (bench/alerts.cjs: 200 markets × 60 commodities × 240 months =
+  // 2,880,000 rows per database): BENCH_ALERTS_MARKETS markets (default 200; 0 skips it)
+  const alertMarkets = Number(process.env.BENCH_ALERTS_MARKETS ?? 200);
+  if (alertMarkets > 0) {
+    console.error('[bench] price alerts');
+    results.alerts = kinds.map((kind) =>
+      JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'alerts.cjs'), kind, String(alertMarkets), '60'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()),
+    );
+  }
   console.error('[bench] pair regression (and R plm where installed)');
   const prOut = execFileSync(process.execPath, [path.join(__dirname, 'pair-regression.cjs')], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   results.pairRegression = prOut.trim().split('\n').map((l) => JSON.parse(l));
@@ -192,6 +201,10 @@ async function main() {
     lines.push('', '| cross-country (bench/cross-country.cjs) | countries | pair-months | load ms | series level ms | pair level ms | per-country ms | request cold / warm ms | peak RSS MiB | R plm series level ms |', '|---|---|---|---|---|---|---|---|---|---|');
     for (const c of results.crossCountry)
       lines.push(`| ${c.kind} | ${c.countries} | ${c.pairMonths} | ${c.loadMs} | ${c.panelMs + c.seriesLevelMs} | ${c.pairLevelMs} | ${c.perCountryMs} | ${c.requestColdMs} / ${c.requestWarmMs} | ${c.peakRssMiB} | ${c.plm ? f(c.plm.seconds * 1000, 0) : 'no R'} |`);
+  }
+  if (results.alerts) {
+    lines.push('', '| price alerts (bench/alerts.cjs) | rows | market series | import ms | every series cold ms | one series cold ms | warm p50 / p99 ms |', '|---|---|---|---|---|---|---|');
+    for (const a of results.alerts) lines.push(`| ${a.kind} | ${a.rows} | ${a.markets} | ${a.importMs} | ${a.summaryColdMs} | ${a.oneSeriesColdMs} | ${f(a.warmP50Ms, 2)} / ${f(a.warmP99Ms, 2)} |`);
   }
   lines.push('', '| adapter | pages/s | MB/s | bytes/page | rows/page |', '|---|---|---|---|---|');
   for (const p of results.parse) lines.push(`| ${p.source} | ${f(p.pagesPerSecond, 0)} | ${f(p.mbPerSecond, 1)} | ${p.bytesPerPage} | ${f(p.rowsPerPage, 1)} |`);
