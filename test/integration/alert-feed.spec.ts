@@ -118,7 +118,13 @@ describe.each(TEST_DATABASES)('the price-alert webhook on %s', (kind) => {
         class: 'crisis',
       }),
     ]);
-    const row = await app.get(PrismaService).alertDelivery.findFirstOrThrow();
+    // the ledger is updated after the 200 is read: wait for it (CI saw the row a moment before)
+    const prisma = app.get(PrismaService);
+    let row = await prisma.alertDelivery.findFirstOrThrow();
+    for (let i = 0; i < 200 && !row.deliveredAt; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      row = await prisma.alertDelivery.findFirstOrThrow();
+    }
     expect(row).toMatchObject({ attempts: 2, lastError: null, alpsClass: 'crisis' });
     expect(row.deliveredAt).not.toBeNull();
   });
