@@ -7,10 +7,10 @@
 // Usage: node bench/cross-country.cjs [pglite|postgres] [COUNTRIES]   (prints one JSON line)
 require('reflect-metadata');
 const { execFileSync, spawnSync } = require('node:child_process');
-const { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
-const { ROOT, freshDatabase } = require('./common.cjs');
+const { ROOT, freshDatabase, peakRssMiB: peakRssMiBOf } = require('./common.cjs');
 
 const ISO = ['KEN', 'NIC', 'LBN', 'COL', 'NER', 'MLI', 'TCD', 'SEN', 'GHA', 'NGA', 'ETH', 'UGA', 'TZA', 'RWA', 'MOZ', 'ZMB', 'MWI', 'HTI', 'PER', 'BOL', 'ECU', 'GTM', 'HND', 'SLV', 'PAK', 'AFG', 'NPL', 'LKA', 'MMR', 'KHM'];
 const MARKETS = 60;
@@ -45,7 +45,6 @@ function writeFiles(dir, countries) {
   writeFileSync(path.join(dir, 'subscriptions.csv'), subs.join('\n') + '\n');
 }
 
-const peakMiB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 async function main() {
@@ -108,7 +107,7 @@ async function main() {
       t0 = process.hrtime.bigint();
       await service.analyse({ countries });
       const requestWarmMs = ms(t0);
-      const peakRssMiB = peakMiB();
+      const peakRssMiB = peakRssMiBOf(process.pid);
 
       // R plm on the same series-level panel, when R is installed
       let plm = null;

@@ -15,6 +15,22 @@ export interface MarketPoint {
   longitude: number | null;
 }
 
+// A stored market as the analysis reads it (North Korea's gazetteer keeps admin1 as province).
+export const marketPoint = (m: {
+  id: string;
+  name: string;
+  admin1: string | null;
+  province: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}): MarketPoint => ({
+  id: m.id,
+  name: m.name,
+  admin1: m.admin1 ?? m.province,
+  latitude: m.latitude,
+  longitude: m.longitude,
+});
+
 // Markets as people read them: the file's or gazetteer's name, with admin1 (or the id) where two
 // markets of the selection share a name. Ids stay in the JSON; sentences, legends and labels use
 // these.
@@ -218,13 +234,7 @@ export class PanelService {
       checkPairs(new Set(points.map((p) => p.market)).size, opts.maxPairs);
       return {
         points,
-        markets: markets.map((m) => ({
-          id: m.id,
-          name: m.name,
-          admin1: m.admin1 ?? m.province,
-          latitude: m.latitude,
-          longitude: m.longitude,
-        })),
+        markets: markets.map(marketPoint),
       };
     };
     return { commodity, version, filter, data: () => (data ??= read()) };

@@ -16,3 +16,10 @@ export function isIsoDay(s: unknown): s is string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   return !!m && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
+
+// Months numbered year·12 + month − 1 ("2019-06" or "2019-06-15" is 24228), and back to "YYYY-MM":
+// the alerts, the cross-country adoption dates and the monthly read count months this way.
+export const monthNumber = (ym: string): number =>
+  Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
+export const monthName = (t: number): string =>
+  `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;

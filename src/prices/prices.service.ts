@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { monthName } from '../common/dates';
 import { PrismaService } from '../database/prisma.service';
 import { SOURCE_PREFERENCE } from '../sources/source-registry';
 import { ObservationFilter, observationWhere } from './observation-filter';
@@ -275,11 +276,11 @@ export class PricesService {
       }
       return m;
     };
-    const monthName = new Map<number, string>();
+    // one string per month (the panel holds them): made once, by the shared numbering
+    const names = new Map<number, string>();
     const nameOf = (m: number) => {
-      let name = monthName.get(m);
-      if (name === undefined)
-        monthName.set(m, (name = `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`));
+      let name = names.get(m);
+      if (name === undefined) names.set(m, (name = monthName(m)));
       return name;
     };
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

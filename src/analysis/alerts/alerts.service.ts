@@ -6,7 +6,7 @@ import { MonthlySeries, PricesService } from '../../prices/prices.service';
 import { ReferenceIdsService } from '../../prices/reference-ids.service';
 import { AnalysisCache } from '../analysis-cache';
 import { DEFAULT_COUNTRY } from '../events';
-import { displayNames, PanelService } from '../panel.service';
+import { displayNames, marketPoint, PanelService } from '../panel.service';
 import {
   ALPS_SEVERITY,
   AlpsClass,
@@ -153,15 +153,7 @@ export class AlertsService {
       const markets = byMarket(s);
       const last = Math.max(...s.month.map(monthNumber));
       const at = asOf ?? last;
-      const names = displayNames(
-        (await this.catalogue.listMarkets(s.country)).map((m) => ({
-          id: m.id,
-          name: m.name,
-          admin1: m.admin1 ?? m.province,
-          latitude: m.latitude,
-          longitude: m.longitude,
-        })),
-      );
+      const names = displayNames((await this.catalogue.listMarkets(s.country)).map(marketPoint));
       return {
         country: s.country,
         commodity: s.commodity,

@@ -1,4 +1,5 @@
 import { Matrix, QrDecomposition } from 'ml-matrix';
+import { monthName, monthNumber } from '../../common/dates';
 
 // Price alerts for one market's monthly series (pure), as WFP and FAO define them.
 //
@@ -46,10 +47,7 @@ export interface MonthlyPrice {
   price: number;
 }
 
-export const monthNumber = (ym: string): number =>
-  Number(ym.slice(0, 4)) * 12 + Number(ym.slice(5, 7)) - 1;
-export const monthName = (t: number): string =>
-  `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+export { monthName, monthNumber };
 
 export type Eligibility =
   | { eligible: true; spanMonths: number; share: number }

@@ -1,3 +1,4 @@
+import { monthName, monthNumber } from '../../common/dates';
 import { DatedValue, interpolateAt } from '../../coverage/interpolation';
 import type { SeriesMonthRow } from './cross-country-panel';
 
@@ -13,11 +14,6 @@ export interface Adoption {
   month: string | null; // YYYY-MM, the adoption month
   reason: string;
 }
-
-export const monthIndex = (m: string): number =>
-  Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
-const monthOf = (i: number): string =>
-  `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
 export function adoptionMonths(
   subscriptions: Map<string, DatedValue[]>,
@@ -37,14 +33,14 @@ export function adoptionMonths(
         month: null,
         reason: `already ${first.value} per 100 at its first value (${first.date}): when it reached ${threshold} is unknown`,
       };
-    for (let i = monthIndex(first.date.slice(0, 7)); i <= monthIndex(lastMonth); i++) {
-      const v = interpolateAt(points, `${monthOf(i)}-15`);
+    for (let i = monthNumber(first.date.slice(0, 7)); i <= monthNumber(lastMonth); i++) {
+      const v = interpolateAt(points, `${monthName(i)}-15`);
       if (v !== null && v >= threshold)
         return {
           country,
           status: 'adopts',
-          month: monthOf(i),
-          reason: `${threshold} per 100 first reached in ${monthOf(i)}`,
+          month: monthName(i),
+          reason: `${threshold} per 100 first reached in ${monthName(i)}`,
         };
     }
     return {

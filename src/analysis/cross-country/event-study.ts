@@ -10,7 +10,8 @@ import {
   withinTransform,
 } from '../stats/panel-regression';
 import { waldF, WaldTest } from '../stats/wald';
-import { Adoption, monthIndex, usableRows } from './adoption';
+import { monthNumber } from '../../common/dates';
+import { Adoption, usableRows } from './adoption';
 import type { SeriesMonthRow } from './cross-country-panel';
 
 // The TWFE estimators of staggered adoption (pure functions of the series-month panel).
@@ -44,7 +45,7 @@ export type EventStudy =
   | { identified: false; reason: string; n: number; clusters: number };
 
 export function eventYearOf(month: string, adoptionMonth: string): number {
-  const e = Math.floor((monthIndex(month) - monthIndex(adoptionMonth)) / 12);
+  const e = Math.floor((monthNumber(month) - monthNumber(adoptionMonth)) / 12);
   return Math.max(-LEADS, Math.min(LAGS, e));
 }
 
@@ -166,7 +167,7 @@ export function staticTwfe(rows: SeriesMonthRow[], adoption: Adoption[]): Static
   const n = use.length;
   const post = Float64Array.from(use, (r) => {
     const a = at.get(r.country);
-    return a && monthIndex(r.month) >= monthIndex(a) ? 1 : 0;
+    return a && monthNumber(r.month) >= monthNumber(a) ? 1 : 0;
   });
   const fes: FixedEffect[] = [
     { name: 'series', ...indexGroups(use.map((r) => r.series)) },
