@@ -59,7 +59,7 @@ export function openApiDocument(app: INestApplication) {
 }
 
 // Every operation's errors (400 bad input, 401/403 token, 404, 409 a run in progress, 413, 429,
-// 503 busy or unavailable, 500) share one shape: RFC 9457 problem details.
+// 503 busy or unavailable, 507 a full disk, 500) share one shape: RFC 9457 problem details.
 function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths))
     for (const method of ['get', 'post', 'put', 'delete', 'patch'] as const) {
@@ -67,7 +67,7 @@ function withProblemResponses(document: OpenAPIObject): OpenAPIObject {
       if (!op) continue;
       op.responses.default ??= {
         description:
-          'An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500.',
+          'An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500.',
         content: {
           'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } },
         },

@@ -21,19 +21,36 @@ export class HealthController {
   @ApiOperation({
     summary: 'Service health',
     description:
-      'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
+      'status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried, or while a full disk under the embedded database refuses writes), database kind (pglite: embedded; postgres: server; with `storage` on pglite: the free space of its disk, the reserve and whether writes are accepted), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.',
   })
   @ApiOkResponse({ type: HealthDto })
   async health(@Query() _query: NoQueryDto) {
+    const storage = this.storageStatus();
     const [counts, last] = await Promise.all([this.catalogue.counts(), this.ledger.lastBySource()]);
     const startupSteps = this.startup.status();
+    const degraded = startupSteps.some((s) => s.status === 'failed') || storage?.writable === false;
     return {
-      status: startupSteps.some((s) => s.status === 'failed') ? 'degraded' : 'ok',
+      status: degraded ? 'degraded' : 'ok',
       database: this.prisma.kind,
+      ...(storage ? { storage } : {}),
       uptimeSeconds: Math.round(process.uptime()),
       counts,
       startup: { steps: startupSteps, recovered: this.startup.recovery },
       lastRuns: Object.fromEntries([...last.entries()].map(([id, v]) => [id, v.last])),
     };
+  }
+
+  private storageStatus() {
+    const status = this.prisma.storage.status();
+    if (!status) return undefined;
+    const wedged = this.prisma.wedged;
+    if (wedged) return { ...status, writable: false, reason: wedged };
+    if (status.writable) return status;
+    try {
+      this.prisma.storage.assertWritable('a write');
+    } catch (err) {
+      return { ...status, writable: false, reason: (err as Error).message };
+    }
+    return status;
   }
 }

@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError, ERROR_KINDS, ParameterError, parametersOf } from '../common/domain-error';
+import {
+  asDomainError,
+  DomainError,
+  ERROR_KINDS,
+  ParameterError,
+  parametersOf,
+} from '../common/domain-error';
 import { sendProblem } from './problem';
 
 // Every error that reaches a controller, answered as problem+json: a domain error by its kind
@@ -11,9 +17,10 @@ import { sendProblem } from './problem';
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
-  catch(err: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    const err = asDomainError(thrown);
     if (err instanceof DomainError) {
       const rule = ERROR_KINDS[err.kind];
       return sendProblem(res, rule.status, err.message, {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ERROR_KINDS, kindOf } from '../common/domain-error';
+import { asDomainError, ERROR_KINDS, kindOf } from '../common/domain-error';
 import { loadConfig } from '../config/app-config';
 import { DataDirBusyError, readLiveLock } from '../database/data-dir-lock';
 import { createSources } from '../sources/source-registry';
@@ -46,7 +46,7 @@ ${COMMANDS.map((c) => `  ${c.usage}`).join('\n')}
 Exit codes, the same whether the command runs here or is handed to a running server:
   0  done
   1  a run failed, or was skipped because another process runs that source (ingest all still
-     tries every source), or the running server could not be reached
+     tries every source), the running server could not be reached, or the disk is full
   2  bad usage or bad input (unknown source, commodity, file format), or the database is busy`;
 
 // The command named by the first words of argv, and the arguments after them.
@@ -104,7 +104,7 @@ export function exitCodeFor(err: unknown, io: CliIo): number {
     io.err(`error: ${(err as Error).stack ?? String(err)}`);
     return 1;
   }
-  const message = (err as Error).message;
+  const message = (asDomainError(err) as Error).message;
   io.err(`${kind === 'conflict' ? 'skipped' : 'error'}: ${message}`);
   if (err instanceof DataDirBusyError)
     io.err(

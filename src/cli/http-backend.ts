@@ -25,13 +25,15 @@ export class HandOffError extends DomainError {
 }
 
 const kindOfStatus = (status?: number): ErrorKind =>
-  status === undefined || status >= 500
-    ? 'unavailable'
-    : status === 409
-      ? 'conflict'
-      : status === 404
-        ? 'not_found'
-        : 'bad_input';
+  status === 507
+    ? 'storage_full'
+    : status === undefined || status >= 500
+      ? 'unavailable'
+      : status === 409
+        ? 'conflict'
+        : status === 404
+          ? 'not_found'
+          : 'bad_input';
 
 // With the embedded database a running server owns the data folder: the work is asked of it over
 // its HTTP API, with the token it wrote in the lock file.

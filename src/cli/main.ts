@@ -21,4 +21,7 @@ void runCli(process.argv.slice(2), io)
   .catch((err: unknown) => exitCodeFor(err, io))
   .then((code) => {
     process.exitCode = code;
+    // the command is over and the database closed: a handle left open below (a database that
+    // never started, a full disk's stalled write) must not keep a cron job's process alive
+    setTimeout(() => process.exit(code), 2_000).unref();
   });

@@ -1,5 +1,14 @@
 import { BusyError } from './busy.error';
-import { BadInputError, DomainError, ERROR_KINDS, kindOf, parametersOf } from './domain-error';
+import {
+  asDomainError,
+  BadInputError,
+  DomainError,
+  ERROR_KINDS,
+  kindOf,
+  parametersOf,
+  sqlStateOf,
+  StorageFullError,
+} from './domain-error';
 import { SourceError } from '../sources/source.error';
 import { UnknownIdError } from '../prices/reference-ids.service';
 import { RunInProgressError } from '../ingestion/ingestion.service';
@@ -14,6 +23,7 @@ describe('errors that carry a kind', () => {
       conflict: [409, 1],
       busy: [503, 2],
       unavailable: [503, 1],
+      storage_full: [507, 1],
     });
   });
 
@@ -43,5 +53,46 @@ describe('errors that carry a kind', () => {
     expect(kindOf(new BadInputError('x: y'))).toBe('bad_input');
     expect(new BadInputError('x: y')).toBeInstanceOf(DomainError);
     expect(kindOf(new Error('boom'))).toBeUndefined();
+  });
+
+  it('knows a full disk however it arrives: 507, exit code 1', () => {
+    expect(ERROR_KINDS.storage_full).toEqual({
+      status: 507,
+      title: 'Insufficient Storage',
+      exitCode: 1,
+    });
+    // Node's file system
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+    });
+    expect(kindOf(enospc)).toBe('storage_full');
+    expect((asDomainError(enospc) as Error).message).toBe(
+      'disk full: ENOSPC: no space left on device, write',
+    );
+    // PGlite and pg: the SQLSTATE as `code`
+    const pg = Object.assign(
+      new Error('could not extend file "base/5/16384": No space left on device'),
+      {
+        code: '53100',
+      },
+    );
+    expect(kindOf(pg)).toBe('storage_full');
+    // Prisma over a driver adapter: its own code P2010, the database's in meta and in the message
+    const prisma = Object.assign(
+      new Error(
+        'Invalid `prisma.$executeRawUnsafe()` invocation:\n\nRaw query failed. Code: `53100`. Message: `could not write blocks 4823..4823 in file "base/5/16476": No space left on device`',
+      ),
+      { code: 'P2010', meta: { code: '53100' } },
+    );
+    expect(sqlStateOf(prisma)).toBe('53100');
+    expect((asDomainError(prisma) as Error).message).toBe(
+      'disk full: the database could not write: could not write blocks 4823..4823 in file "base/5/16476": No space left on device',
+    );
+    expect(sqlStateOf(Object.assign(new Error('x'), { code: 'P2010' }))).toBeUndefined();
+    // other database errors keep their own shape
+    const unique = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(asDomainError(unique)).toBe(unique);
+    expect(kindOf(unique)).toBeUndefined();
+    expect(kindOf(new StorageFullError('disk full: x'))).toBe('storage_full');
   });
 });

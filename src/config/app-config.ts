@@ -55,6 +55,15 @@ export class EnvironmentVariables {
   @IsString()
   DATA_DIR: string = '.data';
 
+  // free space kept on the disk under the embedded database: below it, writes are refused (507)
+  // before PGlite meets a full disk itself; 0 turns the check off
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  DISK_RESERVE_MB: number = 32;
+
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
@@ -312,6 +321,8 @@ export interface AppConfig {
   database:
     { kind: 'pglite'; dataDir: string; sharedBuffers: string } | { kind: 'postgres'; url: string };
   dataDir: string;
+  // free space (MiB) every write needs on the disk under the embedded database (StorageGuard)
+  diskReserveMiB: number;
   // V8's heap growing factor in per cent, 0 for V8's own (applyHeapGrowth)
   heapGrowthPercent: number;
   enableCron: boolean;
@@ -401,6 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           sharedBuffers: vars.PGLITE_SHARED_BUFFERS,
         },
     dataDir,
+    diskReserveMiB: vars.DISK_RESERVE_MB,
     heapGrowthPercent: vars.HEAP_GROWTH_PERCENT,
     enableCron: vars.ENABLE_CRON,
     loadArchiveOnEmpty: vars.LOAD_ARCHIVE_ON_EMPTY,

@@ -26,10 +26,15 @@ export interface BulkTx extends SqlTx {
   readonly pgClient?: PoolClient;
 }
 
+// Before it begins and before each COPY, the disk under the embedded database must keep its
+// reserve (StorageGuard): a write that would fill it is refused with a StorageFullError and rolled
+// back, before PGlite meets the full disk itself.
 export async function bulkTransaction<T>(
   prisma: PrismaService,
   work: (tx: BulkTx) => Promise<T>,
+  what = 'the write',
 ): Promise<T> {
+  prisma.storage.assertWritable(what);
   const pool = prisma.rawPool();
   if (pool) {
     const client = await pool.connect();
@@ -68,6 +73,8 @@ export async function bulkTransaction<T>(
     work({
       ...pgliteTx(tx),
       async copy(target, lines) {
+        // a batch's rows, their indexes and their log take about three times its text
+        prisma.storage.assertWritable(what, 3 * lines.length);
         await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: buffer.holding(lines) });
       },
     }),

@@ -13,6 +13,8 @@ import {
   discardUnfinishedCluster,
 } from './data-dir-lock';
 import { migrate, MigrationReport, SqlConnection } from './migrator';
+import { PgliteFence, StorageGuard, WAL_SEGMENT_BYTES } from './storage-guard';
+import { StorageFullError } from '../common/domain-error';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type DatabaseHolder = 'server' | 'cli';
@@ -29,7 +31,11 @@ const MIGRATION_LOCK_KEY = 72_011_2008;
 export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   readonly kind: DatabaseKind;
   readonly lock?: DataDirLock;
+  // the free space every write needs under the embedded database (inactive on a PostgreSQL server)
+  readonly storage: StorageGuard;
   private readonly pglite?: PGlite;
+  private readonly fence: PgliteFence;
+  private pgliteFailed = false;
   private readonly logger = new Logger('Database');
   private opened = false;
   private pool?: Pool;
@@ -42,14 +48,21 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     let pglite: PGlite | undefined;
     let lock: DataDirLock | undefined;
     let adapter: PGliteAdapterFactory | PrismaPg;
+    const fence = new PgliteFence();
+    const storage = new StorageGuard(
+      db.kind === 'pglite' ? db.dataDir : undefined,
+      config.diskReserveMiB,
+    );
     if (db.kind === 'pglite') {
       lock = new DataDirLock(config.dataDir);
       lock.acquire(holder); // before PGlite opens the folder
       discardUnfinishedCluster(db.dataDir);
       createClusterApart(db.dataDir);
-      pglite = new PGlite(db.dataDir, {
-        startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${db.sharedBuffers}`],
-      });
+      pglite = fence.wrap(
+        new PGlite(db.dataDir, {
+          startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${db.sharedBuffers}`],
+        }),
+      );
       adapter = new PGliteAdapterFactory(pglite);
     } else {
       adapter = new PrismaPg({ connectionString: db.url });
@@ -58,6 +71,14 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     this.kind = db.kind;
     this.pglite = pglite;
     this.lock = lock;
+    this.storage = storage;
+    this.fence = fence;
+    pglite?.waitReady.catch(() => (this.pgliteFailed = true));
+  }
+
+  // Why the embedded database no longer answers (its disk filled under its log), if it does not.
+  get wedged(): string | undefined {
+    return this.fence.wedged;
   }
 
   async open(): Promise<MigrationReport> {
@@ -72,7 +93,16 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private async runMigrations(): Promise<MigrationReport> {
     if (this.pglite) {
       const pg = this.pglite;
-      await pg.waitReady;
+      await pg.waitReady.catch((err: Error) => {
+        // a start that could not write: say so (PGlite's own words are "ErrnoError { errno: 51 }"
+        // or "PGlite failed to initialize properly")
+        const free = this.storage.freeBytes() ?? Infinity;
+        if (free < 2 * WAL_SEGMENT_BYTES)
+          throw new StorageFullError(
+            `disk full: the embedded database could not start with ${(free / 2 ** 20).toFixed(1)} MiB free on the disk holding ${(this.config.database as { dataDir: string }).dataDir} (${err.message ?? String(err)}). Free some space and start again`,
+          );
+        throw err;
+      });
       clusterCreated((this.config.database as { dataDir: string }).dataDir);
       await failpoint('pglite:cluster-created');
       const conn: SqlConnection = {
@@ -133,7 +163,10 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
     await this.$disconnect();
     await this.pool?.end();
     this.pool = undefined;
-    if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    // a PGlite that never started, or that a full disk wedged, would never finish closing (it
+    // spins or waits for ever): the process exits without it, and nothing committed is lost
+    if (this.pglite && !this.pglite.closed && !this.pgliteFailed && !this.wedged)
+      await this.pglite.close();
     this.lock?.release();
     this.opened = false;
   }

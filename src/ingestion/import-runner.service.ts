@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { insertCountries } from '../common/countries';
 import { CsvBatch, csvBatches } from '../common/csv-batches';
-import { BadInputError, kindOf } from '../common/domain-error';
+import { asDomainError, BadInputError, kindOf, StorageFullError } from '../common/domain-error';
 import { PrismaService } from '../database/prisma.service';
 import type { SqlTx } from '../database/sql-tx';
 import { RunTrigger } from '../generated/prisma/enums';
@@ -291,7 +291,7 @@ export class ImportRunner {
       await this.writer.refreshStatistics(written.inserted);
       return report(run);
     } catch (err) {
-      const message = (err as Error).message;
+      const message = (asDomainError(err) as Error).message;
       this.logger.warn(`${importer.id} import run ${runId} failed: ${message}`);
       const run = await this.ledger.finish(
         runId,
@@ -300,6 +300,9 @@ export class ImportRunner {
         { kind: kindOf(err) ?? 'internal', message },
       );
       await this.ledger.saveRejections(runId, rejections);
+      // a full disk is not the file's fault: the caller hears it as such (507, exit code 1)
+      if (kindOf(err) === 'storage_full')
+        throw new StorageFullError(`${message} (run ${runId} is recorded as failed)`);
       return report(run);
     }
   }

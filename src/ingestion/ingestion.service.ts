@@ -14,7 +14,13 @@ import { SourceLeaseService } from './source-lease.service';
 import { PrismaService } from '../database/prisma.service';
 import { failpoint } from '../common/failpoint';
 import { unstorableReason } from './storable';
-import { BadInputError, DomainError } from '../common/domain-error';
+import {
+  asDomainError,
+  BadInputError,
+  DomainError,
+  kindOf,
+  StorageFullError,
+} from '../common/domain-error';
 
 export class UnknownSourceError extends BadInputError {
   constructor(
@@ -270,15 +276,20 @@ export class IngestionService implements BeforeApplicationShutdown {
         { rowsParsed: rows.length, warning },
       );
     } catch (err) {
-      const kind = err instanceof SourceError ? err.sourceKind : 'internal';
-      const message = (err as Error).message;
+      const known = asDomainError(err);
+      const kind = err instanceof SourceError ? err.sourceKind : (kindOf(known) ?? 'internal');
+      const message = (known as Error).message;
       this.logger.warn(`run ${runId} of ${id} failed (${kind}): ${message}`);
-      return this.ledger.finish(
+      const run = await this.ledger.finish(
         runId,
         'failed',
         { inserted: 0, updated: 0, unchanged: 0, rejected: counts.rejected },
         { kind, message },
       );
+      // a full disk is not the source's fault: the caller hears it as such (507, exit code 1)
+      if (kind === 'storage_full')
+        throw new StorageFullError(`${message} (run ${runId} is recorded as failed)`);
+      return run;
     }
   }
 }

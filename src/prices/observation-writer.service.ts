@@ -234,16 +234,19 @@ export class ObservationWriterService {
     batches: AsyncIterable<ObservationInput[]> | Iterable<ObservationInput[]>,
     opts: WriteOptions = {},
   ): Promise<WriteCounts> {
-    return bulkTransaction(this.prisma, (tx) =>
-      this.apply(
-        tx,
-        sourceId,
-        runId,
-        batches,
-        opts,
-        tx.pgClient ? copyStager(tx.pgClient) : batchStager(tx),
-        directInsert(tx),
-      ),
+    return bulkTransaction(
+      this.prisma,
+      (tx) =>
+        this.apply(
+          tx,
+          sourceId,
+          runId,
+          batches,
+          opts,
+          tx.pgClient ? copyStager(tx.pgClient) : batchStager(tx),
+          directInsert(tx),
+        ),
+      `the write of run ${runId} (${sourceId})`,
     );
   }
 
@@ -317,6 +320,10 @@ export class ObservationWriterService {
           `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
         );
     }
+    // the staged rows go into observation in one statement: room for all of them as new rows
+    // (heap, indexes and log: about 600 bytes a row) before it starts
+    if (staged > 0)
+      this.prisma.storage.assertWritable(`the write of run ${runId} (${sourceId})`, staged * 600);
     if (firstImport) {
       if (staged > 0) {
         const elsewhere = await tx.query<{ market_id: string }>(

@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * Service health
-         * @description status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried), database kind (pglite: embedded; postgres: server), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.
+         * @description status (`ok`, or `degraded` while a start-up step such as loading the shipped archive has failed and is being retried, or while a full disk under the embedded database refuses writes), database kind (pglite: embedded; postgres: server; with `storage` on pglite: the free space of its disk, the reserve and whether writes are accepted), row counts, the start-up steps with their state, attempts, last error and next retry, what start-up recovered from a process that stopped (stale leases cleared, runs and imports marked abandoned), and the last finished run of each source.
          */
         get: operations["HealthController_health"];
         put?: never;
@@ -750,6 +750,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        StorageDto: {
+            /** @description the embedded database folder */
+            path: string;
+            /** @description free space on the disk holding it, in MiB */
+            freeMiB: number;
+            /** @description the free space every write keeps in reserve (DISK_RESERVE_MB) */
+            reserveMiB: number;
+            /** @description whether writes are accepted: false while the disk has less than the reserve free (writes answer 507), or once the database has stopped on a full disk */
+            writable: boolean;
+            /** @description why writes are refused, when they are */
+            reason?: string;
+        };
         HealthCountsDto: {
             observations: number;
             revisions: number;
@@ -778,10 +790,15 @@ export interface components {
             recovered: components["schemas"]["StartupRecoveryDto"];
         };
         HealthDto: {
-            /** @enum {string} */
+            /**
+             * @description `degraded` while a start-up step has failed and is being retried, or while writes are refused for a full disk
+             * @enum {string}
+             */
             status: "ok" | "degraded";
             /** @enum {string} */
             database: "pglite" | "postgres";
+            /** @description the disk under the embedded database (absent on a PostgreSQL server, whose disk is its own) */
+            storage?: components["schemas"]["StorageDto"];
             uptimeSeconds: number;
             counts: components["schemas"]["HealthCountsDto"];
             startup: components["schemas"]["StartupDto"];
@@ -2380,7 +2397,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2408,7 +2425,7 @@ export interface operations {
                     "application/json": components["schemas"]["CountryDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2436,7 +2453,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorldOutlineDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2466,7 +2483,7 @@ export interface operations {
                     "application/json": components["schemas"]["CountryOutlineDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2497,7 +2514,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2528,7 +2545,7 @@ export interface operations {
                     "application/json": components["schemas"]["CommodityListingDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2556,7 +2573,7 @@ export interface operations {
                     "application/json": components["schemas"]["SourceDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2612,7 +2629,7 @@ export interface operations {
                     "application/x-ndjson": string;
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2660,7 +2677,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2709,7 +2726,7 @@ export interface operations {
                     "application/json": components["schemas"]["DispersionReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2758,7 +2775,7 @@ export interface operations {
                     "application/json": components["schemas"]["HalfLivesReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2809,7 +2826,7 @@ export interface operations {
                     "application/json": components["schemas"]["TrendReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2854,7 +2871,7 @@ export interface operations {
                     "application/json": components["schemas"]["BetaReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2911,7 +2928,7 @@ export interface operations {
                     "application/json": components["schemas"]["PairRegressionReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2956,7 +2973,7 @@ export interface operations {
                     "application/json": components["schemas"]["NetworkReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,7 +3020,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConvergenceReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3055,7 +3072,7 @@ export interface operations {
                     "text/csv": components["schemas"]["CrossCountryAnswerDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,7 +3117,7 @@ export interface operations {
                     "application/x-ndjson": components["schemas"]["SeriesAlertsDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3143,7 +3160,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertHistoryDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3174,7 +3191,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertSummaryDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3203,7 +3220,7 @@ export interface operations {
                     "application/atom+xml": string;
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3236,7 +3253,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3268,7 +3285,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3298,7 +3315,7 @@ export interface operations {
                     "application/json": components["schemas"]["RowRejectionDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3335,7 +3352,7 @@ export interface operations {
                     "application/json": components["schemas"]["NationalCoverageDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3368,7 +3385,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketsCoverageDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3401,7 +3418,7 @@ export interface operations {
                     "application/json": components["schemas"]["PairsCoverageDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3431,7 +3448,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketCoverageSeriesDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3464,7 +3481,7 @@ export interface operations {
                     "application/json": components["schemas"]["MarketAreaShareDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3497,7 +3514,7 @@ export interface operations {
                     "application/json": components["schemas"]["AreaShareDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3530,7 +3547,7 @@ export interface operations {
                     "application/json": components["schemas"]["TowerCollectionDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3572,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["TowerImportReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3600,7 +3617,7 @@ export interface operations {
                     "application/json": components["schemas"]["TowerImportDto"][];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +3648,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionImportReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +3683,7 @@ export interface operations {
                     "application/json": components["schemas"]["FileImportReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3703,7 +3720,7 @@ export interface operations {
                     "application/json": components["schemas"]["FileImportReportDto"];
                 };
             };
-            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 500. */
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
             default: {
                 headers: {
                     [name: string]: unknown;

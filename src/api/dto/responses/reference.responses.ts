@@ -174,9 +174,30 @@ export class StartupDto {
   @One(() => StartupRecoveryDto) recovered!: StartupRecoveryDto;
 }
 
+export class StorageDto {
+  @Str('the embedded database folder') path!: string;
+  @Int('free space on the disk holding it, in MiB') freeMiB!: number;
+  @Int('the free space every write keeps in reserve (DISK_RESERVE_MB)') reserveMiB!: number;
+  @Bool(
+    'whether writes are accepted: false while the disk has less than the reserve free (writes answer 507), or once the database has stopped on a full disk',
+  )
+  writable!: boolean;
+  @Str('why writes are refused, when they are', { optional: true }) reason?: string;
+}
+
 export class HealthDto {
-  @Str(undefined, { enum: ['ok', 'degraded'] }) status!: string;
+  @Str(
+    '`degraded` while a start-up step has failed and is being retried, or while writes are refused for a full disk',
+    { enum: ['ok', 'degraded'] },
+  )
+  status!: string;
   @Str(undefined, { enum: ['pglite', 'postgres'] }) database!: string;
+  @One(
+    () => StorageDto,
+    'the disk under the embedded database (absent on a PostgreSQL server, whose disk is its own)',
+    { optional: true },
+  )
+  storage?: StorageDto;
   @Int() uptimeSeconds!: number;
   @One(() => HealthCountsDto) counts!: HealthCountsDto;
   @One(() => StartupDto) startup!: StartupDto;
