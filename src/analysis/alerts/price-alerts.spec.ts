@@ -17,7 +17,8 @@ const seriesOf = (market: string): MonthlyPrice[] =>
     .sort((a, b) => a.t - b.t);
 
 describe('ALPS and IFPA against R', () => {
-  it.each(['spike', 'gappy', 'short', 'prk-pyongyang', 'prk-sinuiju', 'prk-hyesan'])(
+  // nojan: no January at all, so R's reference month is February and k is 12, not 13
+  it.each(['spike', 'gappy', 'short', 'nojan', 'prk-pyongyang', 'prk-sinuiju', 'prk-hyesan'])(
     '%s at its last month',
     (market) => {
       const s = seriesOf(market);
@@ -42,6 +43,7 @@ describe('ALPS and IFPA against R', () => {
       'spike',
       'gappy',
       'short',
+      'nojan',
       'prk-pyongyang',
       'prk-sinuiju',
       'prk-hyesan',

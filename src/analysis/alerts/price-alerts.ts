@@ -1,4 +1,3 @@
-import { Matrix, QrDecomposition } from 'ml-matrix';
 import { monthName, monthNumber } from '../../common/dates';
 
 // Price alerts for one market's monthly series (pure), as WFP and FAO define them.
@@ -11,8 +10,8 @@ import { monthName, monthNumber } from '../../common/dates';
 // those months with a value, and a value in the last 6 months up to the month assessed.
 //
 // ALPS (WFP's Alert for Price Spikes): OLS of P_t on a linear trend in months and 11 calendar-month
-// dummies (January the reference; a month with no value has no dummy, as R's lm drops an aliased
-// column); σ = the residual standard deviation with n − k degrees of freedom (k the columns kept);
+// dummies (the first calendar month with a value the reference, January where it has one; a month
+// with no value has no dummy, as in R's lm); σ = the residual standard deviation with n − k degrees of freedom (k the columns kept);
 // ALPS = (P − P̂)/σ at the month assessed. Classes: < 0.25 normal, [0.25, 1) stress, [1, 2) alert,
 // ≥ 2 crisis.
 //
@@ -84,37 +83,58 @@ export function eligibility(series: MonthlyPrice[], assessed: number): Eligibili
 
 export interface AlpsFit {
   coef: number[]; // intercept, trend, then the kept month dummies
-  months: number[]; // the calendar months (1..11 from February) of the kept dummies
+  months: number[]; // the calendar months (t % 12, 0 January) of the kept dummies
   sigma: number;
   df: number;
   trendAt(t: number): number;
 }
 
-// The ALPS regression on every value of `series` (least squares by QR; a calendar month with no
-// value has no dummy column, as lm's aliasing drops it, and k counts the columns kept).
+// The ALPS regression on every value of `series`. A trend and calendar-month dummies with an
+// intercept span the same space as one intercept per calendar month and a common trend, so the
+// fit is the within-month one: the trend's slope from the deviations of t and P from their
+// calendar month's means, each month's level from its means. Exact (the same fitted values, RSS
+// and σ as lm(price ~ t + factor(month))), in one pass, where a QR of the n × 13 design per
+// market made every-series alerts slow. The reference month is the first calendar month with a
+// value (January when it has one), as in R; k = the months with a value + 1.
 export function alpsFit(series: MonthlyPrice[]): AlpsFit | null {
-  const present = new Set(series.map((p) => p.t % 12));
-  const months = [...Array(11).keys()].map((i) => i + 1).filter((m) => present.has(m));
-  const k = 2 + months.length;
   const n = series.length;
-  if (n <= k) return null;
+  if (n === 0) return null;
   const t0 = series[0].t;
-  const row = (t: number) => [1, t - t0, ...months.map((m) => (t % 12 === m ? 1 : 0))];
-  const X = new Matrix(series.map((p) => row(p.t)));
-  const y = Matrix.columnVector(series.map((p) => p.price));
-  const beta = new QrDecomposition(X).solve(y).to1DArray();
+  const count = new Float64Array(12);
+  const sumX = new Float64Array(12);
+  const sumY = new Float64Array(12);
+  for (const p of series) {
+    const g = p.t % 12;
+    count[g]++;
+    sumX[g] += p.t - t0;
+    sumY[g] += p.price;
+  }
+  const present: number[] = [];
+  for (let g = 0; g < 12; g++) if (count[g] > 0) present.push(g);
+  const k = present.length + 1;
+  if (n <= k) return null;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of series) {
+    const g = p.t % 12;
+    const dx = p.t - t0 - sumX[g] / count[g];
+    sxx += dx * dx;
+    sxy += dx * (p.price - sumY[g] / count[g]);
+  }
+  const slope = sxy / sxx;
+  const level = new Float64Array(12); // each calendar month's intercept at t = t0
+  for (const g of present) level[g] = sumY[g] / count[g] - (slope * sumX[g]) / count[g];
+  const ref = present[0];
   let rss = 0;
-  series.forEach((p) => {
-    const fitted = row(p.t).reduce((s, x, i) => s + x * beta[i], 0);
-    rss += (p.price - fitted) ** 2;
-  });
+  for (const p of series) rss += (p.price - level[p.t % 12] - slope * (p.t - t0)) ** 2;
+  const months = present.slice(1);
   const df = n - k;
   return {
-    coef: beta,
+    coef: [level[ref], slope, ...months.map((g) => level[g] - level[ref])],
     months,
     sigma: Math.sqrt(rss / df),
     df,
-    trendAt: (t: number) => row(t).reduce((s, x, i) => s + x * beta[i], 0),
+    trendAt: (t: number) => (count[t % 12] > 0 ? level[t % 12] : level[ref]) + slope * (t - t0),
   };
 }
 
