@@ -199,15 +199,15 @@ export class PricesService {
   }
 
   // Every series (country, commodity, unit, price type, currency) of the chosen countries and
-  // commodities by month, for the cross-country panel: cities only (averages of markets are
-  // regions), forecasts never, one value per market and survey date (the preferred source's, as in
-  // series()), then the mean of the month's values per market; sorted by month then market.
-  // The database picks each market and date's value in one hash aggregation and answers one row per
-  // series with arrays; the months' means are taken here. Sorting on the series' text keys (equal
-  // for most comparisons) cost three times as much, and a second aggregation by month twice
-  // (bench/cross-country.cjs). The preferred value is the minimum of [rank, value], every source's
-  // rank distinct; a bit mask carries the sources. Hash tables of a million groups get the memory
-  // they need for this one statement (SET LOCAL work_mem), not spilled to disk in 85 batches.
+  // commodities by month, for the cross-country panel and the alerts: cities only (averages of
+  // markets are regions), forecasts never, one value per market and survey date (the preferred
+  // source's, as in series()), then the mean of the month's values per market; sorted by month
+  // then market. The database answers one row per series (a hash aggregation of a few groups)
+  // with one text of every observation (market, day, source rank, value); the choice of each
+  // market and day's preferred value and the months' means are taken here, on one numeric sort per
+  // series. A first hash aggregation by market and day in the database (for the preferred value)
+  // spilled to disk at a country's 2.9 million rows and took 60 % of the read (bench/alerts.cjs);
+  // sorting on the series' text keys cost three times as much as a numeric key.
   async monthlySeries(f: {
     countries?: string[];
     commodities?: string[];
@@ -238,16 +238,13 @@ export class PricesService {
     if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
     if (f.from) add((p) => `survey_date >= ${p}::date`, f.from);
     if (f.to) add((p) => `survey_date <= ${p}::date`, f.to);
-    // one text per series, a line per market and date (market, day, value: float8's shortest
-    // exact text, parsed back to the same double): a third faster to read than three arrays
-    const sql = `SELECT country, commodity, unit, "priceType", currency,
-              string_agg(market || chr(9) || d || chr(9) || v, chr(10)) AS body, bit_or(mask) AS mask
-       FROM (SELECT country, commodity_id AS commodity, unit, price_type AS "priceType", currency,
-                    market_id AS market, (survey_date - DATE '1970-01-01') AS d,
-                    (min(ARRAY[array_position($1::text[], source_id)::float8, value]))[2] AS v,
-                    bit_or(1 << (array_position($1::text[], source_id) - 1)) AS mask
-             FROM observation WHERE ${clauses.join(' AND ')}
-             GROUP BY country, commodity_id, unit, price_type, currency, market_id, survey_date) one
+    // one text per series, a line per observation (market, day, source rank, value: float8's
+    // shortest exact text, parsed back to the same double)
+    const sql = `SELECT country, commodity_id AS commodity, unit, price_type AS "priceType", currency,
+              string_agg(market_id || chr(9) || (survey_date - DATE '1970-01-01') || chr(9)
+                         || array_position($1::text[], source_id) || chr(9) || value, chr(10)) AS body,
+              bit_or(1 << (array_position($1::text[], source_id) - 1)) AS mask
+       FROM observation WHERE ${clauses.join(' AND ')}
        GROUP BY 1, 2, 3, 4, 5`;
     type Row = {
       country: string;
@@ -255,7 +252,7 @@ export class PricesService {
       unit: string;
       priceType: string;
       currency: string;
-      body: string; // market TAB day (since 1970-01-01) TAB value, a line each
+      body: string; // market TAB day (since 1970-01-01) TAB rank TAB value, a line each
       mask: number;
     };
     // a transaction only to scope the setting; a country's every series (millions of rows) reads
@@ -267,14 +264,16 @@ export class PricesService {
       },
       { timeout: MONTHLY_READ_TIMEOUT_MS, maxWait: MONTHLY_READ_TIMEOUT_MS },
     );
-    const monthOfDay = new Map<number, number>();
-    const monthIndex = (day: number) => {
-      let m = monthOfDay.get(day);
-      if (m === undefined) {
+    // each day's month (year·12 + month − 1) and day of the month, once per distinct day
+    const dayInfo = new Map<number, { month: number; dom: number }>();
+    const infoOf = (day: number) => {
+      let info = dayInfo.get(day);
+      if (info === undefined) {
         const d = new Date(day * 86_400_000);
-        monthOfDay.set(day, (m = d.getUTCFullYear() * 12 + d.getUTCMonth()));
+        info = { month: d.getUTCFullYear() * 12 + d.getUTCMonth(), dom: d.getUTCDate() - 1 };
+        dayInfo.set(day, info);
       }
-      return m;
+      return info;
     };
     // one string per month (the panel holds them): made once, by the shared numbering
     const names = new Map<number, string>();
@@ -294,42 +293,71 @@ export class PricesService {
           cmp(a.currency, b.currency),
       )
       .map((row) => {
-        const lines = row.body.split('\n');
-        const r = {
-          markets: new Array<string>(lines.length),
-          days: new Array<number>(lines.length),
-          prices: new Array<number>(lines.length),
-        };
-        lines.forEach((line, i) => {
-          const [m, d, v] = line.split('\t');
-          r.markets[i] = m;
-          r.days[i] = Number(d);
-          r.prices[i] = Number(v);
-        });
-        // the mean of each market's values in each month: the dates sorted by (month, market),
-        // then each run of one market and month averaged
-        const months = r.days.map(monthIndex);
-        const idx = months.map((_, i) => i);
-        idx.sort((a, b) => months[a] - months[b] || cmp(r.markets[a], r.markets[b]));
+        const body = row.body;
+        const n = body.length ? countLines(body) : 0;
+        const marketOf = new Uint32Array(n);
+        const monthOf = new Float64Array(n);
+        const value = new Float64Array(n);
+        // the sort key: month, market (by name), day of the month, source rank
+        const key = new Float64Array(n);
+        const marketIds = new Map<string, number>();
+        const marketNames: string[] = [];
+        const dayKey = new Float64Array(n);
+        let at = 0;
+        for (let i = 0; i < n; i++) {
+          const t1 = body.indexOf('\t', at);
+          const t2 = body.indexOf('\t', t1 + 1);
+          const t3 = body.indexOf('\t', t2 + 1);
+          let end = body.indexOf('\n', t3 + 1);
+          if (end < 0) end = body.length;
+          const market = body.slice(at, t1);
+          let id = marketIds.get(market);
+          if (id === undefined) {
+            marketIds.set(market, (id = marketNames.length));
+            marketNames.push(market);
+          }
+          const info = infoOf(Number(body.slice(t1 + 1, t2)));
+          marketOf[i] = id;
+          monthOf[i] = info.month;
+          dayKey[i] = info.dom * 32 + Number(body.slice(t2 + 1, t3));
+          value[i] = Number(body.slice(t3 + 1, end));
+          at = end + 1;
+        }
+        // markets in name order, so that a month's markets come sorted
+        const rankOfMarket = new Uint32Array(marketNames.length);
+        marketNames
+          .map((name, id) => ({ name, id }))
+          .sort((a, b) => cmp(a.name, b.name))
+          .forEach((m, r) => (rankOfMarket[m.id] = r));
+        const nMarkets = marketNames.length;
+        for (let i = 0; i < n; i++)
+          key[i] = (monthOf[i] * nMarkets + rankOfMarket[marketOf[i]]) * 1024 + dayKey[i];
+        const idx = new Uint32Array(n);
+        for (let i = 0; i < n; i++) idx[i] = i;
+        idx.sort((a, b) => key[a] - key[b]);
+        // each market and month: the preferred source's value of each day (the first of the day
+        // in rank order), then the mean of the days
         const market: string[] = [];
         const month: string[] = [];
         const price: number[] = [];
-        for (let k = 0; k < idx.length;) {
-          const first = idx[k];
+        for (let k = 0; k < n;) {
+          const group = Math.floor(key[idx[k]] / 1024);
           let sum = 0;
-          let n = 0;
-          while (
-            k < idx.length &&
-            months[idx[k]] === months[first] &&
-            r.markets[idx[k]] === r.markets[first]
-          ) {
-            sum += r.prices[idx[k]];
-            n++;
+          let days = 0;
+          let lastDay = -1;
+          const first = idx[k];
+          while (k < n && Math.floor(key[idx[k]] / 1024) === group) {
+            const day = Math.floor(dayKey[idx[k]] / 32);
+            if (day !== lastDay) {
+              sum += value[idx[k]];
+              days++;
+              lastDay = day;
+            }
             k++;
           }
-          market.push(r.markets[first]);
-          month.push(nameOf(months[first]));
-          price.push(sum / n);
+          market.push(marketNames[marketOf[first]]);
+          month.push(nameOf(monthOf[first]));
+          price.push(sum / days);
         }
         return {
           country: row.country,
@@ -344,4 +372,11 @@ export class PricesService {
         };
       });
   }
+}
+
+// The lines of a non-empty text.
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -20,6 +20,7 @@ import {
   MonthlyPrice,
   monthName,
   monthNumber,
+  upTo,
 } from './price-alerts';
 
 export interface AlertsRequest {
@@ -62,9 +63,9 @@ export function marketAlert(
   series: MonthlyPrice[],
   asOf: number,
 ): MarketAlert {
-  const upTo = series.filter((p) => p.t <= asOf);
-  const last = upTo[upTo.length - 1];
-  const elig = eligibility(upTo, asOf);
+  const known = upTo(series, asOf);
+  const last = known[known.length - 1];
+  const elig = eligibility(known, asOf);
   const base = {
     market,
     name,
@@ -73,10 +74,10 @@ export function marketAlert(
     eligibility: elig,
   };
   if (!elig.eligible || !last) return { ...base, alps: null, ifpa: null };
-  const ifpa = ifpaAt(upTo, last.t);
+  const ifpa = ifpaAt(known, last.t);
   return {
     ...base,
-    alps: alpsAt(upTo, last.t),
+    alps: alpsAt(known, last.t),
     ifpa: 'value' in ifpa ? ifpa.value : null,
     ...('reason' in ifpa ? { ifpaReason: ifpa.reason } : {}),
   };
@@ -91,15 +92,34 @@ export function sortBySeverity(markets: MarketAlert[]): MarketAlert[] {
   );
 }
 
-// Each market's monthly prices of one series.
-function byMarket(s: MonthlySeries): Map<string, MonthlyPrice[]> {
+// Each month of a series as a number (a few hundred distinct names, each parsed once).
+function monthsOf(s: MonthlySeries): number[] {
+  const parsed = new Map<string, number>();
+  return s.month.map((name) => {
+    let t = parsed.get(name);
+    if (t === undefined) parsed.set(name, (t = monthNumber(name)));
+    return t;
+  });
+}
+
+// The series' last month (a loop: a spread of every month's number overflows the stack).
+function lastMonth(months: number[]): number {
+  let last = -Infinity;
+  for (const t of months) if (t > last) last = t;
+  return last;
+}
+
+// Each market's monthly prices of one series, sorted by month.
+function byMarket(s: MonthlySeries, months: number[]): Map<string, MonthlyPrice[]> {
   const out = new Map<string, MonthlyPrice[]>();
+  let sorted = true;
   for (let i = 0; i < s.market.length; i++) {
     let m = out.get(s.market[i]);
     if (!m) out.set(s.market[i], (m = []));
-    m.push({ t: monthNumber(s.month[i]), price: s.price[i] });
+    if (m.length && m[m.length - 1].t > months[i]) sorted = false;
+    m.push({ t: months[i], price: s.price[i] });
   }
-  for (const m of out.values()) m.sort((a, b) => a.t - b.t);
+  if (!sorted) for (const m of out.values()) m.sort((a, b) => a.t - b.t);
   return out;
 }
 
@@ -150,8 +170,9 @@ export class AlertsService {
     const version = await this.versions.current();
     return this.cache.get(['alerts', version, q], async () => {
       const { s, asOf } = await this.seriesFor(q);
-      const markets = byMarket(s);
-      const last = Math.max(...s.month.map(monthNumber));
+      const months = monthsOf(s);
+      const markets = byMarket(s, months);
+      const last = lastMonth(months);
       const at = asOf ?? last;
       const names = displayNames((await this.catalogue.listMarkets(s.country)).map(marketPoint));
       return {
@@ -176,15 +197,15 @@ export class AlertsService {
     return this.cache.get(['alerts-history', version, q], async () => {
       await this.ids.assertKnown('market', 'market', [q.market]);
       const { s, asOf } = await this.seriesFor(q);
-      const series = byMarket(s).get(q.market);
+      const series = byMarket(s, monthsOf(s)).get(q.market);
       if (!series)
         throw new DomainError(
           'not_found',
           `market: ${q.market} has no price of ${s.commodity} (${s.unit}, ${s.priceType}, ${s.currency})`,
         );
       const at = asOf ?? series[series.length - 1].t;
-      const upTo = series.filter((p) => p.t <= at);
-      const fit = alpsFit(upTo);
+      const known = upTo(series, at);
+      const fit = alpsFit(known);
       return {
         country: s.country,
         market: q.market,
@@ -193,11 +214,11 @@ export class AlertsService {
         priceType: s.priceType,
         currency: s.currency,
         asOf: monthName(at),
-        eligibility: eligibility(upTo, at),
+        eligibility: eligibility(known, at),
         sigma: fit?.sigma ?? null,
-        months: upTo.map((p) => {
+        months: known.map((p) => {
           const trend = fit ? fit.trendAt(p.t) : null;
-          const ifpa = ifpaAt(upTo, p.t);
+          const ifpa = ifpaAt(known, p.t);
           return {
             month: monthName(p.t),
             price: p.price,
@@ -228,8 +249,9 @@ export class AlertsService {
     return this.cache.get(['alerts-summary', version, country], async () => {
       const all = await this.prices.monthlySeries({ countries: [country] });
       const series = all.map((s) => {
-        const last = Math.max(...s.month.map(monthNumber));
-        const alerts = [...byMarket(s)].map(([id, m]) => marketAlert(id, id, m, last));
+        const months = monthsOf(s);
+        const last = lastMonth(months);
+        const alerts = [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last));
         const counts: Record<AlpsClass, number> = { normal: 0, stress: 0, alert: 0, crisis: 0 };
         for (const a of alerts) if (a.alps) counts[a.alps.class]++;
         return {

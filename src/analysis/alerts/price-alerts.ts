@@ -145,11 +145,19 @@ export interface AlpsValue {
   sigma: number;
 }
 
+// The months of a series sorted by t up to `assessed` (the series itself when it ends by then).
+export const upTo = (series: MonthlyPrice[], assessed: number): MonthlyPrice[] =>
+  !series.length || series[series.length - 1].t <= assessed
+    ? series
+    : series.filter((p) => p.t <= assessed);
+
 export function alpsAt(series: MonthlyPrice[], assessed: number): AlpsValue | null {
-  const upTo = series.filter((p) => p.t <= assessed);
-  const at = upTo.find((p) => p.t === assessed);
-  const fit = alpsFit(upTo);
-  if (!fit || !at || !(fit.sigma > 0)) return null;
+  const known = upTo(series, assessed);
+  const at =
+    known.length && known[known.length - 1].t === assessed ? known[known.length - 1] : undefined;
+  if (!at) return null;
+  const fit = alpsFit(known);
+  if (!fit || !(fit.sigma > 0)) return null;
   const trend = fit.trendAt(assessed);
   const value = (at.price - trend) / fit.sigma;
   return { value, class: alpsClass(value), trend, sigma: fit.sigma };
@@ -177,12 +185,17 @@ export function ifpaAt(
   series: MonthlyPrice[],
   assessed: number,
 ): { value: IfpaValue } | { reason: string } {
-  const price = new Map(series.filter((p) => p.t <= assessed).map((p) => [p.t, p.price]));
+  // the prices by month from the first (NaN where a month has none)
+  const known = upTo(series, assessed);
+  const first = known.length ? known[0].t : assessed;
+  const price = new Float64Array(Math.max(assessed - first + 1, 0)).fill(NaN);
+  for (const p of known) price[p.t - first] = p.price;
+  const at = (t: number) => (t >= first && t <= assessed ? price[t - first] : NaN);
   const growth = (t: number) => {
-    const p = price.get(t);
-    const q3 = price.get(t - 3);
-    const y1 = price.get(t - 12);
-    if (p === undefined || q3 === undefined || y1 === undefined) return null;
+    const p = at(t);
+    const q3 = at(t - 3);
+    const y1 = at(t - 12);
+    if (Number.isNaN(p) || Number.isNaN(q3) || Number.isNaN(y1)) return null;
     return { cqgr: (p / q3) ** (1 / 3) - 1, cagr: (p / y1) ** (1 / 12) - 1 };
   };
   const now = growth(assessed);
@@ -191,7 +204,6 @@ export function ifpaAt(
       reason: `no price 3 or 12 months before ${monthName(assessed)}: no quarterly and annual growth rates`,
     };
   const same: { cqgr: number; cagr: number }[] = [];
-  const first = Math.min(...price.keys());
   for (let t = assessed; t >= first; t -= 12) {
     const g = growth(t);
     if (g) same.push(g);
