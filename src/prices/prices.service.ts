@@ -202,8 +202,8 @@ export class PricesService {
   // commodities by month, for the cross-country panel and the alerts: cities only (averages of
   // markets are regions), forecasts never, one value per market and survey date (the preferred
   // source's, as in series()), then the mean of the month's values per market; sorted by month
-  // then market. The database answers one row per series (a hash aggregation of a few groups)
-  // with one text of every observation (market, day, source rank, value); the choice of each
+  // then market. The database answers one row per series and market (a hash aggregation of a few
+  // thousand groups) with one text of its observations (day, source rank, value); the choice of each
   // market and day's preferred value and the months' means are taken here, on one numeric sort per
   // series. A first hash aggregation by market and day in the database (for the preferred value)
   // spilled to disk at a country's 2.9 million rows and took 60 % of the read (bench/alerts.cjs);
@@ -241,18 +241,20 @@ export class PricesService {
     // one text per series, a line per observation (market, day, source rank, value: float8's
     // shortest exact text, parsed back to the same double)
     const sql = `SELECT country, commodity_id AS commodity, unit, price_type AS "priceType", currency,
-              string_agg(market_id || chr(9) || (survey_date - DATE '1970-01-01') || chr(9)
+              market_id AS market,
+              string_agg((survey_date - DATE '1970-01-01') || chr(9)
                          || array_position($1::text[], source_id) || chr(9) || value, chr(10)) AS body,
               bit_or(1 << (array_position($1::text[], source_id) - 1)) AS mask
        FROM observation WHERE ${clauses.join(' AND ')}
-       GROUP BY 1, 2, 3, 4, 5`;
+       GROUP BY 1, 2, 3, 4, 5, 6`;
     type Row = {
       country: string;
       commodity: string;
       unit: string;
       priceType: string;
       currency: string;
-      body: string; // market TAB day (since 1970-01-01) TAB rank TAB value, a line each
+      market: string;
+      body: string; // day (since 1970-01-01) TAB rank TAB value, a line each
       mask: number;
     };
     // a transaction only to scope the setting; a country's every series (millions of rows) reads
@@ -283,46 +285,54 @@ export class PricesService {
       return name;
     };
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    return rows
+    // the rows of each series (one a market), the series in key order
+    const bySeries = new Map<string, Row[]>();
+    for (const row of rows) {
+      const k = [row.country, row.commodity, row.unit, row.priceType, row.currency].join('\u0000');
+      let list = bySeries.get(k);
+      if (!list) bySeries.set(k, (list = []));
+      list.push(row);
+    }
+    return [...bySeries.values()]
       .sort(
-        (a, b) =>
+        ([a], [b]) =>
           cmp(a.country, b.country) ||
           cmp(a.commodity, b.commodity) ||
           cmp(a.unit, b.unit) ||
           cmp(a.priceType, b.priceType) ||
           cmp(a.currency, b.currency),
       )
-      .map((row) => {
-        const body = row.body;
-        const n = body.length ? countLines(body) : 0;
+      .map((marketRows) => {
+        const row = marketRows[0];
+        let n = 0;
+        let mask = 0;
+        for (const r of marketRows) {
+          n += r.body.length ? countLines(r.body) : 0;
+          mask |= r.mask;
+        }
         const marketOf = new Uint32Array(n);
         const monthOf = new Float64Array(n);
         const value = new Float64Array(n);
         // the sort key: month, market (by name), day of the month, source rank
         const key = new Float64Array(n);
-        const marketIds = new Map<string, number>();
-        const marketNames: string[] = [];
+        const marketNames = marketRows.map((r) => r.market);
         const dayKey = new Float64Array(n);
-        let at = 0;
-        for (let i = 0; i < n; i++) {
-          const t1 = body.indexOf('\t', at);
-          const t2 = body.indexOf('\t', t1 + 1);
-          const t3 = body.indexOf('\t', t2 + 1);
-          let end = body.indexOf('\n', t3 + 1);
-          if (end < 0) end = body.length;
-          const market = body.slice(at, t1);
-          let id = marketIds.get(market);
-          if (id === undefined) {
-            marketIds.set(market, (id = marketNames.length));
-            marketNames.push(market);
+        let i = 0;
+        marketRows.forEach((r, id) => {
+          const body = r.body;
+          for (let at = 0; at < body.length; i++) {
+            const t1 = body.indexOf('\t', at);
+            const t2 = body.indexOf('\t', t1 + 1);
+            let end = body.indexOf('\n', t2 + 1);
+            if (end < 0) end = body.length;
+            const info = infoOf(Number(body.slice(at, t1)));
+            marketOf[i] = id;
+            monthOf[i] = info.month;
+            dayKey[i] = info.dom * 32 + Number(body.slice(t1 + 1, t2));
+            value[i] = Number(body.slice(t2 + 1, end));
+            at = end + 1;
           }
-          const info = infoOf(Number(body.slice(t1 + 1, t2)));
-          marketOf[i] = id;
-          monthOf[i] = info.month;
-          dayKey[i] = info.dom * 32 + Number(body.slice(t2 + 1, t3));
-          value[i] = Number(body.slice(t3 + 1, end));
-          at = end + 1;
-        }
+        });
         // markets in name order, so that a month's markets come sorted
         const rankOfMarket = new Uint32Array(marketNames.length);
         marketNames
@@ -365,7 +375,7 @@ export class PricesService {
           unit: row.unit,
           priceType: row.priceType,
           currency: row.currency,
-          sources: order.filter((_, i) => row.mask & (1 << i)).sort(),
+          sources: order.filter((_, b) => mask & (1 << b)).sort(),
           market,
           month,
           price,
