@@ -13,8 +13,7 @@ import {
   discardUnfinishedCluster,
 } from './data-dir-lock';
 import { migrate, MigrationReport, SqlConnection } from './migrator';
-import { PgliteFence, StorageGuard, WAL_SEGMENT_BYTES } from './storage-guard';
-import { StorageFullError } from '../common/domain-error';
+import { PgliteFence, StorageGuard } from './storage-guard';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 export type DatabaseHolder = 'server' | 'cli';
@@ -93,15 +92,8 @@ export class PrismaService extends PrismaClient implements OnApplicationShutdown
   private async runMigrations(): Promise<MigrationReport> {
     if (this.pglite) {
       const pg = this.pglite;
-      await pg.waitReady.catch((err: Error) => {
-        // a start that could not write: say so (PGlite's own words are "ErrnoError { errno: 51 }"
-        // or "PGlite failed to initialize properly")
-        const free = this.storage.freeBytes() ?? Infinity;
-        if (free < 2 * WAL_SEGMENT_BYTES)
-          throw new StorageFullError(
-            `disk full: the embedded database could not start with ${(free / 2 ** 20).toFixed(1)} MiB free on the disk holding ${(this.config.database as { dataDir: string }).dataDir} (${err.message ?? String(err)}). Free some space and start again`,
-          );
-        throw err;
+      await pg.waitReady.catch((err: unknown) => {
+        throw this.storage.explainStartFailure(err);
       });
       clusterCreated((this.config.database as { dataDir: string }).dataDir);
       await failpoint('pglite:cluster-created');

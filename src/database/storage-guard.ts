@@ -14,6 +14,7 @@ export interface StorageStatus {
   freeMiB: number;
   reserveMiB: number;
   writable: boolean;
+  reason?: string; // why writes are refused, when they are
 }
 
 // The free space of the disk under the embedded database, checked before every write (a run's
@@ -48,11 +49,13 @@ export class StorageGuard {
   status(): StorageStatus | undefined {
     const free = this.freeBytes();
     if (free === undefined || this.dir === undefined) return undefined;
+    const writable = !this.active || free >= this.reserveBytes;
     return {
       path: this.dir,
       freeMiB: Math.floor(free / MiB),
       reserveMiB: this.reserveBytes / MiB,
-      writable: !this.active || free >= this.reserveBytes,
+      writable,
+      ...(writable ? {} : { reason: this.refusal('a write', free, 0) }),
     };
   }
 
@@ -62,10 +65,22 @@ export class StorageGuard {
     if (!this.active) return;
     const free = this.freeBytes() as number;
     if (free >= this.reserveBytes + needBytes) return;
-    const need = needBytes > 0 ? ` and the ${mib(needBytes)} it needs` : '';
-    throw new StorageFullError(
-      `disk full: the disk holding the embedded database (${this.dir}) has ${mib(free)} free, under the ${mib(this.reserveBytes)} kept in reserve for writes (DISK_RESERVE_MB)${need}; ${what} was refused and nothing was changed. Reads go on; free some space and writes resume without a restart`,
+    throw new StorageFullError(this.refusal(what, free, needBytes));
+  }
+
+  // A start that failed (PGlite's own words are "ErrnoError { errno: 51 }" or "PGlite failed to
+  // initialize properly"): a disk with less than two log segments free is said to be the cause.
+  explainStartFailure(err: unknown): unknown {
+    const free = this.freeBytes() ?? Infinity;
+    if (free >= 2 * WAL_SEGMENT_BYTES) return err;
+    return new StorageFullError(
+      `disk full: the embedded database could not start with ${mib(free)} free on the disk holding ${this.dir} (${(err as Error)?.message ?? String(err)}). Free some space and start again`,
     );
+  }
+
+  private refusal(what: string, free: number, needBytes: number): string {
+    const need = needBytes > 0 ? ` and the ${mib(needBytes)} it needs` : '';
+    return `disk full: the disk holding the embedded database (${this.dir}) has ${mib(free)} free, under the ${mib(this.reserveBytes)} kept in reserve for writes (DISK_RESERVE_MB)${need}; ${what} was refused and nothing was changed. Reads go on; free some space and writes resume without a restart`;
   }
 }
 

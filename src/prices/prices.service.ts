@@ -266,25 +266,7 @@ export class PricesService {
       },
       { timeout: MONTHLY_READ_TIMEOUT_MS, maxWait: MONTHLY_READ_TIMEOUT_MS },
     );
-    // each day's month (year·12 + month − 1) and day of the month, once per distinct day
-    const dayInfo = new Map<number, { month: number; dom: number }>();
-    const infoOf = (day: number) => {
-      let info = dayInfo.get(day);
-      if (info === undefined) {
-        const d = new Date(day * 86_400_000);
-        info = { month: d.getUTCFullYear() * 12 + d.getUTCMonth(), dom: d.getUTCDate() - 1 };
-        dayInfo.set(day, info);
-      }
-      return info;
-    };
-    // one string per month (the panel holds them): made once, by the shared numbering
-    const names = new Map<number, string>();
-    const nameOf = (m: number) => {
-      let name = names.get(m);
-      if (name === undefined) names.set(m, (name = monthName(m)));
-      return name;
-    };
-    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const days = new DayNumbering();
     // the rows of each series (one a market), the series in key order
     const bySeries = new Map<string, Row[]>();
     for (const row of rows) {
@@ -310,65 +292,7 @@ export class PricesService {
           n += r.body.length ? countLines(r.body) : 0;
           mask |= r.mask;
         }
-        const marketOf = new Uint32Array(n);
-        const monthOf = new Float64Array(n);
-        const value = new Float64Array(n);
-        // the sort key: month, market (by name), day of the month, source rank
-        const key = new Float64Array(n);
-        const marketNames = marketRows.map((r) => r.market);
-        const dayKey = new Float64Array(n);
-        let i = 0;
-        marketRows.forEach((r, id) => {
-          const body = r.body;
-          for (let at = 0; at < body.length; i++) {
-            const t1 = body.indexOf('\t', at);
-            const t2 = body.indexOf('\t', t1 + 1);
-            let end = body.indexOf('\n', t2 + 1);
-            if (end < 0) end = body.length;
-            const info = infoOf(Number(body.slice(at, t1)));
-            marketOf[i] = id;
-            monthOf[i] = info.month;
-            dayKey[i] = info.dom * 32 + Number(body.slice(t1 + 1, t2));
-            value[i] = Number(body.slice(t2 + 1, end));
-            at = end + 1;
-          }
-        });
-        // markets in name order, so that a month's markets come sorted
-        const rankOfMarket = new Uint32Array(marketNames.length);
-        marketNames
-          .map((name, id) => ({ name, id }))
-          .sort((a, b) => cmp(a.name, b.name))
-          .forEach((m, r) => (rankOfMarket[m.id] = r));
-        const nMarkets = marketNames.length;
-        for (let i = 0; i < n; i++)
-          key[i] = (monthOf[i] * nMarkets + rankOfMarket[marketOf[i]]) * 1024 + dayKey[i];
-        const idx = new Uint32Array(n);
-        for (let i = 0; i < n; i++) idx[i] = i;
-        idx.sort((a, b) => key[a] - key[b]);
-        // each market and month: the preferred source's value of each day (the first of the day
-        // in rank order), then the mean of the days
-        const market: string[] = [];
-        const month: string[] = [];
-        const price: number[] = [];
-        for (let k = 0; k < n;) {
-          const group = Math.floor(key[idx[k]] / 1024);
-          let sum = 0;
-          let days = 0;
-          let lastDay = -1;
-          const first = idx[k];
-          while (k < n && Math.floor(key[idx[k]] / 1024) === group) {
-            const day = Math.floor(dayKey[idx[k]] / 32);
-            if (day !== lastDay) {
-              sum += value[idx[k]];
-              days++;
-              lastDay = day;
-            }
-            k++;
-          }
-          market.push(marketNames[marketOf[first]]);
-          month.push(nameOf(monthOf[first]));
-          price.push(sum / days);
-        }
+        const { market, month, price } = monthlyMeans(marketRows, n, days);
         return {
           country: row.country,
           commodity: row.commodity,
@@ -389,4 +313,99 @@ function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+// Days since 1970-01-01 as months (year·12 + month − 1) and days of the month, and months as
+// names, each worked out once per distinct day or month (the panel holds the names).
+class DayNumbering {
+  private readonly days = new Map<number, { month: number; dom: number }>();
+  private readonly names = new Map<number, string>();
+
+  of(day: number): { month: number; dom: number } {
+    let info = this.days.get(day);
+    if (info === undefined) {
+      const d = new Date(day * 86_400_000);
+      info = { month: d.getUTCFullYear() * 12 + d.getUTCMonth(), dom: d.getUTCDate() - 1 };
+      this.days.set(day, info);
+    }
+    return info;
+  }
+
+  name(month: number): string {
+    let name = this.names.get(month);
+    if (name === undefined) this.names.set(month, (name = monthName(month)));
+    return name;
+  }
+}
+
+// One series' monthly means from its markets' texts (n lines in all: day TAB source rank TAB
+// value): the preferred source's value of each day (the lowest rank), then the mean of the month's
+// days, sorted by month then market, on one numeric key (month, market by name, day, rank).
+function monthlyMeans(
+  marketRows: { market: string; body: string }[],
+  n: number,
+  days: DayNumbering,
+): { market: string[]; month: string[]; price: number[] } {
+  const marketOf = new Uint32Array(n);
+  const monthOf = new Float64Array(n);
+  const value = new Float64Array(n);
+  // the sort key: month, market (by name), day of the month, source rank
+  const key = new Float64Array(n);
+  const marketNames = marketRows.map((r) => r.market);
+  const dayKey = new Float64Array(n);
+  let i = 0;
+  marketRows.forEach((r, id) => {
+    const body = r.body;
+    for (let at = 0; at < body.length; i++) {
+      const t1 = body.indexOf('\t', at);
+      const t2 = body.indexOf('\t', t1 + 1);
+      let end = body.indexOf('\n', t2 + 1);
+      if (end < 0) end = body.length;
+      const info = days.of(Number(body.slice(at, t1)));
+      marketOf[i] = id;
+      monthOf[i] = info.month;
+      dayKey[i] = info.dom * 32 + Number(body.slice(t1 + 1, t2));
+      value[i] = Number(body.slice(t2 + 1, end));
+      at = end + 1;
+    }
+  });
+  // markets in name order, so that a month's markets come sorted
+  const rankOfMarket = new Uint32Array(marketNames.length);
+  marketNames
+    .map((name, id) => ({ name, id }))
+    .sort((a, b) => cmp(a.name, b.name))
+    .forEach((m, r) => (rankOfMarket[m.id] = r));
+  const nMarkets = marketNames.length;
+  for (let i = 0; i < n; i++)
+    key[i] = (monthOf[i] * nMarkets + rankOfMarket[marketOf[i]]) * 1024 + dayKey[i];
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  idx.sort((a, b) => key[a] - key[b]);
+  // each market and month: the preferred source's value of each day (the first of the day
+  // in rank order), then the mean of the days
+  const market: string[] = [];
+  const month: string[] = [];
+  const price: number[] = [];
+  for (let k = 0; k < n;) {
+    const group = Math.floor(key[idx[k]] / 1024);
+    let sum = 0;
+    let dayCount = 0;
+    let lastDay = -1;
+    const first = idx[k];
+    while (k < n && Math.floor(key[idx[k]] / 1024) === group) {
+      const day = Math.floor(dayKey[idx[k]] / 32);
+      if (day !== lastDay) {
+        sum += value[idx[k]];
+        dayCount++;
+        lastDay = day;
+      }
+      k++;
+    }
+    market.push(marketNames[marketOf[first]]);
+    month.push(days.name(monthOf[first]));
+    price.push(sum / dayCount);
+  }
+  return { market, month, price };
 }

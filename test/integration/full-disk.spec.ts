@@ -77,31 +77,43 @@ function bigFile(dir: string, rows: number): string {
   return file;
 }
 
+// The settings of every process here: no archive, towers or cron, writes with a token.
+const QUIET = {
+  ENABLE_CRON: 'false',
+  LOG_LEVEL: 'error',
+  HOST: '127.0.0.1',
+  LOAD_ARCHIVE_ON_EMPTY: 'false',
+  LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
+  LOAD_SHIPPED_COUNTRIES: 'false',
+  RATE_LIMIT_PER_MINUTE: '0',
+  ADMIN_TOKEN: 'disk-token',
+};
+
+const freeBytes = (dir: string) => {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+};
+
+// Fills the disk of `dir` with the file `filler` until `left` bytes are free.
+const fillTo = (filler: string, left: number) => {
+  rmSync(filler, { force: true });
+  writeFileSync(filler, Buffer.alloc(Math.max(freeBytes(path.dirname(filler)) - left, 0)));
+};
+
+// A price file sent to a running server's import endpoint.
+const upload = (base: string, file: string, query: string) =>
+  fetch(`${base}/api/imports/wfp?${query}`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer disk-token', 'content-type': 'text/csv' },
+    body: readFileSync(file),
+  });
+
 (root ? describe : describe.skip)('a full disk under the embedded database', () => {
   let mount = '';
   let filler = '';
   let work = '';
   let big: string;
-  const env = () => ({
-    DATA_DIR: mount,
-    ENABLE_CRON: 'false',
-    LOG_LEVEL: 'error',
-    HOST: '127.0.0.1',
-    LOAD_ARCHIVE_ON_EMPTY: 'false',
-    LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
-    LOAD_SHIPPED_COUNTRIES: 'false',
-    RATE_LIMIT_PER_MINUTE: '0',
-    ADMIN_TOKEN: 'disk-token',
-  });
-  const free = () => {
-    const s = statfsSync(mount);
-    return s.bavail * s.bsize;
-  };
-  // fills the disk until `left` bytes are free
-  const fillTo = (left: number) => {
-    rmSync(filler, { force: true });
-    writeFileSync(filler, Buffer.alloc(Math.max(free() - left, 0)));
-  };
+  const env = () => ({ ...QUIET, DATA_DIR: mount });
   const cli = (args: string[], extra: Record<string, string> = {}) => {
     const t0 = Date.now();
     const r = spawnSync(process.execPath, [CLI, ...args], {
@@ -128,7 +140,7 @@ function bigFile(dir: string, rows: number): string {
 
   it('an import larger than the disk stops within seconds with the reason and exit code 1', () => {
     if (!mount) return; // warned: no tmpfs
-    fillTo(45 * MiB); // above the 32 MiB reserve: the import starts, then meets it
+    fillTo(filler, 45 * MiB); // above the 32 MiB reserve: the import starts, then meets it
     const r = cli(['import', 'wfp', big]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(20_000);
@@ -148,14 +160,9 @@ function bigFile(dir: string, rows: number): string {
   it('the server answers reads on a full disk, refuses writes with 507 and takes them again once space is back', async () => {
     if (!mount) return; // warned: no tmpfs
     const { server, port } = await startServer(env());
-    fillTo(20 * MiB); // the disk fills while the server runs: under the reserve
+    fillTo(filler, 20 * MiB); // the disk fills while the server runs: under the reserve
     const base = `http://127.0.0.1:${port}`;
-    const upload = () =>
-      fetch(`${base}/api/imports/wfp?country=NIC&fileName=nic.csv`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer disk-token', 'content-type': 'text/csv' },
-        body: readFileSync(TWO_CURRENCIES),
-      });
+    const nicaragua = () => upload(base, TWO_CURRENCIES, 'country=NIC&fileName=nic.csv');
     try {
       const countries = (await (await fetch(`${base}/api/countries`)).json()) as {
         iso3: string;
@@ -171,7 +178,7 @@ function bigFile(dir: string, rows: number): string {
       expect(health.storage.freeMiB).toBeLessThan(32);
       expect(health.storage.reason).toContain('DISK_RESERVE_MB');
 
-      const refused = await upload();
+      const refused = await nicaragua();
       expect(refused.status).toBe(507);
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await refused.json()) as { title: string; status: number; detail: string };
@@ -183,7 +190,7 @@ function bigFile(dir: string, rows: number): string {
       expect(after.status).toBe(200);
 
       rmSync(filler, { force: true });
-      const taken = await upload();
+      const taken = await nicaragua();
       expect(taken.status).toBe(200);
       const report = (await taken.json()) as { run: { status: string; rowsInserted: number } };
       expect(report.run).toMatchObject({ status: 'succeeded', rowsInserted: 18 });
@@ -199,7 +206,7 @@ function bigFile(dir: string, rows: number): string {
   it('a command on a disk with no space at all exits within seconds with the reason', () => {
     if (!mount) return; // warned: no tmpfs
     execFileSync('sync');
-    fillTo(0);
+    fillTo(filler, 0);
     const r = cli(['import', 'wfp', BANGLADESH]);
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(20_000);
@@ -213,7 +220,7 @@ function bigFile(dir: string, rows: number): string {
     // ordinary error) or stops for good in its log (every later statement would spin): both end
     // the command with the reason, and what was committed before stays
     rmSync(filler, { force: true });
-    fillTo(44 * MiB);
+    fillTo(filler, 44 * MiB);
     const r = cli(['import', 'wfp', big], { DISK_RESERVE_MB: '0' });
     expect(r.code).toBe(1);
     expect(r.ms).toBeLessThan(20_000);
@@ -309,33 +316,18 @@ const freePort = () =>
 
     it("answers 507 with the server's words and keeps serving reads", async () => {
       if (!mount) return; // warned: no tmpfs
-      const { server, port } = await startServer({
-        DATABASE_URL: url,
-        DATA_DIR: work,
-        ENABLE_CRON: 'false',
-        LOG_LEVEL: 'error',
-        HOST: '127.0.0.1',
-        LOAD_ARCHIVE_ON_EMPTY: 'false',
-        LOAD_SAMPLE_TOWERS_ON_EMPTY: 'false',
-        LOAD_SHIPPED_COUNTRIES: 'false',
-        RATE_LIMIT_PER_MINUTE: '0',
-        ADMIN_TOKEN: 'disk-token',
-      });
+      const { server, port } = await startServer({ ...QUIET, DATABASE_URL: url, DATA_DIR: work });
       const base = `http://127.0.0.1:${port}`;
-      const upload = (file: string, name: string) =>
-        fetch(`${base}/api/imports/wfp?fileName=${name}`, {
-          method: 'POST',
-          headers: { authorization: 'Bearer disk-token', 'content-type': 'text/csv' },
-          body: readFileSync(file),
-        });
       try {
-        expect((await upload(BANGLADESH, 'wfp_food_prices_bgd.csv')).status).toBe(200);
-        const s = statfsSync(mount);
-        writeFileSync(
-          path.join(mount, 'filler'),
-          Buffer.alloc(Math.max(s.bavail * s.bsize - 3 * MiB, 0)),
+        expect((await upload(base, BANGLADESH, 'fileName=wfp_food_prices_bgd.csv')).status).toBe(
+          200,
         );
-        const refused = await upload(bigFile(work, 200_000), 'wfp_food_prices_ken.csv');
+        fillTo(path.join(mount, 'filler'), 3 * MiB);
+        const refused = await upload(
+          base,
+          bigFile(work, 200_000),
+          'fileName=wfp_food_prices_ken.csv',
+        );
         expect(refused.status).toBe(507);
         const problem = (await refused.json()) as { title: string; detail: string };
         expect(problem.title).toBe('Insufficient Storage');
