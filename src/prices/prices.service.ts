@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { monthName } from '../common/dates';
+import { copyOutBinary, CopyColumn, readCopyBinary, settingArray } from '../database/copy-out';
 import { PrismaService } from '../database/prisma.service';
 import { SOURCE_PREFERENCE } from '../sources/source-registry';
 import { ObservationFilter, observationWhere } from './observation-filter';
@@ -50,7 +51,6 @@ export interface MonthlySeries {
 
 // the hash tables of the cross-country read, for its one statement
 const MONTHLY_WORK_MEM = '256MB';
-const MONTHLY_READ_TIMEOUT_MS = 10 * 60_000;
 
 export interface SeriesPoint {
   date: string;
@@ -202,12 +202,13 @@ export class PricesService {
   // commodities by month, for the cross-country panel and the alerts: cities only (averages of
   // markets are regions), forecasts never, one value per market and survey date (the preferred
   // source's, as in series()), then the mean of the month's values per market; sorted by month
-  // then market. The database answers one row per series and market (a hash aggregation of a few
-  // thousand groups) with one text of its observations (day, source rank, value); the choice of each
-  // market and day's preferred value and the months' means are taken here, on one numeric sort per
-  // series. A first hash aggregation by market and day in the database (for the preferred value)
-  // spilled to disk at a country's 2.9 million rows and took 60 % of the read (bench/alerts.cjs);
-  // sorting on the series' text keys cost three times as much as a numeric key.
+  // then market. The database answers one row per series, market, source and price flag (a hash
+  // aggregation of a few thousand groups) with its dates and values as two arrays, read as one
+  // binary COPY (copyOutBinary); the rest is done here: regions, forecasts and non-positive
+  // prices left out, each market and day's preferred value, the months' means on one numeric
+  // sort per series. On PGlite each expression or filter on every row in the database cost about
+  // a second at a country's 2.9 million rows, and the observations as text took twice as long as
+  // the arrays (bench/alerts.cjs).
   async monthlySeries(f: {
     countries?: string[];
     commodities?: string[];
@@ -215,104 +216,148 @@ export class PricesService {
     to?: string;
   }): Promise<MonthlySeries[]> {
     const known = (await this.prisma.source.findMany({ select: { id: true } })).map((r) => r.id);
-    const rank = (id: string) => {
+    const preference = (id: string) => {
       const i = SOURCE_PREFERENCE.indexOf(id);
       return i < 0 ? SOURCE_PREFERENCE.length : i;
     };
-    const order = known.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const order = known.sort((a, b) => preference(a) - preference(b) || a.localeCompare(b));
     if (order.length > 30)
       throw new Error('more than 30 sources: the source mask needs a wider type');
-    const params: unknown[] = [order];
-    const clauses: string[] = [
-      // an anti-join on the market key, which no plan can turn into a scan of observation per
-      // market (an IN over the city markets could, with stale statistics: 57 s for 864,000 rows)
-      `NOT EXISTS (SELECT 1 FROM market r WHERE r.id = observation.market_id AND r.kind = 'region')`,
-      `(price_flag IS NULL OR price_flag <> 'forecast')`,
-      'value > 0',
-    ];
-    const add = (sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      clauses.push(sql(`$${params.length}`));
-    };
-    if (f.countries?.length) add((p) => `country = ANY(${p}::text[])`, f.countries);
-    if (f.commodities?.length) add((p) => `commodity_id = ANY(${p}::text[])`, f.commodities);
-    if (f.from) add((p) => `survey_date >= ${p}::date`, f.from);
-    if (f.to) add((p) => `survey_date <= ${p}::date`, f.to);
-    // one text per series, a line per observation (market, day, source rank, value: float8's
-    // shortest exact text, parsed back to the same double)
-    const sql = `SELECT country, commodity_id AS commodity, unit, price_type AS "priceType", currency,
-              market_id AS market,
-              string_agg((survey_date - DATE '1970-01-01') || chr(9)
-                         || array_position($1::text[], source_id) || chr(9) || value, chr(10)) AS body,
-              bit_or(1 << (array_position($1::text[], source_id) - 1)) AS mask
-       FROM observation WHERE ${clauses.join(' AND ')}
-       GROUP BY 1, 2, 3, 4, 5, 6`;
-    type Row = {
-      country: string;
-      commodity: string;
-      unit: string;
-      priceType: string;
-      currency: string;
-      market: string;
-      body: string; // day (since 1970-01-01) TAB rank TAB value, a line each
-      mask: number;
-    };
-    // a transaction only to scope the setting; a country's every series (millions of rows) reads
-    // for longer than Prisma's 5 s default, which then failed the read (bench/alerts.cjs)
-    const rows = await this.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '${MONTHLY_WORK_MEM}'`);
-        return tx.$queryRawUnsafe<Row[]>(sql, ...params);
-      },
-      { timeout: MONTHLY_READ_TIMEOUT_MS, maxWait: MONTHLY_READ_TIMEOUT_MS },
+    const rankOf = new Map(order.map((id, i) => [id, i + 1]));
+    const regions = new Set(
+      (await this.prisma.market.findMany({ where: { kind: 'region' }, select: { id: true } })).map(
+        (m) => m.id,
+      ),
     );
-    const days = new DayNumbering();
-    // the rows of each series (one a market), the series in key order
-    const bySeries = new Map<string, Row[]>();
-    for (const row of rows) {
-      const k = [row.country, row.commodity, row.unit, row.priceType, row.currency].join('\u0000');
-      let list = bySeries.get(k);
-      if (!list) bySeries.set(k, (list = []));
-      list.push(row);
-    }
-    return [...bySeries.values()]
-      .sort(
-        ([a], [b]) =>
-          cmp(a.country, b.country) ||
-          cmp(a.commodity, b.commodity) ||
-          cmp(a.unit, b.unit) ||
-          cmp(a.priceType, b.priceType) ||
-          cmp(a.currency, b.currency),
-      )
-      .map((marketRows) => {
-        const row = marketRows[0];
-        let n = 0;
-        let mask = 0;
-        for (const r of marketRows) {
-          n += r.body.length ? countLines(r.body) : 0;
-          mask |= r.mask;
-        }
-        const { market, month, price } = monthlyMeans(marketRows, n, days);
-        return {
-          country: row.country,
-          commodity: row.commodity,
-          unit: row.unit,
-          priceType: row.priceType,
-          currency: row.currency,
-          sources: order.filter((_, b) => mask & (1 << b)).sort(),
-          market,
-          month,
-          price,
-        };
+    // each value a setting of the read, as a scalar subquery (read and cast once, not once a row)
+    const settings: Record<string, string> = {};
+    const clauses: string[] = [];
+    const add = (name: string, type: string, sql: (v: string) => string, value: string) => {
+      settings[name] = value;
+      clauses.push(sql(`(SELECT current_setting('nkmt.${name}')::${type})`));
+    };
+    if (f.countries?.length)
+      add('countries', 'text[]', (v) => `country = ANY(${v}::text[])`, settingArray(f.countries));
+    if (f.commodities?.length)
+      add(
+        'commodities',
+        'text[]',
+        (v) => `commodity_id = ANY(${v}::text[])`,
+        settingArray(f.commodities),
+      );
+    if (f.from) add('from', 'date', (v) => `survey_date >= ${v}`, f.from);
+    if (f.to) add('to', 'date', (v) => `survey_date <= ${v}`, f.to);
+    const bytes = await copyOutBinary(this.prisma, {
+      select: `SELECT country, commodity_id, unit, price_type, currency, market_id, source_id,
+                      price_flag, array_agg(survey_date), array_agg(value)
+               FROM observation${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''}
+               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+      settings,
+      workMem: MONTHLY_WORK_MEM,
+    });
+    // each series' markets, each market's groups (a source and price flag each)
+    const bySeries = new Map<string, { key: SeriesKey; markets: Map<string, MarketGroup[]> }>();
+    for (const r of readCopyBinary(bytes, MONTHLY_COLUMNS)) {
+      const market = r[5] as string;
+      if (regions.has(market) || r[7] === 'forecast') continue;
+      const key: SeriesKey = {
+        country: r[0] as string,
+        commodity: r[1] as string,
+        unit: r[2] as string,
+        priceType: r[3] as string,
+        currency: r[4] as string,
+      };
+      const k = [key.country, key.commodity, key.unit, key.priceType, key.currency].join('\u0000');
+      let series = bySeries.get(k);
+      if (!series) bySeries.set(k, (series = { key, markets: new Map() }));
+      let groups = series.markets.get(market);
+      if (!groups) series.markets.set(market, (groups = []));
+      groups.push({
+        rank: rankOf.get(r[6] as string) ?? order.length + 1,
+        day: r[8] as Int32Array,
+        value: r[9] as Float64Array,
       });
+    }
+    const days = new DayNumbering();
+    const out: MonthlySeries[] = [];
+    for (const { key, markets } of bySeries.values()) {
+      const marketRows: MarketObservations[] = [];
+      let mask = 0;
+      for (const [market, groups] of markets) {
+        const observations = positiveObservations(market, groups);
+        if (!observations) continue;
+        marketRows.push(observations);
+        mask |= observations.mask;
+      }
+      if (!marketRows.length) continue;
+      out.push({
+        ...key,
+        sources: order.filter((_, b) => mask & (1 << b)).sort(),
+        ...monthlyMeans(marketRows, days),
+      });
+    }
+    return out.sort(
+      (a, b) =>
+        cmp(a.country, b.country) ||
+        cmp(a.commodity, b.commodity) ||
+        cmp(a.unit, b.unit) ||
+        cmp(a.priceType, b.priceType) ||
+        cmp(a.currency, b.currency),
+    );
   }
 }
 
-// The lines of a non-empty text.
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
+interface SeriesKey {
+  country: string;
+  commodity: string;
+  unit: string;
+  priceType: string;
+  currency: string;
+}
+
+// One group of the monthly read: one market's dates (days since 1970-01-01) and values of one
+// source (ranked from 1, the preferred first) and price flag, in no order.
+interface MarketGroup {
+  rank: number;
+  day: Int32Array;
+  value: Float64Array;
+}
+
+// One market's observations with a price above zero: day·32 + source rank and value, and the
+// sources that gave them as a bit mask (bit rank − 1).
+interface MarketObservations {
+  market: string;
+  dayRank: Int32Array;
+  value: Float64Array;
+  mask: number;
+}
+
+const MONTHLY_COLUMNS: CopyColumn[] = [
+  ...(['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'] as const),
+  'date[]',
+  'float8[]',
+];
+
+// A market's groups as one list of its prices above zero; undefined when it has none.
+function positiveObservations(
+  market: string,
+  groups: MarketGroup[],
+): MarketObservations | undefined {
+  let n = 0;
+  for (const g of groups) for (let i = 0; i < g.value.length; i++) if (g.value[i] > 0) n++;
+  if (n === 0) return undefined;
+  const dayRank = new Int32Array(n);
+  const value = new Float64Array(n);
+  let mask = 0;
+  let at = 0;
+  for (const g of groups)
+    for (let i = 0; i < g.value.length; i++) {
+      if (!(g.value[i] > 0)) continue;
+      dayRank[at] = g.day[i] * 32 + g.rank;
+      value[at++] = g.value[i];
+      mask |= 1 << (g.rank - 1);
+    }
+  return { market, dayRank, value, mask };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -340,14 +385,14 @@ class DayNumbering {
   }
 }
 
-// One series' monthly means from its markets' texts (n lines in all: day TAB source rank TAB
-// value): the preferred source's value of each day (the lowest rank), then the mean of the month's
-// days, sorted by month then market, on one numeric key (month, market by name, day, rank).
+// One series' monthly means from its markets' observations: the preferred source's value of each
+// day (the lowest rank), then the mean of the month's days, sorted by month then market, on one
+// numeric key (month, market by name, day, rank).
 function monthlyMeans(
-  marketRows: { market: string; body: string }[],
-  n: number,
+  marketRows: { market: string; dayRank: Int32Array; value: Float64Array }[],
   days: DayNumbering,
 ): { market: string[]; month: string[]; price: number[] } {
+  const n = marketRows.reduce((sum, r) => sum + r.value.length, 0);
   const marketOf = new Uint32Array(n);
   const monthOf = new Float64Array(n);
   const value = new Float64Array(n);
@@ -357,18 +402,13 @@ function monthlyMeans(
   const dayKey = new Float64Array(n);
   let i = 0;
   marketRows.forEach((r, id) => {
-    const body = r.body;
-    for (let at = 0; at < body.length; i++) {
-      const t1 = body.indexOf('\t', at);
-      const t2 = body.indexOf('\t', t1 + 1);
-      let end = body.indexOf('\n', t2 + 1);
-      if (end < 0) end = body.length;
-      const info = days.of(Number(body.slice(at, t1)));
+    for (let j = 0; j < r.value.length; j++, i++) {
+      const day = Math.floor(r.dayRank[j] / 32);
+      const info = days.of(day);
       marketOf[i] = id;
       monthOf[i] = info.month;
-      dayKey[i] = info.dom * 32 + Number(body.slice(t1 + 1, t2));
-      value[i] = Number(body.slice(t2 + 1, end));
-      at = end + 1;
+      dayKey[i] = info.dom * 32 + (r.dayRank[j] - day * 32);
+      value[i] = r.value[j];
     }
   });
   // markets in name order, so that a month's markets come sorted
