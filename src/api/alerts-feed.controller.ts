@@ -17,7 +17,7 @@ export class AlertsFeedController {
   @ApiOperation({
     summary: 'The price alerts as an Atom feed, for people',
     description:
-      'The latest 100 alerts of the delivery ledger, newest first: each a market whose series entered ALPS stress, alert or crisis in a month, recorded when a run that wrote its prices ended (the webhook sends the same, signed). Each entry says the country, commodity, market, month, class, ALPS value and price.',
+      'The latest 100 alerts of the delivery ledger, newest first: each a market whose series entered ALPS stress, alert or crisis in a month, recorded when a run that wrote its prices ended (the webhook sends the same, signed). Each entry says the country, commodity, market (by name; the ids are in the webhook payload), month, class, ALPS value and price.',
   })
   @ApiProduces('application/atom+xml')
   @ApiOkResponse({
@@ -28,7 +28,7 @@ export class AlertsFeedController {
     const rows = await this.feed.latest(100);
     const updated = (rows[0]?.createdAt ?? new Date(0)).toISOString();
     const entries = rows.map((r) => {
-      const title = `${countryName(r.country)}: ${r.commodityId} at ${r.marketId} in ${r.alpsClass} (ALPS ${r.alps.toFixed(2)}) in ${r.month}`;
+      const title = `${countryName(r.country)}: ${r.commodityName} at ${r.marketName} in ${r.alpsClass} (ALPS ${r.alps.toFixed(2)}) in ${r.month}`;
       return [
         '  <entry>',
         `    <id>urn:nk-market-tracker:alert:${r.id}</id>`,

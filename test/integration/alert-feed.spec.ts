@@ -107,6 +107,8 @@ describe.each(TEST_DATABASES)('the price-alert webhook on %s', (kind) => {
         month: string;
         class: string;
         market: string;
+        marketName: string;
+        commodityName: string;
       }[];
     };
     expect(payload.type).toBe('price-alerts');
@@ -116,6 +118,9 @@ describe.each(TEST_DATABASES)('the price-alert webhook on %s', (kind) => {
         commodity: 'maize',
         month: '2021-12',
         class: 'crisis',
+        market: 'ken-coast-spike',
+        marketName: 'spike',
+        commodityName: 'Maize',
       }),
     ]);
     // the ledger is updated after the 200 is read: wait for it (CI saw the row a moment before)
@@ -141,12 +146,12 @@ describe.each(TEST_DATABASES)('the price-alert webhook on %s', (kind) => {
     expect(await app.get(PrismaService).alertDelivery.count()).toBe(1);
   });
 
-  it('lists the alert in the Atom feed', async () => {
+  it("lists the alert in the Atom feed, by the market's and commodity's names", async () => {
     const res = await request(app.getHttpServer()).get('/api/alerts.atom').expect(200);
     expect(res.headers['content-type']).toMatch(/^application\/atom\+xml/);
     expect(res.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
     expect(res.text).toMatch(
-      /<title>Kenya: maize at ken-coast-spike in crisis \(ALPS 7\.\d\d\) in 2021-12<\/title>/,
+      /<title>Kenya: Maize at spike in crisis \(ALPS 7\.\d\d\) in 2021-12<\/title>/,
     );
     expect(res.text).toContain('Sent to the webhook');
   });

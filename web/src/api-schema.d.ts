@@ -454,7 +454,7 @@ export interface paths {
         };
         /**
          * The price alerts as an Atom feed, for people
-         * @description The latest 100 alerts of the delivery ledger, newest first: each a market whose series entered ALPS stress, alert or crisis in a month, recorded when a run that wrote its prices ended (the webhook sends the same, signed). Each entry says the country, commodity, market, month, class, ALPS value and price.
+         * @description The latest 100 alerts of the delivery ledger, newest first: each a market whose series entered ALPS stress, alert or crisis in a month, recorded when a run that wrote its prices ended (the webhook sends the same, signed). Each entry says the country, commodity, market (by name; the ids are in the webhook payload), month, class, ALPS value and price.
          */
         get: operations["AlertsFeedController_atom"];
         put?: never;

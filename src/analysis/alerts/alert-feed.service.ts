@@ -10,6 +10,7 @@ import {
 import { FinishedRun, RunEvents } from '../../common/run-events';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { PrismaService } from '../../database/prisma.service';
+import { displayNames, marketPoint } from '../panel.service';
 import { AlertsService } from './alerts.service';
 import { ALPS_SEVERITY } from './price-alerts';
 
@@ -109,7 +110,7 @@ export class AlertFeedService implements OnModuleInit, OnApplicationBootstrap, O
     if (!url) return 0;
     let delivered = 0;
     for (;;) {
-      const rows = await this.prisma.$queryRawUnsafe<Record<string, unknown>[]>(
+      const rows = await this.prisma.$queryRawUnsafe<(NamedAlert & Record<string, unknown>)[]>(
         `UPDATE alert_delivery SET claimed_at = now()
          WHERE id IN (SELECT id FROM alert_delivery
                       WHERE delivered_at IS NULL
@@ -126,7 +127,7 @@ export class AlertFeedService implements OnModuleInit, OnApplicationBootstrap, O
       const body = JSON.stringify({
         type: 'price-alerts',
         sentAt: new Date().toISOString(),
-        alerts: rows.map(({ id, ...r }) => ({ id: Number(id), ...r })),
+        alerts: await this.named(rows.map(({ id, ...r }) => ({ id: Number(id), ...r }))),
       });
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (secret) headers[ALERT_SIGNATURE_HEADER] = signatureOf(body, secret);
@@ -171,8 +172,50 @@ export class AlertFeedService implements OnModuleInit, OnApplicationBootstrap, O
     }
   }
 
-  // The latest alerts of the ledger, newest first (the Atom feed).
-  latest(limit = 100) {
-    return this.prisma.alertDelivery.findMany({ orderBy: { id: 'desc' }, take: limit });
+  // The latest alerts of the ledger, newest first (the Atom feed), with the markets' and
+  // commodities' names.
+  async latest(limit = 100) {
+    const rows = await this.prisma.alertDelivery.findMany({ orderBy: { id: 'desc' }, take: limit });
+    const names = await this.named(
+      rows.map((r) => ({ country: r.country, market: r.marketId, commodity: r.commodityId })),
+    );
+    return rows.map((r, i) => ({
+      ...r,
+      marketName: names[i].marketName,
+      commodityName: names[i].commodityName,
+    }));
   }
+
+  // Each alert with its market's display name (as in the alerts table: a name two markets of a
+  // country share gets the province, or the id) and its commodity's name; an id with no row
+  // (a market since deleted) is its own name.
+  private async named<T extends NamedAlert>(
+    alerts: T[],
+  ): Promise<(T & { marketName: string; commodityName: string })[]> {
+    const countries = [...new Set(alerts.map((a) => a.country))];
+    const markets = new Map<string, Map<string, string>>();
+    for (const country of countries) {
+      const rows = await this.prisma.market.findMany({ where: { country } });
+      markets.set(country, displayNames(rows.map(marketPoint)));
+    }
+    const commodities = new Map(
+      (
+        await this.prisma.commodity.findMany({
+          where: { id: { in: [...new Set(alerts.map((a) => a.commodity))] } },
+          select: { id: true, name: true },
+        })
+      ).map((c) => [c.id, c.name]),
+    );
+    return alerts.map((a) => ({
+      ...a,
+      marketName: markets.get(a.country)?.get(a.market) ?? a.market,
+      commodityName: commodities.get(a.commodity) ?? a.commodity,
+    }));
+  }
+}
+
+interface NamedAlert {
+  country: string;
+  market: string;
+  commodity: string;
 }
