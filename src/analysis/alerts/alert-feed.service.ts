@@ -75,32 +75,33 @@ export class AlertFeedService implements OnModuleInit, OnApplicationBootstrap, O
        FROM observation WHERE run_id = $1`,
       runId,
     );
+    const byCountry = new Map<string, typeof series>();
+    for (const s of series) byCountry.set(s.country, [...(byCountry.get(s.country) ?? []), s]);
     let recorded = 0;
-    for (const s of series) {
-      const a = await this.alerts.alerts(s).catch(() => null); // no city market: nothing to judge
-      if (!a) continue;
-      for (const m of a.markets) {
-        if (!m.alps || ALPS_SEVERITY[m.alps.class] < ALPS_SEVERITY.stress) continue;
-        recorded += await this.prisma.$executeRawUnsafe(
-          `INSERT INTO alert_delivery (country, commodity_id, unit, price_type, currency, market_id,
-                                       month, alps_class, alps, price, run_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT (country, commodity_id, unit, price_type, currency, market_id, month, alps_class)
-           DO NOTHING`,
-          s.country,
-          s.commodity,
-          s.unit,
-          s.priceType,
-          s.currency,
-          m.market,
-          m.monthAssessed,
-          m.alps.class,
-          m.alps.value,
-          m.price,
-          runId,
-        );
+    for (const [country, keys] of byCountry)
+      for (const { series: s, markets } of await this.alerts.latestOf(country, keys)) {
+        for (const m of markets) {
+          if (!m.alps || ALPS_SEVERITY[m.alps.class] < ALPS_SEVERITY.stress) continue;
+          recorded += await this.prisma.$executeRawUnsafe(
+            `INSERT INTO alert_delivery (country, commodity_id, unit, price_type, currency, market_id,
+                                         month, alps_class, alps, price, run_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (country, commodity_id, unit, price_type, currency, market_id, month, alps_class)
+             DO NOTHING`,
+            s.country,
+            s.commodity,
+            s.unit,
+            s.priceType,
+            s.currency,
+            m.market,
+            m.monthAssessed,
+            m.alps.class,
+            m.alps.value,
+            m.price,
+            runId,
+          );
+        }
       }
-    }
     return recorded;
   }
 

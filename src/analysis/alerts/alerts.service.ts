@@ -241,6 +241,33 @@ export class AlertsService {
     });
   }
 
+  // The named series of one country, each assessed at its last month, from one read of the
+  // country's monthly prices (the feed after a run: one read per country, not one per series).
+  // A series with no city market is left out.
+  async latestOf(
+    country: string,
+    keys: { commodity: string; unit: string; priceType: string; currency: string }[],
+  ): Promise<{ series: MonthlySeries; markets: MarketAlert[] }[]> {
+    if (!keys.length) return [];
+    const wanted = new Set(
+      keys.map((k) => [k.commodity, k.unit, k.priceType, k.currency].join('\u0000')),
+    );
+    const all = await this.prices.monthlySeries({
+      countries: [country],
+      commodities: [...new Set(keys.map((k) => k.commodity))],
+    });
+    return all
+      .filter((s) => wanted.has([s.commodity, s.unit, s.priceType, s.currency].join('\u0000')))
+      .map((s) => {
+        const months = monthsOf(s);
+        const last = lastMonth(months);
+        return {
+          series: s,
+          markets: [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last)),
+        };
+      });
+  }
+
   // WFP's "at a glance" for a country: per series, the markets monitored (eligible at the series'
   // last month) and how many are in each ALPS class.
   async summary(country = DEFAULT_COUNTRY) {
