@@ -288,7 +288,7 @@ export class ImportRunner {
         },
       );
       await this.ledger.saveRejections(runId, rejections);
-      await this.writer.refreshStatistics(written.inserted);
+      await this.writer.refreshStatistics(written.inserted, Object.keys(countries));
       return report(run);
     } catch (err) {
       const message = (asDomainError(err) as Error).message;
