@@ -2,7 +2,7 @@ import { finished } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { PrismaService } from './prisma.service';
-import { pgliteTx, pgTx, SqlTx } from './sql-tx';
+import { pgliteTx, pgTransaction, pgTx, SqlTx } from './sql-tx';
 
 // COPY's text format: tab-separated, \N for null, backslash escapes for \, tab, newline, return.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -36,17 +36,9 @@ export async function bulkTransaction<T>(
 ): Promise<T> {
   prisma.storage.assertWritable(what);
   const pool = prisma.rawPool();
-  if (pool) {
-    const client = await pool.connect();
-    // a connection lost while checked out (a database restart, a failover, a terminated backend)
-    // is an 'error' event on the client: kept, so the work fails and is rolled back by the server,
-    // instead of an unhandled event ending the process
-    let lost: Error | undefined;
-    const onError = (err: Error) => (lost = err);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const result = await work({
+  if (pool)
+    return pgTransaction(pool, (client) =>
+      work({
         ...pgTx(client),
         async copy(target, lines) {
           const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
@@ -55,17 +47,8 @@ export async function bulkTransaction<T>(
           await done;
         },
         pgClient: client,
-      });
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(lost); // a lost connection is discarded, not returned to the pool
-    }
-  }
+      }),
+    );
   const pglite = prisma.rawPglite();
   if (!pglite) throw new Error('no database to write to');
   const buffer = new CopyBuffer();

@@ -1,6 +1,7 @@
 import { finished } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { PrismaService } from './prisma.service';
+import { pgTransaction } from './sql-tx';
 
 // A large read as one binary COPY, on whichever database runs: COPY ... TO STDOUT through a raw pg
 // connection on a PostgreSQL server, COPY ... TO '/dev/blob' through PGlite's own query on the
@@ -30,28 +31,19 @@ export async function copyOutBinary(prisma: PrismaService, read: CopyOutRead): P
   if (read.workMem) sets.push(['SELECT set_config($1, $2, true)', ['work_mem', read.workMem]]);
   const copy = `COPY (${read.select}) TO`;
   const pool = prisma.rawPool();
-  if (pool) {
-    const client = await pool.connect();
-    let lost: Error | undefined;
-    const onError = (err: Error) => (lost = err);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN READ ONLY');
-      for (const [sql, params] of sets) await client.query(sql, params);
-      const stream = client.query(copyTo(`${copy} STDOUT WITH (FORMAT binary)`));
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      await finished(stream);
-      await client.query('COMMIT');
-      return Buffer.concat(chunks);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.off('error', onError);
-      client.release(lost);
-    }
-  }
+  if (pool)
+    return pgTransaction(
+      pool,
+      async (client) => {
+        for (const [sql, params] of sets) await client.query(sql, params);
+        const stream = client.query(copyTo(`${copy} STDOUT WITH (FORMAT binary)`));
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        await finished(stream);
+        return Buffer.concat(chunks);
+      },
+      'BEGIN READ ONLY',
+    );
   const pglite = prisma.rawPglite();
   if (!pglite) throw new Error('no database to read from');
   return pglite.transaction(async (tx) => {

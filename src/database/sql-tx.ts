@@ -1,5 +1,5 @@
 import type { Transaction } from '@electric-sql/pglite';
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 // The statements of one write transaction, on whichever connection runs it: a raw pg client inside
 // BEGIN/COMMIT on a PostgreSQL server, or PGlite's own transaction (both for COPY, which Prisma's
@@ -19,3 +19,31 @@ export const pgTx = (client: PoolClient): SqlTx => ({
   query: async <T>(sql: string, ...params: unknown[]) =>
     (await client.query(sql, params)).rows as T[],
 });
+
+// One transaction on a connection of the pool (begin: 'BEGIN' or 'BEGIN READ ONLY'), committed
+// when the work ends, rolled back when it throws. A connection lost while checked out (a database
+// restart, a failover, a terminated backend) is an 'error' event on the client: kept, so the work
+// fails and is rolled back by the server instead of an unhandled event ending the process, and
+// the connection is discarded, not returned to the pool.
+export async function pgTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  begin = 'BEGIN',
+): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => (lost = err);
+  client.on('error', onError);
+  try {
+    await client.query(begin);
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.off('error', onError);
+    client.release(lost);
+  }
+}

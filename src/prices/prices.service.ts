@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { monthAndDayOf, monthName } from '../common/dates';
 import { copyOutBinary, CopyColumn, readCopyBinary, settingArray } from '../database/copy-out';
 import { PrismaService } from '../database/prisma.service';
 import { SOURCE_PREFERENCE } from '../sources/source-registry';
+import { cmp, MarketGroup, monthlyMeans, MonthNames } from './monthly-means';
 import { ObservationFilter, observationWhere } from './observation-filter';
 
 export type { ObservationFilter } from './observation-filter';
@@ -281,19 +281,14 @@ export class PricesService {
     const names = new MonthNames();
     const out: MonthlySeries[] = [];
     for (const { key, markets } of bySeries.values()) {
-      const marketRows: MarketObservations[] = [];
-      let mask = 0;
-      for (const [market, groups] of markets) {
-        const observations = positiveObservations(market, groups);
-        if (!observations) continue;
-        marketRows.push(observations);
-        mask |= observations.mask;
-      }
-      if (!marketRows.length) continue;
+      const means = monthlyMeans(markets, names);
+      if (!means) continue;
       out.push({
         ...key,
-        sources: order.filter((_, b) => mask & (1 << b)).sort(),
-        ...monthlyMeans(marketRows, names),
+        sources: order.filter((_, b) => means.mask & (1 << b)).sort(),
+        market: means.market,
+        month: means.month,
+        price: means.price,
       });
     }
     return out.sort(
@@ -315,184 +310,8 @@ interface SeriesKey {
   currency: string;
 }
 
-// One group of the monthly read: one market's dates (days since 1970-01-01) and values of one
-// source (ranked from 1, the preferred first) and price flag, in no order.
-interface MarketGroup {
-  rank: number;
-  day: Int32Array;
-  value: Float64Array;
-}
-
-// One market's observations with a price above zero: day·32 + source rank and value, and the
-// sources that gave them as a bit mask (bit rank − 1).
-interface MarketObservations {
-  market: string;
-  dayRank: Int32Array;
-  value: Float64Array;
-  mask: number;
-}
-
 const MONTHLY_COLUMNS: CopyColumn[] = [
   ...(['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'] as const),
   'date[]',
   'float8[]',
 ];
-
-// A market's groups as one list of its prices above zero; undefined when it has none.
-function positiveObservations(
-  market: string,
-  groups: MarketGroup[],
-): MarketObservations | undefined {
-  let n = 0;
-  for (const g of groups) for (let i = 0; i < g.value.length; i++) if (g.value[i] > 0) n++;
-  if (n === 0) return undefined;
-  const dayRank = new Int32Array(n);
-  const value = new Float64Array(n);
-  let mask = 0;
-  let at = 0;
-  for (const g of groups)
-    for (let i = 0; i < g.value.length; i++) {
-      if (!(g.value[i] > 0)) continue;
-      dayRank[at] = g.day[i] * 32 + g.rank;
-      value[at++] = g.value[i];
-      mask |= 1 << (g.rank - 1);
-    }
-  return { market, dayRank, value, mask };
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-// Months (year·12 + month − 1) as names, each worked out once (the panel holds the names).
-class MonthNames {
-  private readonly names = new Map<number, string>();
-
-  of(month: number): string {
-    let name = this.names.get(month);
-    if (name === undefined) this.names.set(month, (name = monthName(month)));
-    return name;
-  }
-}
-
-// The month and day of the month of every day from a series' first to its last (days as
-// day·32 + rank), worked out once per day of the span instead of once per observation.
-class DayTable {
-  readonly month: Int32Array;
-  readonly dom: Uint8Array;
-  private readonly first: number;
-
-  constructor(dayRanks: Int32Array[]) {
-    let first = Infinity;
-    let last = -Infinity;
-    for (const list of dayRanks)
-      for (let j = 0; j < list.length; j++) {
-        const day = Math.floor(list[j] / 32);
-        if (day < first) first = day;
-        if (day > last) last = day;
-      }
-    this.first = first;
-    const span = Number.isFinite(first) ? last - first + 1 : 0;
-    this.month = new Int32Array(span);
-    this.dom = new Uint8Array(span);
-    for (let t = 0; t < span; t++) {
-      const { month, dom } = monthAndDayOf(first + t);
-      this.month[t] = month;
-      this.dom[t] = dom;
-    }
-  }
-
-  index(day: number): number {
-    return day - this.first;
-  }
-}
-
-// One series' monthly means from its markets' observations: the preferred source's value of each
-// day (the lowest rank), then the mean of the month's days, sorted by month then market. The
-// observations are put in order of their month and market by a counting sort (a comparison sort
-// of 48,000 keys per series was a quarter of the read's time in the app).
-function monthlyMeans(
-  marketRows: { market: string; dayRank: Int32Array; value: Float64Array }[],
-  names: MonthNames,
-): { market: string[]; month: string[]; price: number[] } {
-  const n = marketRows.reduce((sum, r) => sum + r.value.length, 0);
-  const marketOf = new Uint32Array(n);
-  const monthOf = new Float64Array(n);
-  const value = new Float64Array(n);
-  const marketNames = marketRows.map((r) => r.market);
-  const dayKey = new Float64Array(n); // day of the month · 32 + source rank
-  const calendar = new DayTable(marketRows.map((r) => r.dayRank));
-  let i = 0;
-  marketRows.forEach((r, id) => {
-    for (let j = 0; j < r.value.length; j++, i++) {
-      const day = Math.floor(r.dayRank[j] / 32);
-      const t = calendar.index(day);
-      marketOf[i] = id;
-      monthOf[i] = calendar.month[t];
-      dayKey[i] = calendar.dom[t] * 32 + (r.dayRank[j] - day * 32);
-      value[i] = r.value[j];
-    }
-  });
-  // markets in name order, so that a month's markets come sorted
-  const rankOfMarket = new Uint32Array(marketNames.length);
-  marketNames
-    .map((name, id) => ({ name, id }))
-    .sort((a, b) => cmp(a.name, b.name))
-    .forEach((m, r) => (rankOfMarket[m.id] = r));
-  const nMarkets = marketNames.length;
-  // each observation's group (month, then market by name), then the groups in order
-  let first = Infinity;
-  let last = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (monthOf[i] < first) first = monthOf[i];
-    if (monthOf[i] > last) last = monthOf[i];
-  }
-  const group = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    group[i] = (monthOf[i] - first) * nMarkets + rankOfMarket[marketOf[i]];
-  const idx = byGroup(group, (last - first + 1) * nMarkets);
-  // each market and month: the preferred source's value of each day (the first of the day in
-  // rank order, its few values sorted in place), then the mean of the days
-  const market: string[] = [];
-  const month: string[] = [];
-  const price: number[] = [];
-  for (let k = 0; k < n;) {
-    const start = k;
-    while (k < n && group[idx[k]] === group[idx[start]]) k++;
-    for (let a = start + 1; a < k; a++) {
-      const v = idx[a];
-      let b = a - 1;
-      for (; b >= start && dayKey[idx[b]] > dayKey[v]; b--) idx[b + 1] = idx[b];
-      idx[b + 1] = v;
-    }
-    let sum = 0;
-    let dayCount = 0;
-    let lastDay = -1;
-    for (let a = start; a < k; a++) {
-      const day = Math.floor(dayKey[idx[a]] / 32);
-      if (day !== lastDay) {
-        sum += value[idx[a]];
-        dayCount++;
-        lastDay = day;
-      }
-    }
-    market.push(marketNames[marketOf[idx[start]]]);
-    month.push(names.of(monthOf[idx[start]]));
-    price.push(sum / dayCount);
-  }
-  return { market, month, price };
-}
-
-// The indexes 0..n−1 in order of their group (integers from 0 to groups − 1), in their own order
-// within a group: a counting sort, or a comparison sort when the groups far outnumber the values.
-function byGroup(group: Float64Array, groups: number): Uint32Array {
-  const n = group.length;
-  const idx = new Uint32Array(n);
-  if (groups > 4 * n + 65_536) {
-    for (let i = 0; i < n; i++) idx[i] = i;
-    return idx.sort((a, b) => group[a] - group[b] || a - b);
-  }
-  const start = new Uint32Array(groups + 1);
-  for (let i = 0; i < n; i++) start[group[i] + 1]++;
-  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
-  for (let i = 0; i < n; i++) idx[start[group[i]]++] = i;
-  return idx;
-}

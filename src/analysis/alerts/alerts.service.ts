@@ -109,6 +109,16 @@ function lastMonth(months: number[]): number {
   return last;
 }
 
+// Every market of a series assessed at the series' last month (markets named by their ids).
+function atLastMonth(s: MonthlySeries): { last: number; alerts: MarketAlert[] } {
+  const months = monthsOf(s);
+  const last = lastMonth(months);
+  return {
+    last,
+    alerts: [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last)),
+  };
+}
+
 // Each market's monthly prices of one series, sorted by month.
 function byMarket(s: MonthlySeries, months: number[]): Map<string, MonthlyPrice[]> {
   const out = new Map<string, MonthlyPrice[]>();
@@ -258,14 +268,7 @@ export class AlertsService {
     });
     return all
       .filter((s) => wanted.has([s.commodity, s.unit, s.priceType, s.currency].join('\u0000')))
-      .map((s) => {
-        const months = monthsOf(s);
-        const last = lastMonth(months);
-        return {
-          series: s,
-          markets: [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last)),
-        };
-      });
+      .map((s) => ({ series: s, markets: atLastMonth(s).alerts }));
   }
 
   // WFP's "at a glance" for a country: per series, the markets monitored (eligible at the series'
@@ -276,9 +279,7 @@ export class AlertsService {
     return this.cache.get(['alerts-summary', version, country], async () => {
       const all = await this.prices.monthlySeries({ countries: [country] });
       const series = all.map((s) => {
-        const months = monthsOf(s);
-        const last = lastMonth(months);
-        const alerts = [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last));
+        const { last, alerts } = atLastMonth(s);
         const counts: Record<AlpsClass, number> = { normal: 0, stress: 0, alert: 0, crisis: 0 };
         for (const a of alerts) if (a.alps) counts[a.alps.class]++;
         return {
