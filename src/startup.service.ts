@@ -5,7 +5,6 @@ import path from 'node:path';
 import { failpoint } from './common/failpoint';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { MobileSeriesService } from './coverage/mobile-series.service';
-import { SubscriptionImportService } from './coverage/subscription-import.service';
 import { TowerImportService } from './coverage/tower-import.service';
 import { SYNTHETIC_TOWER_SOURCE } from './coverage/tower-coverage';
 import { PrismaService } from './database/prisma.service';
@@ -67,7 +66,6 @@ export class StartupService implements OnApplicationShutdown {
     private readonly leases: SourceLeaseService,
     private readonly ledger: RunLedgerService,
     private readonly imports: ImportRunner,
-    private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -235,27 +233,33 @@ export class StartupService implements OnApplicationShutdown {
       where: { provenance: { endsWith: `imported from ${name}` } },
     });
     if (done > 0) return { skipped: true, runs: [] };
-    const report = await this.subscriptions.import(await readFile(SHIPPED_WDI_FILE, 'utf8'), name);
+    const report = await this.imports.importSubscriptions(
+      await readFile(SHIPPED_WDI_FILE, 'utf8'),
+      {
+        fileName: name,
+        trigger: 'startup',
+      },
+    );
     this.logger.log(
       `loaded the shipped WDI subscriptions (${report.points} values for ${report.countries} countries)`,
     );
-    return { skipped: false, runs: [] };
+    return { skipped: false, runs: [report.run] };
   }
 
   private async loadSampleTowers(): Promise<{ skipped: boolean; runs: RunView[] }> {
     if ((await this.prisma.tower.count()) > 0) return { skipped: true, runs: [] };
-    const report = await this.towers.import(
-      await readFile(SAMPLE_TOWERS_FILE, 'utf8'),
-      'csv',
-      SYNTHETIC_TOWER_SOURCE,
-      path.basename(SAMPLE_TOWERS_FILE),
-    );
+    const report = await this.imports.importTowers(await readFile(SAMPLE_TOWERS_FILE, 'utf8'), {
+      format: 'csv',
+      source: SYNTHETIC_TOWER_SOURCE,
+      fileName: path.basename(SAMPLE_TOWERS_FILE),
+      trigger: 'startup',
+    });
     if (report.status === 'failed')
       throw new Error(`sample tower import ${report.id} failed: ${report.errorMessage}`);
     this.logger.log(
       `empty tower table: loaded the SYNTHETIC sample towers (${report.inserted}; not real data, see data/README.md)`,
     );
-    return { skipped: false, runs: [] };
+    return { skipped: false, runs: [report.run] };
   }
 
   private async loadArchive(): Promise<{ skipped: boolean; runs: RunView[] }> {

@@ -15,6 +15,7 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CoverageService, INTERPOLATION_METHOD } from '../coverage/coverage.service';
 import { TowerImportService } from '../coverage/tower-import.service';
+import { ImportRunner } from '../ingestion/import-runner.service';
 import { AreaShareService } from '../coverage/area-share.service';
 import { AREA_LIMITS, validateArea } from '../coverage/area-validation';
 import { CatalogueService } from '../prices/catalogue.service';
@@ -59,6 +60,7 @@ export class CoverageController {
     private readonly ids: ReferenceIdsService,
     private readonly coverage: CoverageService,
     private readonly imports: TowerImportService,
+    private readonly runner: ImportRunner,
     private readonly areas: AreaShareService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -213,7 +215,7 @@ export class CoverageController {
   @ApiOperation({
     summary: 'Import a tower file (one transaction)',
     description:
-      "Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.",
+      "Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Every import is a run of the source towers:<source> in the run ledger (GET /api/ingestion/runs; two imports of one registry at once: 409); the answer is the import report with that run.",
   })
   @ApiOkResponse({ type: TowerImportReportDto })
   async import(@Query() q: TowerImportQueryDto, @Body() body: unknown) {
@@ -227,7 +229,13 @@ export class CoverageController {
       throw new BadRequestException(
         'body: the tower file is missing (send it as text/csv or application/json)',
       );
-    return this.imports.import(text, q.format, q.source, q.fileName ?? 'api upload', q.country);
+    return this.runner.importTowers(text, {
+      format: q.format,
+      source: q.source,
+      fileName: q.fileName ?? 'api upload',
+      country: q.country,
+      trigger: 'api',
+    });
   }
 
   @Get('tower-imports')

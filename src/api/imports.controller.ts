@@ -22,7 +22,6 @@ import {
 import { IsOptional, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SubscriptionImportService } from '../coverage/subscription-import.service';
 import { ImportRunner } from '../ingestion/import-runner.service';
 import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
 import { parseColumnMap } from '../sources/shared/column-map';
@@ -72,7 +71,6 @@ export class WfpImportQueryDto {
 export class ImportsController {
   constructor(
     private readonly runner: ImportRunner,
-    private readonly subscriptions: SubscriptionImportService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly prisma: PrismaService,
   ) {}
@@ -84,13 +82,13 @@ export class ImportsController {
   @ApiOperation({
     summary: 'Import mobile subscriptions per 100 people for any country',
     description:
-      "The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten.",
+      "The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten. Every import is a run of the source subscriptions in the run ledger (GET /api/ingestion/runs); the answer carries it.",
   })
   @ApiOkResponse({ type: SubscriptionImportReportDto })
   async importSubscriptions(@Query() q: SubscriptionImportQueryDto, @Body() body: unknown) {
     if (typeof body !== 'string' || !body.trim())
       throw new BadRequestException('body: the file is missing (send it as text/csv)');
-    return this.subscriptions.import(body, q.fileName);
+    return this.runner.importSubscriptions(body, { fileName: q.fileName, trigger: 'api' });
   }
 
   @Post('wfp')

@@ -138,9 +138,10 @@ export class ReferenceController {
 
   @Get('sources')
   @ApiOperation({
-    summary: 'Price publishers and the state of their ingestion',
+    summary:
+      'Sources (price publishers, price files, tower registries, subscription files) and the state of their runs',
     description:
-      'id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs. schedule: the cron expression of its runs (UTC; null for a file import such as wfp-hdx); stale: it has not succeeded for longer than twice the time between two scheduled runs (or it has run and never succeeded).',
+      'id, name, homeUrl, credit (show it wherever the numbers are shown), writes (observations, towers or subscriptions: every import is a run of its source), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs. schedule: the cron expression of its runs (UTC; null for a file import such as wfp-hdx); stale: it has not succeeded for longer than twice the time between two scheduled runs (or it has run and never succeeded).',
   })
   @ApiOkResponse({ type: SourceDto, isArray: true })
   async sources(@Query() _query: NoQueryDto) {
@@ -162,6 +163,7 @@ export class ReferenceController {
         name: s.name,
         homeUrl: s.homeUrl,
         credit: s.credit,
+        writes: s.writes,
         observations: counts.get(s.id) ?? 0,
         status: !l ? 'never-run' : l.last.status === 'failed' ? 'failing' : 'ok',
         failingSince: l?.failingSince ?? null,

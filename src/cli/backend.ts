@@ -40,11 +40,15 @@ export interface Backend {
   listRuns(q: { source?: string; limit: number }): Promise<RunView[]>;
   // a price file through its importer (id, or the alias wfp / none: recognised from the header)
   importPrices(file: string, opts: PriceImportRequest): Promise<FileImportReport>;
-  importSubscriptions(body: string, fileName: string): Promise<SubscriptionImportReport>;
+  // towers and subscriptions are runs too (their run in the ledger comes with the report)
+  importSubscriptions(
+    body: string,
+    fileName: string,
+  ): Promise<SubscriptionImportReport & { run: RunView }>;
   importTowers(
     file: string,
     opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
-  ): Promise<TowerImportReport>;
+  ): Promise<TowerImportReport & { run: RunView }>;
   convergenceReport(q: ReportRequest): Promise<ConvergenceReport>;
   crossCountry(q: CrossCountryRequest): Promise<CrossCountryAnswer>;
   alerts(q: AlertsRequest): Promise<SeriesAlerts>;

@@ -81,7 +81,7 @@ export class HttpBackend implements Backend {
   }
 
   importSubscriptions(body: string, fileName: string) {
-    return this.call<SubscriptionImportReport>(
+    return this.call<SubscriptionImportReport & { run: RunView }>(
       'POST',
       `/api/imports/subscriptions?${query({ fileName })}`,
       { text: body, type: 'text/csv' },
@@ -92,7 +92,7 @@ export class HttpBackend implements Backend {
     file: string,
     opts: { format: string; source: string; fileName: string; country?: string },
   ) {
-    return this.call<TowerImportReport>(
+    return this.call<TowerImportReport & { run: RunView }>(
       'POST',
       `/api/coverage/towers/import?${query({ format: opts.format, source: opts.source, country: opts.country, fileName: opts.fileName })}`,
       {

@@ -12,8 +12,6 @@ import { logLevels } from '../app.factory';
 import { AppModule } from '../app.module';
 import { applyHeapGrowth } from '../common/heap-growth';
 import { AppConfig } from '../config/app-config';
-import { SubscriptionImportService } from '../coverage/subscription-import.service';
-import { TowerImportService } from '../coverage/tower-import.service';
 import { PrismaService } from '../database/prisma.service';
 import { IngestionService, RunMode } from '../ingestion/ingestion.service';
 import { kindOf } from '../common/domain-error';
@@ -82,7 +80,7 @@ export class LocalBackend implements Backend {
   }
 
   importSubscriptions(body: string, fileName: string) {
-    return this.app.get(SubscriptionImportService).import(body, fileName);
+    return this.app.get(ImportRunner).importSubscriptions(body, { fileName, trigger: 'cli' });
   }
 
   importTowers(
@@ -90,8 +88,8 @@ export class LocalBackend implements Backend {
     opts: { format: TowerFileFormat; source: string; fileName: string; country?: string },
   ) {
     return this.app
-      .get(TowerImportService)
-      .import(createReadStream(file), opts.format, opts.source, opts.fileName, opts.country);
+      .get(ImportRunner)
+      .importTowers(createReadStream(file), { ...opts, trigger: 'cli' });
   }
 
   async convergenceReport(q: ReportRequest) {

@@ -12,7 +12,8 @@ import {
   TowerRejection,
 } from './tower-file.parser';
 import { insertCountries, isCountryCode } from '../common/countries';
-import { BadInputError } from '../common/domain-error';
+import { BadInputError, ErrorKind, kindOf } from '../common/domain-error';
+import type { SqlTx } from '../database/sql-tx';
 
 export interface TowerImportReport {
   id: number;
@@ -29,12 +30,33 @@ export interface TowerImportReport {
   rejected: number;
   rejections: TowerRejection[]; // rejected and merged rows with reasons (first 1,000)
   errorMessage: string | null;
+  errorKind: ErrorKind | 'internal' | null;
+}
+
+// The run a tower import belongs to (ImportRunner opens it) and the check that may refuse its
+// commit (the registry's lease).
+export interface TowerWriteContext {
+  runId?: number;
+  fence?: (tx: SqlTx) => Promise<void>;
 }
 
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const CHUNK = 10_000;
 
 export class TowerImportInputError extends BadInputError {}
+
+// The registry name and the country an import names, checked before anything is recorded.
+export function checkTowerImportArgs(source: string, country: string | undefined): void {
+  if (!SOURCE_NAME.test(source)) {
+    throw new TowerImportInputError(
+      `source: "${source}" must be 1-64 lower-case letters, digits, dots, dashes or underscores`,
+    );
+  }
+  if (country !== undefined && !isCountryCode(country))
+    throw new TowerImportInputError(
+      `country: "${country}" is not an ISO 3166-1 alpha-3 country code`,
+    );
+}
 
 // Imports a tower file as one transaction: every valid row (new towers inserted, changed ones
 // updated, by the key source + external id) or nothing. The import ledger keeps the counts and the
@@ -84,16 +106,9 @@ export class TowerImportService {
     source: string,
     fileName?: string,
     country?: string,
+    context: TowerWriteContext = {},
   ): Promise<TowerImportReport> {
-    if (!SOURCE_NAME.test(source)) {
-      throw new TowerImportInputError(
-        `source: "${source}" must be 1-64 lower-case letters, digits, dots, dashes or underscores`,
-      );
-    }
-    if (country !== undefined && !isCountryCode(country))
-      throw new TowerImportInputError(
-        `country: "${country}" is not an ISO 3166-1 alpha-3 country code`,
-      );
+    checkTowerImportArgs(source, country);
     const ledger = await this.prisma.towerImport.create({
       data: {
         source,
@@ -101,6 +116,7 @@ export class TowerImportService {
         country: country ?? null,
         fileName: fileName ?? null,
         holder: this.holder,
+        runId: context.runId ?? null,
       },
     });
     const report: TowerImportReport = {
@@ -118,6 +134,7 @@ export class TowerImportService {
       rejected: 0,
       rejections: [],
       errorMessage: null,
+      errorKind: null,
     };
     try {
       const parsed = await parseTowerFile(body, format, {
@@ -172,6 +189,7 @@ export class TowerImportService {
           ledger.id,
         );
         report.unchanged = parsed.towers.length - report.inserted - report.updated;
+        await context.fence?.(tx);
         await failpoint('towers:before-commit');
       });
       report.status = report.rejected > 0 ? 'partial' : 'succeeded';
@@ -180,6 +198,7 @@ export class TowerImportService {
       report.inserted = report.updated = report.unchanged = 0;
       report.countries = {}; // nothing was kept
       report.errorMessage = (err as Error).message;
+      report.errorKind = kindOf(err) ?? 'internal';
       this.logger.warn(
         `tower import ${ledger.id} (${source}, ${format}) failed: ${report.errorMessage}`,
       );

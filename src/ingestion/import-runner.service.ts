@@ -5,9 +5,19 @@ import { CsvBatch, csvBatches } from '../common/csv-batches';
 import { asDomainError, BadInputError, kindOf, StorageFullError } from '../common/domain-error';
 import { PrismaService } from '../database/prisma.service';
 import type { SqlTx } from '../database/sql-tx';
-import { RunTrigger } from '../generated/prisma/enums';
+import { RunStatus, RunTrigger } from '../generated/prisma/enums';
+import {
+  SubscriptionImportReport,
+  SubscriptionImportService,
+} from '../coverage/subscription-import.service';
+import type { TowerFileFormat } from '../coverage/tower-file.parser';
+import {
+  checkTowerImportArgs,
+  TowerImportReport,
+  TowerImportService,
+} from '../coverage/tower-import.service';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
-import { ReferenceDataService } from '../prices/reference-data.service';
+import { ReferenceDataService, SourceRow } from '../prices/reference-data.service';
 import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
 import type {
   ImportContext,
@@ -34,6 +44,43 @@ export interface FileImportReport {
   aggregateRows: number; // monthly prices computed from a market's own weekly prices (kept)
   rejections: { row: number; reason: string }[]; // the first 1,000
 }
+
+// How a run of an import ended, for the ledger: its counts, the first 1,000 refusals, and the
+// error of a failed one (a failure the import reports rather than throws).
+interface RunOutcome {
+  status: RunStatus;
+  counts: { inserted: number; updated: number; unchanged: number; rejected: number };
+  rowsParsed?: number;
+  warning?: string;
+  rejections: { row: number; reason: string }[];
+  error?: { kind: string; message: string };
+}
+
+// The source a tower registry's imports run under (one per registry name).
+export const towerSourceId = (registry: string): string => `towers:${registry}`;
+
+function towerSource(registry: string, format: TowerFileFormat): SourceRow {
+  const opencellid = format === 'opencellid';
+  return {
+    id: towerSourceId(registry),
+    name: `Tower registry ${registry} (${format})`,
+    homeUrl: opencellid ? 'https://opencellid.org/' : 'file:',
+    credit: opencellid
+      ? 'Cell tower positions from OpenCelliD (opencellid.org), CC BY-SA 4.0.'
+      : `Tower positions from the ${registry} registry (an imported ${format} file).`,
+    writes: 'towers',
+  };
+}
+
+// The source every subscriptions file runs under (WDI's or a long country,year,value file).
+export const SUBSCRIPTIONS_SOURCE: SourceRow = {
+  id: 'subscriptions',
+  name: 'Mobile subscriptions per 100 people (World Bank WDI IT.CEL.SETS.P2, or a long CSV)',
+  homeUrl: 'https://data.worldbank.org/indicator/IT.CEL.SETS.P2',
+  credit:
+    'Mobile cellular subscriptions per 100 people: ITU, via the World Bank World Development Indicators (IT.CEL.SETS.P2), CC BY 4.0.',
+  writes: 'subscriptions',
+};
 
 export interface PriceImportOptions extends ImportContext {
   importer?: string; // an importer id; none (or the alias wfp): recognised from the header
@@ -91,6 +138,8 @@ export class ImportRunner {
     private readonly leases: SourceLeaseService,
     private readonly reference: ReferenceDataService,
     private readonly prisma: PrismaService,
+    private readonly towers: TowerImportService,
+    private readonly subscriptions: SubscriptionImportService,
   ) {}
 
   async importPrices(input: Readable, opts: PriceImportOptions): Promise<FileImportReport> {
@@ -100,7 +149,103 @@ export class ImportRunner {
     const header = raw.map((h) => h.trim().toLowerCase());
     const importer = chooseImporter(opts.importer, header, second);
     const reader = importer.reader(header, second, opts);
-    const source = importer.source;
+    return this.ledgered(importer.source, opts.trigger, (runId, fence) =>
+      this.run(importer, reader, read, records, opts, runId, fence),
+    );
+  }
+
+  // A tower registry's file as a run of its own source (towers:<registry>, GET /api/sources): two
+  // imports of one registry never overlap (its lease), the run is in the ledger with its counts
+  // and refusals, and the lease is checked before the commit. The tower ledger (GET
+  // /api/coverage/tower-imports) keeps what only towers have: the format and the merged rows.
+  async importTowers(
+    body: Readable | string,
+    opts: {
+      format: TowerFileFormat;
+      source: string;
+      fileName?: string;
+      country?: string;
+      trigger: RunTrigger;
+    },
+  ): Promise<TowerImportReport & { run: RunView }> {
+    checkTowerImportArgs(opts.source, opts.country);
+    return this.ledgered(
+      towerSource(opts.source, opts.format),
+      opts.trigger,
+      async (runId, fence) => {
+        const r = await this.towers.import(
+          body,
+          opts.format,
+          opts.source,
+          opts.fileName,
+          opts.country,
+          {
+            runId,
+            fence,
+          },
+        );
+        return {
+          result: r,
+          outcome: {
+            status: r.status,
+            counts: {
+              inserted: r.inserted,
+              updated: r.updated,
+              unchanged: r.unchanged,
+              rejected: r.rejected,
+            },
+            rowsParsed: r.rowsRead - r.rejected,
+            warning: r.merged
+              ? `${r.merged} rows merged into a tower within the dedup distance`
+              : undefined,
+            rejections: r.rejections.map((x) => ({ row: x.row, reason: x.reason })),
+            error:
+              r.status === 'failed'
+                ? { kind: r.errorKind ?? 'internal', message: r.errorMessage ?? 'failed' }
+                : undefined,
+          },
+        };
+      },
+    );
+  }
+
+  // A subscriptions file (WDI or long) as a run of the subscriptions source. A file with no usable
+  // value is still refused (400), and its run recorded as failed.
+  async importSubscriptions(
+    text: string,
+    opts: { fileName?: string; trigger: RunTrigger },
+  ): Promise<SubscriptionImportReport & { run: RunView }> {
+    return this.ledgered(SUBSCRIPTIONS_SOURCE, opts.trigger, async (_runId, fence) => {
+      const r = await this.subscriptions.import(text, opts.fileName, fence);
+      return {
+        result: r,
+        outcome: {
+          status: r.rejected > 0 ? 'partial' : 'succeeded',
+          counts: {
+            inserted: r.inserted,
+            updated: r.updated,
+            unchanged: r.unchanged,
+            rejected: r.rejected,
+          },
+          rowsParsed: r.points,
+          rejections: r.rejections,
+        },
+      };
+    });
+  }
+
+  // Every import is a run: its source registered, its lease taken (another instance importing the
+  // same source: a conflict), the run opened, the work done inside it, and the run closed with the
+  // outcome the work reports, or as failed with the kind of what it threw (rethrown: a full disk
+  // is the caller's to hear as such, a refused file its 400).
+  private async ledgered<T>(
+    source: SourceRow,
+    trigger: RunTrigger,
+    work: (
+      runId: number,
+      fence: (tx: SqlTx) => Promise<void>,
+    ) => Promise<{ result: T; outcome: RunOutcome }>,
+  ): Promise<T & { run: RunView }> {
     await this.reference.registerSources([source]);
     if (!(await this.leases.acquire(source.id))) {
       const lease = await this.leases.current(source.id);
@@ -110,7 +255,33 @@ export class ImportRunner {
       );
     }
     try {
-      return await this.run(importer, reader, read, records, opts);
+      const runId = await this.ledger.start(source.id, trigger, 'import', this.leases.holder);
+      let done: { result: T; outcome: RunOutcome };
+      try {
+        done = await work(runId, (tx) => this.leases.fence(tx, source.id));
+      } catch (err) {
+        const known = asDomainError(err);
+        const message = (known as Error).message;
+        this.logger.warn(`${source.id} import run ${runId} failed: ${message}`);
+        await this.ledger.finish(
+          runId,
+          'failed',
+          { inserted: 0, updated: 0, unchanged: 0, rejected: 0 },
+          { kind: kindOf(err) ?? 'internal', message },
+        );
+        if (kindOf(err) === 'storage_full')
+          throw new StorageFullError(`${message} (run ${runId} is recorded as failed)`);
+        throw known;
+      }
+      const { outcome } = done;
+      if (outcome.error)
+        this.logger.warn(`${source.id} import run ${runId} failed: ${outcome.error.message}`);
+      const run = await this.ledger.finish(runId, outcome.status, outcome.counts, outcome.error, {
+        rowsParsed: outcome.rowsParsed,
+        warning: outcome.warning,
+      });
+      await this.ledger.saveRejections(runId, outcome.rejections);
+      return { ...done.result, run };
     } finally {
       await this.leases.release(source.id);
     }
@@ -142,9 +313,10 @@ export class ImportRunner {
     first: CsvBatch[],
     rest: AsyncIterator<CsvBatch>,
     opts: PriceImportOptions,
-  ): Promise<FileImportReport> {
+    runId: number,
+    fence: (tx: SqlTx) => Promise<void>,
+  ): Promise<{ result: Omit<FileImportReport, 'run'>; outcome: RunOutcome }> {
     const source = importer.source;
-    const runId = await this.ledger.start(source.id, opts.trigger, 'import', this.leases.holder);
     const fetchedAt = new Date();
     const sourceUrl = opts.sourceUrl ?? `file:${opts.fileName ?? 'upload'}`;
     const parserVersion = importer.parserVersion;
@@ -236,8 +408,7 @@ export class ImportRunner {
       Object.entries(countries).sort((a, b) => b[1] - a[1])[0]?.[0] ??
       opts.country ??
       'unknown';
-    const report = (run: RunView): FileImportReport => ({
-      run,
+    const report = (): Omit<FileImportReport, 'run'> => ({
       importer: importer.id,
       country: country(),
       countries,
@@ -258,7 +429,7 @@ export class ImportRunner {
             batch.map((r) => r.commodityId),
           ),
         beforeApply: (tx) => references.ensure(tx, fileMarkets.keys(), fileCommodities.keys()),
-        fence: (tx) => this.leases.fence(tx, source.id),
+        fence,
       });
       if (valid === 0)
         throw new BadInputError(
@@ -270,40 +441,40 @@ export class ImportRunner {
               : ''
           })`,
         );
-      const run = await this.ledger.finish(
-        runId,
-        rejected + written.duplicates > 0 ? 'partial' : 'succeeded',
-        {
-          inserted: written.inserted,
-          updated: written.updated,
-          unchanged: written.unchanged,
-          rejected: rejected + written.duplicates,
-        },
-        undefined,
-        {
+      await this.writer.refreshStatistics(written.inserted, Object.keys(countries));
+      return {
+        result: report(),
+        outcome: {
+          status: rejected + written.duplicates > 0 ? 'partial' : 'succeeded',
+          counts: {
+            inserted: written.inserted,
+            updated: written.updated,
+            unchanged: written.unchanged,
+            rejected: rejected + written.duplicates,
+          },
           rowsParsed: valid,
           warning: written.duplicates
             ? `${written.duplicates} rows repeated a key (market, commodity, price type, unit, date) of the file: the last one was kept`
             : undefined,
+          rejections,
         },
-      );
-      await this.ledger.saveRejections(runId, rejections);
-      await this.writer.refreshStatistics(written.inserted, Object.keys(countries));
-      return report(run);
+      };
     } catch (err) {
-      const message = (asDomainError(err) as Error).message;
-      this.logger.warn(`${importer.id} import run ${runId} failed: ${message}`);
-      const run = await this.ledger.finish(
-        runId,
-        'failed',
-        { inserted: 0, updated: 0, unchanged: 0, rejected },
-        { kind: kindOf(err) ?? 'internal', message },
-      );
-      await this.ledger.saveRejections(runId, rejections);
-      // a full disk is not the file's fault: the caller hears it as such (507, exit code 1)
-      if (kindOf(err) === 'storage_full')
-        throw new StorageFullError(`${message} (run ${runId} is recorded as failed)`);
-      return report(run);
+      // a full disk is not the file's fault: thrown, so the caller hears it as such (507, exit 1)
+      if (kindOf(err) === 'storage_full') throw err;
+      // anything else fails this file's run, which answers with its refusals so far
+      return {
+        result: report(),
+        outcome: {
+          status: 'failed',
+          counts: { inserted: 0, updated: 0, unchanged: 0, rejected },
+          rejections,
+          error: {
+            kind: kindOf(err) ?? 'internal',
+            message: (asDomainError(err) as Error).message,
+          },
+        },
+      };
     }
   }
 }

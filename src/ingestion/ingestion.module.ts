@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CoverageModule } from '../coverage/coverage.module';
 import { PricesModule } from '../prices/prices.module';
 import { SourcesModule } from '../sources/sources.module';
 import { HttpFetcher } from './http-fetcher';
@@ -11,7 +12,7 @@ import { SourceLeaseService } from './source-lease.service';
 import { ImportRunner } from './import-runner.service';
 
 @Module({
-  imports: [SourcesModule, PricesModule],
+  imports: [SourcesModule, PricesModule, CoverageModule],
   providers: [
     IngestionService,
     HttpFetcher,

@@ -27,6 +27,8 @@ export interface SourceRow {
   name: string;
   homeUrl: string;
   credit: string;
+  // what its runs write (default observations)
+  writes?: 'observations' | 'towers' | 'subscriptions';
 }
 
 // Markets (the gazetteer) and commodities shipped in data/reference, loaded idempotently:
@@ -95,8 +97,19 @@ export class ReferenceDataService {
       sources.map((s) =>
         this.prisma.source.upsert({
           where: { id: s.id },
-          create: s,
-          update: { name: s.name, homeUrl: s.homeUrl, credit: s.credit },
+          create: {
+            id: s.id,
+            name: s.name,
+            homeUrl: s.homeUrl,
+            credit: s.credit,
+            writes: s.writes ?? 'observations',
+          },
+          update: {
+            name: s.name,
+            homeUrl: s.homeUrl,
+            credit: s.credit,
+            writes: s.writes ?? 'observations',
+          },
         }),
       ),
     );

@@ -140,7 +140,7 @@ describe('command line on the embedded database', () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toMatch(
-      /^towers imagery-cli \(csv\): partial \(import \d+\): read 8, inserted 3, updated 0, unchanged 0, merged 1, rejected 4 \(kept by country: PRK 3\)$/,
+      /^towers imagery-cli \(csv\): partial \(import \d+, run \d+\): read 8, inserted 3, updated 0, unchanged 0, merged 1, rejected 4 \(kept by country: PRK 3\)$/,
     );
     expect(res.stderr).toMatch(/row 5: first_seen "2012-02-30" is not a date YYYY-MM-DD/);
     // the same survey named as Kenya's: every point is outside Kenya, so nothing is imported
@@ -259,10 +259,15 @@ describe('command line beside a running server on the same embedded database', (
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/in use by the server on port \d+ .*handing the work to it/);
     expect(res.stdout).toMatch(
-      /dailynk-sheet: succeeded \(run 2, archive, cli\): inserted 0, updated 0, unchanged 981/,
+      /dailynk-sheet: succeeded \(run \d+, archive, cli\): inserted 0, updated 0, unchanged 981/,
     );
     const runs = await cli(['runs'], db.env);
-    expect(runs.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    // the server's start-up runs (sample towers, archive) and the handed-over ingest
+    expect(runs.stdout.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^dailynk-sheet: succeeded \(run \d+, archive, cli\)/),
+      expect.stringMatching(/^dailynk-sheet: succeeded \(run \d+, archive, startup\)/),
+      expect.stringMatching(/^towers:synthetic-sample: succeeded \(run \d+, import, startup\)/),
+    ]);
   });
 
   it('hands a tower import to the server too', async () => {
@@ -272,7 +277,7 @@ describe('command line beside a running server on the same embedded database', (
     );
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /towers imagery-handoff \(geojson\): partial \(import \d+\): read 4, inserted 2/,
+      /towers imagery-handoff \(geojson\): partial \(import \d+, run \d+\): read 4, inserted 2/,
     );
   });
 
@@ -314,7 +319,7 @@ const serverOnly = TEST_DATABASES.filter((k) => k === 'postgres');
       try {
         const res = await cli(['ingest', 'dailynk-sheet', '--archive'], db.env);
         expect(res.stdout).toMatch(
-          /succeeded \(run 2, archive, cli\): inserted 0, updated 0, unchanged 981/,
+          /succeeded \(run \d+, archive, cli\): inserted 0, updated 0, unchanged 981/,
         );
       } finally {
         await app.close();

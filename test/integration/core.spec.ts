@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
       observations: 981,
       markets: 19,
       commodities: 15, // 10, and the 5 grains NK Times reports (corn rice, corn flour, corn noodles, barley, red beans)
-      sources: 6,
+      sources: 7, // the 6 price sources and the sample towers' registry (towers:synthetic-sample)
       mobileSeriesPoints: 33,
     });
     expect(res.body.lastRuns['dailynk-sheet']).toMatchObject({
@@ -84,8 +84,11 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
   it('archives each fetched body once by its SHA-256', async () => {
     const snapshots = await prisma.rawSnapshot.count();
     expect(snapshots).toBe(2);
+    const archiveRun = await prisma.ingestionRun.findFirstOrThrow({
+      where: { sourceId: 'dailynk-sheet', mode: 'archive' },
+    });
     const fetches = await prisma.runFetch.findMany({
-      where: { runId: 1 },
+      where: { runId: archiveRun.id },
       orderBy: { label: 'asc' },
     });
     expect(fetches.map((f) => f.label)).toEqual(['rate', 'rice']);

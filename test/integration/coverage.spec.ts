@@ -156,6 +156,100 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
     expect(JSON.stringify(badSource.body.message)).toMatch(/source must be 1-64 lower-case/);
   });
 
+  it('keeps every tower and subscriptions import as a run of its own source, under its lease', async () => {
+    const upload = (source: string, body: string) =>
+      http
+        .post(`/api/coverage/towers/import?format=csv&source=${source}`)
+        .set(auth)
+        .set('content-type', 'text/csv')
+        .send(body);
+    const res = await upload('imagery-runs', readFixture('towers', 'imagery-survey.csv')).expect(
+      200,
+    );
+    expect(res.body).toMatchObject({ status: 'partial', inserted: 3, merged: 1, rejected: 4 });
+    expect(res.body.run).toMatchObject({
+      source: 'towers:imagery-runs',
+      trigger: 'api',
+      mode: 'import',
+      status: 'partial',
+      rowsInserted: 3,
+      rowsUpdated: 0,
+      rowsUnchanged: 0,
+      rowsRejected: 4,
+      rowsParsed: 4,
+      warning: '1 rows merged into a tower within the dedup distance',
+      errorKind: null,
+    });
+    const runId = res.body.run.id as number;
+    const runs = await http.get('/api/ingestion/runs?source=towers:imagery-runs').expect(200);
+    expect(runs.body.map((r: { id: number }) => r.id)).toEqual([runId]);
+    // the run keeps the refused and merged rows with their reasons, as the tower ledger does
+    const refused = await http.get(`/api/ingestion/runs/${runId}/rejections`).expect(200);
+    expect(refused.body.map((r: { row: number }) => r.row)).toEqual([3, 5, 6, 7, 8]);
+    const ledger = await http.get('/api/coverage/tower-imports').expect(200);
+    expect(
+      (ledger.body as { id: number; runId: number | null }[]).find((i) => i.id === res.body.id),
+    ).toMatchObject({ runId });
+    const sources = await http.get('/api/sources').expect(200);
+    expect(
+      (sources.body as { id: string }[]).find((s) => s.id === 'towers:imagery-runs'),
+    ).toMatchObject({ writes: 'towers', observations: 0, status: 'ok', lastRun: { id: runId } });
+
+    // a file the parser refuses: the import answers failed, and so does its run, with the kind
+    const bad = await upload('imagery-runs', 'id,x,y\n1,2,3\n').expect(200);
+    expect(bad.body).toMatchObject({ status: 'failed', errorKind: 'bad_input' });
+    expect(bad.body.run).toMatchObject({ status: 'failed', errorKind: 'bad_input' });
+    expect(bad.body.run.errorMessage).toMatch(/lacks the column/);
+
+    // another instance importing the same registry holds its lease: a conflict, nothing recorded
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO source_lease (source_id, holder, expires_at) VALUES ('towers:imagery-runs', 'elsewhere:1:x', now() + interval '1 hour')`,
+    );
+    try {
+      const busy = await upload('imagery-runs', readFixture('towers', 'imagery-survey.csv')).expect(
+        409,
+      );
+      expect(JSON.stringify(busy.body)).toMatch(/towers:imagery-runs is already in progress/);
+      // another registry is not held up
+      await upload('imagery-other', readFixture('towers', 'imagery-survey.csv')).expect(200);
+    } finally {
+      await prisma.$executeRawUnsafe(
+        `DELETE FROM source_lease WHERE source_id = 'towers:imagery-runs'`,
+      );
+    }
+    const after = await http.get('/api/ingestion/runs?source=towers:imagery-runs').expect(200);
+    expect(after.body).toHaveLength(2);
+
+    // subscriptions: a run of the source subscriptions; a file with no usable value is a 400 and
+    // a failed run
+    const subs = await http
+      .post('/api/imports/subscriptions?fileName=subscriptions-long.csv')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send(readFixture('wdi', 'subscriptions-long.csv'))
+      .expect(200);
+    expect(subs.body.run).toMatchObject({
+      source: 'subscriptions',
+      trigger: 'api',
+      status: 'partial',
+      rowsInserted: subs.body.inserted,
+      rowsRejected: subs.body.rejected,
+    });
+    expect(subs.body.inserted).toBeGreaterThan(0);
+    await http
+      .post('/api/imports/subscriptions')
+      .set(auth)
+      .set('content-type', 'text/csv')
+      .send('country,year,value\nKEN,2023,abc\n')
+      .expect(400);
+    const subRuns = await http.get('/api/ingestion/runs?source=subscriptions').expect(200);
+    expect(subRuns.body[0]).toMatchObject({ status: 'failed', errorKind: 'bad_input' });
+    expect(subRuns.body[0].errorMessage).toMatch(/no usable value/);
+    expect(subRuns.body[1]).toMatchObject({ id: subs.body.run.id });
+    // the later tests count the towers near Pyongyang: these registries leave
+    await prisma.tower.deleteMany({ where: { source: { in: ['imagery-runs', 'imagery-other'] } } });
+  });
+
   it('serves the registry as GeoJSON, saying what an OpenCelliD date means', async () => {
     const res = await http.get('/api/coverage/towers?source=ocid').expect(200);
     expect(res.body.type).toBe('FeatureCollection');

@@ -84,7 +84,17 @@ describe.each(TEST_DATABASES)('killed during its first start (%s)', (kind) => {
             abandonedRun ? ['succeeded', 'abandoned'] : ['succeeded'],
           );
           if (abandonedRun) expect(runs[1].errorKind).toBe('abandoned');
-          expect(health.startup.recovered.runsAbandoned).toBe(abandonedRun ? 1 : 0);
+          // a tower import is a run too (source towers:synthetic-sample)
+          expect(health.startup.recovered.runsAbandoned).toBe(
+            (abandonedRun ? 1 : 0) + (abandonedImport ? 1 : 0),
+          );
+          const towerRuns = await getJson<Run[]>(
+            port,
+            '/api/ingestion/runs?source=towers:synthetic-sample',
+          );
+          expect(towerRuns.map((r) => r.status)).toEqual(
+            abandonedImport ? ['succeeded', 'abandoned'] : ['succeeded'],
+          );
           const imports = await getJson<TowerImport[]>(port, '/api/coverage/tower-imports');
           expect(imports.map((i) => i.status)).toEqual(
             abandonedImport ? ['succeeded', 'abandoned'] : ['succeeded'],

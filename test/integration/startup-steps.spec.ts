@@ -73,7 +73,8 @@ describe.each(TEST_DATABASES)('start-up steps on %s', (kind) => {
           ['shipped-wdi', 'skipped'],
         ]);
         const runs = await again.get(PrismaService).ingestionRun.count();
-        expect(runs).toBe(3); // the COL import, the archive, the Bangladesh import
+        // the COL import, the sample towers, the archive, the Bangladesh import, the WDI import
+        expect(runs).toBe(5);
       } finally {
         await again.close();
       }

@@ -128,8 +128,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Price publishers and the state of their ingestion
-         * @description id, name, homeUrl, credit (show it wherever the numbers are shown), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs. schedule: the cron expression of its runs (UTC; null for a file import such as wfp-hdx); stale: it has not succeeded for longer than twice the time between two scheduled runs (or it has run and never succeeded).
+         * Sources (price publishers, price files, tower registries, subscription files) and the state of their runs
+         * @description id, name, homeUrl, credit (show it wherever the numbers are shown), writes (observations, towers or subscriptions: every import is a run of its source), observations stored, lastRun, lastSuccessAt, status: ok (last run succeeded or partial), failing (failingSince: the first failed run after the last success), never-run; warning: the last run parsed less than half the median of recent runs. schedule: the cron expression of its runs (UTC; null for a file import such as wfp-hdx); stale: it has not succeeded for longer than twice the time between two scheduled runs (or it has run and never succeeded).
          */
         get: operations["ReferenceController_sources"];
         put?: never;
@@ -660,7 +660,7 @@ export interface paths {
         put?: never;
         /**
          * Import a tower file (one transaction)
-         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Answers with the import report.
+         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Every import is a run of the source towers:<source> in the run ledger (GET /api/ingestion/runs; two imports of one registry at once: 409); the answer is the import report with that run.
          */
         post: operations["CoverageController_import"];
         delete?: never;
@@ -697,7 +697,7 @@ export interface paths {
         put?: never;
         /**
          * Import mobile subscriptions per 100 people for any country
-         * @description The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten.
+         * @description The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten. Every import is a run of the source subscriptions in the run ledger (GET /api/ingestion/runs); the answer carries it.
          */
         post: operations["ImportsController_importSubscriptions"];
         delete?: never;
@@ -1003,6 +1003,11 @@ export interface components {
             homeUrl: string;
             /** @description show it wherever the numbers are shown */
             credit: string;
+            /**
+             * @description what its runs write: observations (price publishers and price files), towers (a tower registry, source towers:<name>) or subscriptions
+             * @enum {string}
+             */
+            writes: "observations" | "towers" | "subscriptions";
             /** @description observations stored */
             observations: number;
             /** @enum {string} */
@@ -1832,6 +1837,13 @@ export interface components {
             /** @description the first 1,000 */
             rejections: components["schemas"]["RowRejectionDto"][];
             errorMessage: string | null;
+            /**
+             * @description what kind of failure (null: none)
+             * @enum {string|null}
+             */
+            errorKind: "bad_input" | "not_found" | "conflict" | "busy" | "unavailable" | "storage_full" | "internal" | null;
+            /** @description its run in the run ledger (source towers:<source>) */
+            run: components["schemas"]["RunDto"];
         };
         TowerImportDto: {
             id: number;
@@ -1856,8 +1868,12 @@ export interface components {
             errorMessage: string | null;
             /** @description host:pid:nonce of the process that ran it */
             holder: string | null;
+            /** @description its run in the run ledger (null: an import from before runs were kept for towers) */
+            runId: number | null;
         };
         SubscriptionImportReportDto: {
+            /** @description its run in the run ledger (source subscriptions) */
+            run: components["schemas"]["RunDto"];
             /**
              * @description the file layout found
              * @enum {string}
@@ -3234,7 +3250,7 @@ export interface operations {
     IngestionController_runs: {
         parameters: {
             query?: {
-                /** @description Only runs of this source */
+                /** @description Only runs of this source (a tower registry: towers:<name>) */
                 source?: string;
                 /** @description At most this many runs, newest first (default 50, at most 1000) */
                 limit?: number;

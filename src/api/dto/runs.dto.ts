@@ -1,11 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { ID_PATTERN, IsIsoDay, ToInt } from './validators';
+import { ID_PATTERN, IsIsoDay, SOURCE_ID_PATTERN, ToInt } from './validators';
 
 export class RunsQueryDto {
-  @ApiPropertyOptional({ description: 'Only runs of this source', example: 'dailynk-sheet' })
+  @ApiPropertyOptional({
+    description: 'Only runs of this source (a tower registry: towers:<name>)',
+    example: 'dailynk-sheet',
+  })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: 'source must be a source id such as dailynk-sheet' })
+  @Matches(SOURCE_ID_PATTERN, {
+    message: 'source must be a source id such as dailynk-sheet or towers:opencellid-2024',
+  })
   source?: string;
 
   @ApiPropertyOptional({

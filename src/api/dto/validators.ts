@@ -41,6 +41,9 @@ export const ToInt = () =>
   );
 
 export const ID_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+// a source id: a publisher's (dailynk-sheet), a tower registry's (towers:opencellid-2024) or
+// subscriptions
+export const SOURCE_ID_PATTERN = /^[a-z0-9][a-z0-9._:-]{0,80}$/;
 export const COUNTRY_PATTERN = /^[A-Z]{3}$/;
 export const PRICE_TYPE_PATTERN = /^[a-z][a-z -]{0,39}$/;
 

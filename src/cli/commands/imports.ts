@@ -147,7 +147,7 @@ export const importSubscriptionsCommand: Command = {
       async run(backend, io) {
         const r = await backend.importSubscriptions(body, path.basename(file));
         io.out(
-          `subscriptions (${r.shape}): ${r.points} values for ${r.countries} countries: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`,
+          `subscriptions (${r.shape}): ${r.run.status} (run ${r.run.id}): ${r.points} values for ${r.countries} countries: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`,
         );
         showRefusals(r.rejections, r.rejections.length, 'the file', io);
         return 0;
@@ -193,7 +193,7 @@ export const importTowersCommand: Command = {
           country,
         });
         io.out(
-          `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
+          `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}, run ${r.run.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
             (Object.keys(r.countries ?? {}).length
               ? ` (kept by country: ${Object.entries(r.countries)
                   .map(([c, n]) => `${c} ${n}`)

@@ -1,4 +1,5 @@
 import { Bool, Day, Instant, Int, Many, MapOf, Num, Nums, One, Str, Strs } from './props';
+import { RunDto } from './reference.responses';
 
 export class DatedValueDto {
   @Day() date!: string;
@@ -148,6 +149,10 @@ export class TowerImportDto {
   @Int() rejected!: number;
   @Str(undefined, { nullable: true }) errorMessage!: string | null;
   @Str('host:pid:nonce of the process that ran it', { nullable: true }) holder!: string | null;
+  @Int('its run in the run ledger (null: an import from before runs were kept for towers)', {
+    nullable: true,
+  })
+  runId!: number | null;
 }
 
 export class TowerImportReportDto {
@@ -169,4 +174,10 @@ export class TowerImportReportDto {
   @Int() rejected!: number;
   @Many(() => RowRejectionDto, 'the first 1,000') rejections!: RowRejectionDto[];
   @Str(undefined, { nullable: true }) errorMessage!: string | null;
+  @Str('what kind of failure (null: none)', {
+    nullable: true,
+    enum: ['bad_input', 'not_found', 'conflict', 'busy', 'unavailable', 'storage_full', 'internal'],
+  })
+  errorKind!: string | null;
+  @One(() => RunDto, 'its run in the run ledger (source towers:<source>)') run!: RunDto;
 }

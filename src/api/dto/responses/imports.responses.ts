@@ -24,6 +24,7 @@ export class FileImportReportDto {
 }
 
 export class SubscriptionImportReportDto {
+  @One(() => RunDto, 'its run in the run ledger (source subscriptions)') run!: RunDto;
   @Str('the file layout found', { enum: ['wdi', 'long'] }) shape!: string;
   @Int() countries!: number;
   @Int() points!: number;

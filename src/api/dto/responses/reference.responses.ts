@@ -129,6 +129,13 @@ export class SourceDto {
   @Str() name!: string;
   @Str() homeUrl!: string;
   @Str('show it wherever the numbers are shown') credit!: string;
+  @Str(
+    'what its runs write: observations (price publishers and price files), towers (a tower registry, source towers:<name>) or subscriptions',
+    {
+      enum: ['observations', 'towers', 'subscriptions'],
+    },
+  )
+  writes!: string;
   @Int('observations stored') observations!: number;
   @Str(undefined, { enum: ['ok', 'failing', 'never-run'] }) status!: string;
   @Instant('the first failed run after the last success', { nullable: true })
