@@ -116,7 +116,7 @@ export async function createApp(
     }),
   );
   app.use(
-    '/api/coverage/towers/import',
+    ['/api/coverage/towers/import', '/api/imports/towers'],
     bodyGate({
       name: 'a tower file',
       tokens,

@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  Req,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -20,7 +21,10 @@ import { AreaShareService } from '../coverage/area-share.service';
 import { AREA_LIMITS, validateArea } from '../coverage/area-validation';
 import { CatalogueService } from '../prices/catalogue.service';
 import { ReferenceIdsService } from '../prices/reference-ids.service';
-import { AdminTokenGuard } from './admin-token.guard';
+import { AdminTokenGuard, triggerOf } from './admin-token.guard';
+import { importTowerUpload, TOWER_BODY, TOWER_IMPORT_DESCRIPTION } from './tower-upload';
+import type { Request } from 'express';
+import { PrismaService } from '../database/prisma.service';
 import { NoQueryDto } from './dto/validators';
 import { DEFAULT_COUNTRY } from '../analysis/events';
 
@@ -63,6 +67,7 @@ export class CoverageController {
     private readonly runner: ImportRunner,
     private readonly areas: AreaShareService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
   ) {}
 
   // The registries with towers in a market's own country (the only ones that can reach it).
@@ -208,34 +213,14 @@ export class CoverageController {
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @HttpCode(200)
-  @ApiBody({
-    description:
-      'The file: text/csv for opencellid and csv, application/json or application/geo+json for geojson',
-  })
+  @ApiBody({ description: TOWER_BODY })
   @ApiOperation({
-    summary: 'Import a tower file (one transaction)',
-    description:
-      "Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Every import is a run of the source towers:<source> in the run ledger (GET /api/ingestion/runs; two imports of one registry at once: 409); the answer is the import report with that run.",
+    summary: 'Import a tower file (one transaction; the same as POST /api/imports/towers)',
+    description: TOWER_IMPORT_DESCRIPTION,
   })
   @ApiOkResponse({ type: TowerImportReportDto })
-  async import(@Query() q: TowerImportQueryDto, @Body() body: unknown) {
-    const text =
-      typeof body === 'string'
-        ? body
-        : body && typeof body === 'object' && Object.keys(body).length
-          ? JSON.stringify(body)
-          : '';
-    if (!text)
-      throw new BadRequestException(
-        'body: the tower file is missing (send it as text/csv or application/json)',
-      );
-    return this.runner.importTowers(text, {
-      format: q.format,
-      source: q.source,
-      fileName: q.fileName ?? 'api upload',
-      country: q.country,
-      trigger: 'api',
-    });
+  async import(@Query() q: TowerImportQueryDto, @Body() body: unknown, @Req() req: Request) {
+    return importTowerUpload(this.runner, q, body, triggerOf(req, this.prisma));
   }
 
   @Get('tower-imports')

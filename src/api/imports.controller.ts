@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiOkResponse,
   ApiOperation,
   ApiPropertyOptional,
@@ -28,6 +29,9 @@ import { parseColumnMap } from '../sources/shared/column-map';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { PrismaService } from '../database/prisma.service';
 import { COUNTRY_PATTERN, ToUpper } from './dto/validators';
+import { TowerImportQueryDto } from './dto/coverage.dto';
+import { TowerImportReportDto } from './dto/responses/coverage.responses';
+import { importTowerUpload, TOWER_BODY, TOWER_IMPORT_DESCRIPTION } from './tower-upload';
 import {
   FileImportReportDto,
   SubscriptionImportReportDto,
@@ -85,10 +89,31 @@ export class ImportsController {
       "The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten. Every import is a run of the source subscriptions in the run ledger (GET /api/ingestion/runs); the answer carries it.",
   })
   @ApiOkResponse({ type: SubscriptionImportReportDto })
-  async importSubscriptions(@Query() q: SubscriptionImportQueryDto, @Body() body: unknown) {
+  async importSubscriptions(
+    @Query() q: SubscriptionImportQueryDto,
+    @Body() body: unknown,
+    @Req() req: Request,
+  ) {
     if (typeof body !== 'string' || !body.trim())
       throw new BadRequestException('body: the file is missing (send it as text/csv)');
-    return this.runner.importSubscriptions(body, { fileName: q.fileName, trigger: 'api' });
+    return this.runner.importSubscriptions(body, {
+      fileName: q.fileName,
+      trigger: triggerOf(req, this.prisma),
+    });
+  }
+
+  @Post('towers')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiBody({ description: TOWER_BODY })
+  @ApiOperation({
+    summary: 'Import a tower file (one transaction; the same as POST /api/coverage/towers/import)',
+    description: TOWER_IMPORT_DESCRIPTION,
+  })
+  @ApiOkResponse({ type: TowerImportReportDto })
+  importTowers(@Query() q: TowerImportQueryDto, @Body() body: unknown, @Req() req: Request) {
+    return importTowerUpload(this.runner, q, body, triggerOf(req, this.prisma));
   }
 
   @Post('wfp')

@@ -210,8 +210,20 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
         409,
       );
       expect(JSON.stringify(busy.body)).toMatch(/towers:imagery-runs is already in progress/);
-      // another registry is not held up
-      await upload('imagery-other', readFixture('towers', 'imagery-survey.csv')).expect(200);
+      // another registry is not held up; /api/imports/towers is the same import
+      const other = await http
+        .post('/api/imports/towers?format=csv&source=imagery-other')
+        .set(auth)
+        .set('content-type', 'text/csv')
+        .send(readFixture('towers', 'imagery-survey.csv'))
+        .expect(200);
+      expect(other.body).toMatchObject({ status: 'partial', inserted: 3 });
+      expect(other.body.run).toMatchObject({ source: 'towers:imagery-other', rowsInserted: 3 });
+      await http
+        .post('/api/imports/towers?format=csv&source=imagery-other')
+        .set('content-type', 'text/csv')
+        .send('x')
+        .expect(401);
     } finally {
       await prisma.$executeRawUnsafe(
         `DELETE FROM source_lease WHERE source_id = 'towers:imagery-runs'`,

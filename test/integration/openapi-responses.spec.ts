@@ -126,6 +126,11 @@ describe.each(TEST_DATABASES)('answers match openapi.json on %s', (kind) => {
         'text/csv',
         readFixture('towers', 'opencellid-467.csv'),
       ],
+      [
+        '/api/imports/towers?format=csv&source=imagery',
+        'text/csv',
+        readFixture('towers', 'imagery-survey.csv'),
+      ],
       ['/api/ingestion/runs', 'application/json', { source: 'dailynk-sheet', mode: 'archive' }],
       ['/api/coverage/area-share', 'application/json', SQUARE],
     ];

@@ -659,7 +659,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import a tower file (one transaction)
+         * Import a tower file (one transaction; the same as POST /api/imports/towers)
          * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Every import is a run of the source towers:<source> in the run ledger (GET /api/ingestion/runs; two imports of one registry at once: 409); the answer is the import report with that run.
          */
         post: operations["CoverageController_import"];
@@ -700,6 +700,26 @@ export interface paths {
          * @description The body is a World Bank WDI CSV (API_IT.CEL.SETS.P2_DS2_...csv: metadata lines, then Country Code, Indicator Code and one column per year) or a long CSV with the header country,year,value (text/csv). Values are stored as year-end values (31 December) and interpolated like North Korea's ITU series; aggregates (WLD, HIC, ...) and bad numbers are refused with reasons. North Korea's series ships with the project and is not overwritten. Every import is a run of the source subscriptions in the run ledger (GET /api/ingestion/runs); the answer carries it.
          */
         post: operations["ImportsController_importSubscriptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/towers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a tower file (one transaction; the same as POST /api/coverage/towers/import)
+         * @description Needs a Bearer token (ADMIN_TOKEN). OpenCelliD rows are assigned to their MCC's country (mcc-mnc-list), or must be of the country named by `country`; survey rows (csv, geojson) are the named country's (default PRK). The body (at most MAX_IMPORT_BYTES) is parsed record by record, GeoJSON as one document. Rows outside their country (more than 10 km from its Natural Earth 1:50m outline), with unreadable dates, of the wrong number of columns or a broken quote, or with an MCC of no country (or of several, when no country is named) are rejected with a reason (the first 1,000 kept, all counted); rows within TOWER_DEDUP_METERS (default 100 m) of an earlier one are merged into it. Valid rows are applied together or not at all; re-importing the same file changes nothing. Every import is a run of the source towers:<source> in the run ledger (GET /api/ingestion/runs; two imports of one registry at once: 409); the answer is the import report with that run.
+         */
+        post: operations["ImportsController_importTowers"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3662,6 +3682,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionImportReportDto"];
+                };
+            };
+            /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ImportsController_importTowers: {
+        parameters: {
+            query?: {
+                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features) */
+                format?: "opencellid" | "csv" | "geojson";
+                /** @description Name of the registry, e.g. opencellid-2024 or imagery-2022 */
+                source?: string;
+                /** @description The towers' country (ISO 3166-1 alpha-3). opencellid: every row's MCC must be one of its networks' (without it, each row goes to its MCC's country; an MCC several countries share needs it). csv and geojson: the survey's country (default PRK). */
+                country?: string;
+                /** @description The file name, for the import ledger (default: api upload) */
+                fileName?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The file: text/csv for opencellid and csv, application/json or application/geo+json for geojson */
+        requestBody: {
+            content: {
+                "application/json": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TowerImportReportDto"];
                 };
             };
             /** @description An error, as application/problem+json (RFC 9457): type, title, status, detail (the sentence naming the problem), errors (each parameter at fault). 400 bad input, 401 or 403 token, 404, 409 a run in progress, 413 too large, 429 over a limit (with Retry-After), 503 busy or unavailable (with Retry-After), 507 a write refused on a full disk (reads go on), 500. */
