@@ -53,7 +53,7 @@ export class IngestionController {
   @ApiOperation({
     summary: "A run's refused rows with their reasons",
     description:
-      'For file imports (WFP): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].',
+      'For file imports (price files, tower files: refused and merged rows, subscription files): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].',
   })
   @ApiOkResponse({ type: RowRejectionDto, isArray: true })
   async rejections(

@@ -498,7 +498,7 @@ export interface paths {
         };
         /**
          * A run's refused rows with their reasons
-         * @description For file imports (WFP): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].
+         * @description For file imports (price files, tower files: refused and merged rows, subscription files): the first 1,000 refused rows, each with its line in the file and the reason. A run that kept none (a scraper run, or an import without refusals) answers [].
          */
         get: operations["IngestionController_rejections"];
         put?: never;
