@@ -56,13 +56,11 @@ interface RunOutcome {
   error?: { kind: string; message: string };
 }
 
-// The source a tower registry's imports run under (one per registry name).
-export const towerSourceId = (registry: string): string => `towers:${registry}`;
-
+// The source a tower registry's imports run under (one per registry name: towers:<registry>).
 function towerSource(registry: string, format: TowerFileFormat): SourceRow {
   const opencellid = format === 'opencellid';
   return {
-    id: towerSourceId(registry),
+    id: `towers:${registry}`,
     name: `Tower registry ${registry} (${format})`,
     homeUrl: opencellid ? 'https://opencellid.org/' : 'file:',
     credit: opencellid
@@ -72,8 +70,30 @@ function towerSource(registry: string, format: TowerFileFormat): SourceRow {
   };
 }
 
+// A tower import's report as its run's outcome (the merged rows are the run's warning).
+function towerOutcome(r: TowerImportReport): RunOutcome {
+  return {
+    status: r.status,
+    counts: {
+      inserted: r.inserted,
+      updated: r.updated,
+      unchanged: r.unchanged,
+      rejected: r.rejected,
+    },
+    rowsParsed: r.rowsRead - r.rejected,
+    warning: r.merged
+      ? `${r.merged} rows merged into a tower within the dedup distance`
+      : undefined,
+    rejections: r.rejections.map((x) => ({ row: x.row, reason: x.reason })),
+    error:
+      r.status === 'failed'
+        ? { kind: r.errorKind ?? 'internal', message: r.errorMessage ?? 'failed' }
+        : undefined,
+  };
+}
+
 // The source every subscriptions file runs under (WDI's or a long country,year,value file).
-export const SUBSCRIPTIONS_SOURCE: SourceRow = {
+const SUBSCRIPTIONS_SOURCE: SourceRow = {
   id: 'subscriptions',
   name: 'Mobile subscriptions per 100 people (World Bank WDI IT.CEL.SETS.P2, or a long CSV)',
   homeUrl: 'https://data.worldbank.org/indicator/IT.CEL.SETS.P2',
@@ -169,44 +189,14 @@ export class ImportRunner {
     },
   ): Promise<TowerImportReport & { run: RunView }> {
     checkTowerImportArgs(opts.source, opts.country);
-    return this.ledgered(
-      towerSource(opts.source, opts.format),
-      opts.trigger,
-      async (runId, fence) => {
-        const r = await this.towers.import(
-          body,
-          opts.format,
-          opts.source,
-          opts.fileName,
-          opts.country,
-          {
-            runId,
-            fence,
-          },
-        );
-        return {
-          result: r,
-          outcome: {
-            status: r.status,
-            counts: {
-              inserted: r.inserted,
-              updated: r.updated,
-              unchanged: r.unchanged,
-              rejected: r.rejected,
-            },
-            rowsParsed: r.rowsRead - r.rejected,
-            warning: r.merged
-              ? `${r.merged} rows merged into a tower within the dedup distance`
-              : undefined,
-            rejections: r.rejections.map((x) => ({ row: x.row, reason: x.reason })),
-            error:
-              r.status === 'failed'
-                ? { kind: r.errorKind ?? 'internal', message: r.errorMessage ?? 'failed' }
-                : undefined,
-          },
-        };
-      },
-    );
+    const { format, source, fileName, country, trigger } = opts;
+    return this.ledgered(towerSource(source, format), trigger, async (runId, fence) => {
+      const r = await this.towers.import(body, format, source, fileName, country, {
+        runId,
+        fence,
+      });
+      return { result: r, outcome: towerOutcome(r) };
+    });
   }
 
   // A subscriptions file (WDI or long) as a run of the subscriptions source. A file with no usable

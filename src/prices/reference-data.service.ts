@@ -94,24 +94,19 @@ export class ReferenceDataService {
 
   async registerSources(sources: SourceRow[]): Promise<void> {
     await this.prisma.$transaction(
-      sources.map((s) =>
-        this.prisma.source.upsert({
+      sources.map((s) => {
+        const data = {
+          name: s.name,
+          homeUrl: s.homeUrl,
+          credit: s.credit,
+          writes: s.writes ?? 'observations',
+        };
+        return this.prisma.source.upsert({
           where: { id: s.id },
-          create: {
-            id: s.id,
-            name: s.name,
-            homeUrl: s.homeUrl,
-            credit: s.credit,
-            writes: s.writes ?? 'observations',
-          },
-          update: {
-            name: s.name,
-            homeUrl: s.homeUrl,
-            credit: s.credit,
-            writes: s.writes ?? 'observations',
-          },
-        }),
-      ),
+          create: { id: s.id, ...data },
+          update: data,
+        });
+      }),
     );
   }
 }

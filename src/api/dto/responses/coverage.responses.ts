@@ -1,4 +1,5 @@
 import { Bool, Day, Instant, Int, Many, MapOf, Num, Nums, One, Str, Strs } from './props';
+import { ERROR_KINDS } from '../../../common/domain-error';
 import { RunDto } from './reference.responses';
 
 export class DatedValueDto {
@@ -176,7 +177,7 @@ export class TowerImportReportDto {
   @Str(undefined, { nullable: true }) errorMessage!: string | null;
   @Str('what kind of failure (null: none)', {
     nullable: true,
-    enum: ['bad_input', 'not_found', 'conflict', 'busy', 'unavailable', 'storage_full', 'internal'],
+    enum: [...Object.keys(ERROR_KINDS), 'internal'],
   })
   errorKind!: string | null;
   @One(() => RunDto, 'its run in the run ledger (source towers:<source>)') run!: RunDto;
