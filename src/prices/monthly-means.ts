@@ -12,11 +12,16 @@ export interface MarketGroup {
 }
 
 // One series' monthly prices: one row per market and month, sorted by month then market, and the
-// sources that gave them as a bit mask (bit rank − 1).
+// sources that gave them as a bit mask (bit rank − 1). Each row's month also as a number
+// (year·12 + month − 1) and its market also as an index into `markets` (the names sorted), so
+// that a reader walking a country's 2.9 million rows by market and month needs no lookup by name.
 export interface MonthlyMeans {
   market: string[];
   month: string[]; // YYYY-MM
   price: number[];
+  t: Int32Array; // each row's month, year·12 + month − 1
+  marketIndex: Uint32Array; // each row's market in `markets`
+  markets: string[]; // the series' markets, sorted
   mask: number;
 }
 
@@ -94,11 +99,22 @@ export function monthlyMeans(
   for (let i = 0; i < n; i++)
     group[i] = (monthOf[i] - first) * nMarkets + rankOfMarket[marketOf[i]];
   const idx = byGroup(group, (last - first + 1) * nMarkets);
+  // the rows: one per group, written into arrays of their final size (growing arrays of 2.9
+  // million strings and numbers by push was most of this function's time)
+  let rows = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || group[idx[k]] !== group[idx[k - 1]]) rows++;
+  const sorted: string[] = new Array<string>(nMarkets);
+  for (let id = 0; id < nMarkets; id++) sorted[rankOfMarket[id]] = marketNames[id];
+  const monthNames: string[] = new Array<string>(last - first + 1);
+  for (let m = first; m <= last; m++) monthNames[m - first] = names.of(m);
+  const market: string[] = new Array<string>(rows);
+  const month: string[] = new Array<string>(rows);
+  const price: number[] = new Array<number>(rows);
+  const t = new Int32Array(rows);
+  const marketIndex = new Uint32Array(rows);
   // each market and month: the preferred source's value of each day (the first of the day in
   // rank order, its few values sorted in place), then the mean of the days
-  const market: string[] = [];
-  const month: string[] = [];
-  const price: number[] = [];
+  let row = 0;
   for (let k = 0; k < n;) {
     const start = k;
     while (k < n && group[idx[k]] === group[idx[start]]) k++;
@@ -119,11 +135,15 @@ export function monthlyMeans(
         lastDay = day;
       }
     }
-    market.push(marketNames[marketOf[idx[start]]]);
-    month.push(names.of(monthOf[idx[start]]));
-    price.push(sum / dayCount);
+    const m = monthOf[idx[start]];
+    const r = rankOfMarket[marketOf[idx[start]]];
+    market[row] = sorted[r];
+    month[row] = monthNames[m - first];
+    price[row] = sum / dayCount;
+    t[row] = m;
+    marketIndex[row++] = r;
   }
-  return { market, month, price, mask };
+  return { market, month, price, t, marketIndex, markets: sorted, mask };
 }
 
 // A market's groups as one list of its prices above zero; undefined when it has none.

@@ -47,6 +47,9 @@ export interface MonthlySeries {
   market: string[];
   month: string[]; // YYYY-MM
   price: number[];
+  t: Int32Array; // each row's month as a number, year·12 + month − 1
+  marketIndex: Uint32Array; // each row's market in `markets`
+  markets: string[]; // the series' markets, sorted
 }
 
 // the hash tables of the cross-country read, for its one statement
@@ -289,6 +292,9 @@ export class PricesService {
         market: means.market,
         month: means.month,
         price: means.price,
+        t: means.t,
+        marketIndex: means.marketIndex,
+        markets: means.markets,
       });
     }
     return out.sort(

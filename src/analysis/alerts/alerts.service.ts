@@ -17,7 +17,7 @@ import {
   eligibility,
   ifpaAt,
   IfpaValue,
-  MonthlyPrice,
+  MonthlyPrices,
   monthName,
   monthNumber,
   upTo,
@@ -60,24 +60,25 @@ const severity = (a: MarketAlert) => (a.alps ? ALPS_SEVERITY[a.alps.class] : -1)
 export function marketAlert(
   market: string,
   name: string,
-  series: MonthlyPrice[],
+  series: MonthlyPrices,
   asOf: number,
 ): MarketAlert {
   const known = upTo(series, asOf);
-  const last = known[known.length - 1];
+  const n = known.t.length;
+  const last = n ? known.t[n - 1] : undefined;
   const elig = eligibility(known, asOf);
   const base = {
     market,
     name,
-    monthAssessed: last ? monthName(last.t) : null,
-    price: last?.price ?? null,
+    monthAssessed: last !== undefined ? monthName(last) : null,
+    price: last !== undefined ? known.price[n - 1] : null,
     eligibility: elig,
   };
-  if (!elig.eligible || !last) return { ...base, alps: null, ifpa: null };
-  const ifpa = ifpaAt(known, last.t);
+  if (!elig.eligible || last === undefined) return { ...base, alps: null, ifpa: null };
+  const ifpa = ifpaAt(known, last);
   return {
     ...base,
-    alps: alpsAt(known, last.t),
+    alps: alpsAt(known, last),
     ifpa: 'value' in ifpa ? ifpa.value : null,
     ...('reason' in ifpa ? { ifpaReason: ifpa.reason } : {}),
   };
@@ -92,18 +93,8 @@ export function sortBySeverity(markets: MarketAlert[]): MarketAlert[] {
   );
 }
 
-// Each month of a series as a number (a few hundred distinct names, each parsed once).
-function monthsOf(s: MonthlySeries): number[] {
-  const parsed = new Map<string, number>();
-  return s.month.map((name) => {
-    let t = parsed.get(name);
-    if (t === undefined) parsed.set(name, (t = monthNumber(name)));
-    return t;
-  });
-}
-
 // The series' last month (a loop: a spread of every month's number overflows the stack).
-function lastMonth(months: number[]): number {
+function lastMonth(months: Int32Array): number {
   let last = -Infinity;
   for (const t of months) if (t > last) last = t;
   return last;
@@ -111,26 +102,29 @@ function lastMonth(months: number[]): number {
 
 // Every market of a series assessed at the series' last month (markets named by their ids).
 function atLastMonth(s: MonthlySeries): { last: number; alerts: MarketAlert[] } {
-  const months = monthsOf(s);
-  const last = lastMonth(months);
+  const last = lastMonth(s.t);
   return {
     last,
-    alerts: [...byMarket(s, months)].map(([id, m]) => marketAlert(id, id, m, last)),
+    alerts: [...byMarket(s)].map(([id, m]) => marketAlert(id, id, m, last)),
   };
 }
 
-// Each market's monthly prices of one series, sorted by month.
-function byMarket(s: MonthlySeries, months: number[]): Map<string, MonthlyPrice[]> {
-  const out = new Map<string, MonthlyPrice[]>();
-  let sorted = true;
-  for (let i = 0; i < s.market.length; i++) {
-    let m = out.get(s.market[i]);
-    if (!m) out.set(s.market[i], (m = []));
-    if (m.length && m[m.length - 1].t > months[i]) sorted = false;
-    m.push({ t: months[i], price: s.price[i] });
+// Each market's monthly prices of one series as columns, sorted by month (the series' rows come
+// sorted by month), the markets in the order of their first row; gathered by the rows' market
+// indexes into columns allocated at their size.
+function byMarket(s: MonthlySeries): Map<string, MonthlyPrices> {
+  const count = new Uint32Array(s.markets.length);
+  const order: number[] = [];
+  for (const m of s.marketIndex) if (count[m]++ === 0) order.push(m);
+  const lists = Array.from(count, (c) => ({ t: new Int32Array(c), price: new Float64Array(c) }));
+  const at = new Uint32Array(s.markets.length);
+  for (let i = 0; i < s.marketIndex.length; i++) {
+    const m = s.marketIndex[i];
+    const j = at[m]++;
+    lists[m].t[j] = s.t[i];
+    lists[m].price[j] = s.price[i];
   }
-  if (!sorted) for (const m of out.values()) m.sort((a, b) => a.t - b.t);
-  return out;
+  return new Map(order.map((m) => [s.markets[m], lists[m]]));
 }
 
 // WFP's Alert for Price Spikes and FAO's Indicator of Food Price Anomalies for every market of a
@@ -180,9 +174,8 @@ export class AlertsService {
     const version = await this.versions.current();
     return this.cache.get(['alerts', version, q], async () => {
       const { s, asOf } = await this.seriesFor(q);
-      const months = monthsOf(s);
-      const markets = byMarket(s, months);
-      const last = lastMonth(months);
+      const markets = byMarket(s);
+      const last = lastMonth(s.t);
       const at = asOf ?? last;
       const names = displayNames((await this.catalogue.listMarkets(s.country)).map(marketPoint));
       return {
@@ -207,13 +200,13 @@ export class AlertsService {
     return this.cache.get(['alerts-history', version, q], async () => {
       await this.ids.assertKnown('market', 'market', [q.market]);
       const { s, asOf } = await this.seriesFor(q);
-      const series = byMarket(s, monthsOf(s)).get(q.market);
+      const series = byMarket(s).get(q.market);
       if (!series)
         throw new DomainError(
           'not_found',
           `market: ${q.market} has no price of ${s.commodity} (${s.unit}, ${s.priceType}, ${s.currency})`,
         );
-      const at = asOf ?? series[series.length - 1].t;
+      const at = asOf ?? series.t[series.t.length - 1];
       const known = upTo(series, at);
       const fit = alpsFit(known);
       return {
@@ -226,12 +219,13 @@ export class AlertsService {
         asOf: monthName(at),
         eligibility: eligibility(known, at),
         sigma: fit?.sigma ?? null,
-        months: known.map((p) => {
-          const trend = fit ? fit.trendAt(p.t) : null;
-          const ifpa = ifpaAt(known, p.t);
+        months: Array.from(known.t, (t, i) => {
+          const price = known.price[i];
+          const trend = fit ? fit.trendAt(t) : null;
+          const ifpa = ifpaAt(known, t);
           return {
-            month: monthName(p.t),
-            price: p.price,
+            month: monthName(t),
+            price,
             trend,
             // the ALPS classes' lower edges around the trend: stress, alert, crisis
             bands:
@@ -242,7 +236,7 @@ export class AlertsService {
                     crisis: trend + 2 * fit.sigma,
                   }
                 : null,
-            alps: fit && trend !== null && fit.sigma > 0 ? (p.price - trend) / fit.sigma : null,
+            alps: fit && trend !== null && fit.sigma > 0 ? (price - trend) / fit.sigma : null,
             ifpa: 'value' in ifpa ? ifpa.value.value : null,
           };
         }),

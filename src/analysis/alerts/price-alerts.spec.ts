@@ -1,7 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { readFixture } from '../../../test/helpers/markets';
 import { referenceValues } from '../../../test/helpers/reference-values';
-import { alpsAt, eligibility, ifpaAt, MonthlyPrice, monthNumber } from './price-alerts';
+import {
+  alpsAt,
+  eligibility,
+  ifpaAt,
+  MonthlyPrices,
+  monthlyPrices,
+  monthNumber,
+} from './price-alerts';
 
 // Reference values: test/fixtures/analysis/alerts/make_reference.R (lm(price ~ t + factor(month))
 // and the compound growth rates by hand, in base R), on made-up WFP-shaped series and on North
@@ -10,11 +17,14 @@ const { get: refValue, close } = referenceValues('analysis', 'alerts', 'expected
 const rows = parse<Record<string, string>>(readFixture('analysis', 'alerts', 'prices.csv'), {
   columns: true,
 });
-const seriesOf = (market: string): MonthlyPrice[] =>
-  rows
-    .filter((r) => r.market === market)
-    .map((r) => ({ t: monthNumber(r.month), price: Number(r.price) }))
-    .sort((a, b) => a.t - b.t);
+const seriesOf = (market: string): MonthlyPrices =>
+  monthlyPrices(
+    rows
+      .filter((r) => r.market === market)
+      .map((r) => ({ t: monthNumber(r.month), price: Number(r.price) }))
+      .sort((a, b) => a.t - b.t),
+  );
+const lastOf = (s: MonthlyPrices) => s.t[s.t.length - 1];
 
 describe('ALPS and IFPA against R', () => {
   // nojan: no January at all, so R's reference month is February and k is 12, not 13
@@ -22,7 +32,7 @@ describe('ALPS and IFPA against R', () => {
     '%s at its last month',
     (market) => {
       const s = seriesOf(market);
-      const last = s[s.length - 1].t;
+      const last = lastOf(s);
       expect(last).toBe(refValue(`${market}.last`));
       const a = alpsAt(s, last)!;
       close(a.value, `${market}.alps`, 1e-9);
@@ -49,7 +59,7 @@ describe('ALPS and IFPA against R', () => {
       'prk-hyesan',
     ]) {
       const s = seriesOf(market);
-      const a = alpsAt(s, s[s.length - 1].t)!;
+      const a = alpsAt(s, lastOf(s))!;
       sm.close(a.value, `${market}.alps`, 1e-9);
       sm.close(a.trend, `${market}.trend`, 1e-9);
       sm.close(a.sigma, `${market}.sigma`, 1e-9);
@@ -75,28 +85,28 @@ describe('ALPS and IFPA against R', () => {
 
   it('finds the planted spike in the right month and class', () => {
     const s = seriesOf('spike');
-    const last = s[s.length - 1].t;
+    const last = lastOf(s);
     expect(alpsAt(s, last)!.class).toBe('crisis');
     // each of the 36 months before it, fitted as of its own month, is far below it and no crisis
-    const before = s.slice(-37, -1).map((p) => alpsAt(s, p.t)!);
+    const before = Array.from(s.t.slice(-37, -1), (t) => alpsAt(s, t)!);
     expect(before.every((a) => a.class !== 'crisis')).toBe(true);
     expect(Math.max(...before.map((a) => a.value))).toBeLessThan(alpsAt(s, last)!.value / 3);
   });
 
   it('says which of WFP’s rules a series fails', () => {
     const short = seriesOf('short');
-    expect(eligibility(short, short[short.length - 1].t)).toMatchObject({
+    expect(eligibility(short, lastOf(short))).toMatchObject({
       eligible: false,
       spanMonths: 30,
       reason: '30 months from the first value (2019-01) to the last (2021-06): at least 36 needed',
     });
     const spike = seriesOf('spike');
-    expect(eligibility(spike, spike[spike.length - 1].t)).toMatchObject({ eligible: true });
+    expect(eligibility(spike, lastOf(spike))).toMatchObject({ eligible: true });
     const gappy = seriesOf('gappy');
-    const g = eligibility(gappy, gappy[gappy.length - 1].t);
-    expect(g.share).toBeCloseTo(gappy.length / 42, 12);
+    const g = eligibility(gappy, lastOf(gappy));
+    expect(g.share).toBeCloseTo(gappy.t.length / 42, 12);
     // seven months after its last value: no value in the last 6 months
-    expect(eligibility(spike, spike[spike.length - 1].t + 7)).toMatchObject({
+    expect(eligibility(spike, lastOf(spike) + 7)).toMatchObject({
       eligible: false,
       reason: 'no value in the 6 months to 2022-07 (the last is 2021-12)',
     });
