@@ -5,8 +5,12 @@ import { countriesOfMcc, mccsOfCountry, outsideCountry } from './tower-countries
 import { distanceKm } from './tower-coverage';
 import { BadInputError } from '../common/domain-error';
 
-export type TowerFileFormat = 'opencellid' | 'csv' | 'geojson';
-export const TOWER_FILE_FORMATS: TowerFileFormat[] = ['opencellid', 'csv', 'geojson'];
+import { TOWER_FILE_IMPORTER } from '../sources/importer-registry';
+import type { TowerFileFormat } from '../sources/shared/file-importer';
+
+// The formats, as the tower importer declares them (sources/towers)
+export type { TowerFileFormat };
+export const TOWER_FILE_FORMATS: readonly TowerFileFormat[] = TOWER_FILE_IMPORTER.formats;
 
 // What a tower's date means. OpenCelliD's `created` is when its record was made (a phone first
 // reported the cell), not when the tower went up; imagery surveys give the first image showing it.

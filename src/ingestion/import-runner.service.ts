@@ -10,7 +10,7 @@ import {
   SubscriptionImportReport,
   SubscriptionImportService,
 } from '../coverage/subscription-import.service';
-import type { TowerFileFormat } from '../coverage/tower-file.parser';
+import type { TowerFileFormat } from '../sources/shared/file-importer';
 import {
   checkTowerImportArgs,
   TowerImportReport,
@@ -18,7 +18,14 @@ import {
 } from '../coverage/tower-import.service';
 import { ObservationInput, ObservationWriterService } from '../prices/observation-writer.service';
 import { ReferenceDataService, SourceRow } from '../prices/reference-data.service';
-import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
+import {
+  IMPORTER_LIST,
+  PRICE_FILE_IMPORTERS,
+  recogniseFile,
+  SUBSCRIPTION_FILE_IMPORTER,
+  TOWER_FILE_IMPORTER,
+} from '../sources/importer-registry';
+import { FILE_HEAD_BYTES, fileHead } from '../sources/shared/file-importer';
 import type {
   ImportContext,
   PriceFileImporter,
@@ -56,20 +63,6 @@ interface RunOutcome {
   error?: { kind: string; message: string };
 }
 
-// The source a tower registry's imports run under (one per registry name: towers:<registry>).
-function towerSource(registry: string, format: TowerFileFormat): SourceRow {
-  const opencellid = format === 'opencellid';
-  return {
-    id: `towers:${registry}`,
-    name: `Tower registry ${registry} (${format})`,
-    homeUrl: opencellid ? 'https://opencellid.org/' : 'file:',
-    credit: opencellid
-      ? 'Cell tower positions from OpenCelliD (opencellid.org), CC BY-SA 4.0.'
-      : `Tower positions from the ${registry} registry (an imported ${format} file).`,
-    writes: 'towers',
-  };
-}
-
 // A tower import's report as its run's outcome (the merged rows are the run's warning).
 function towerOutcome(r: TowerImportReport): RunOutcome {
   return {
@@ -92,15 +85,19 @@ function towerOutcome(r: TowerImportReport): RunOutcome {
   };
 }
 
-// The source every subscriptions file runs under (WDI's or a long country,year,value file).
-const SUBSCRIPTIONS_SOURCE: SourceRow = {
-  id: 'subscriptions',
-  name: 'Mobile subscriptions per 100 people (World Bank WDI IT.CEL.SETS.P2, or a long CSV)',
-  homeUrl: 'https://data.worldbank.org/indicator/IT.CEL.SETS.P2',
-  credit:
-    'Mobile cellular subscriptions per 100 people: ITU, via the World Bank World Development Indicators (IT.CEL.SETS.P2), CC BY 4.0.',
-  writes: 'subscriptions',
-};
+// A tower file's format from its first lines (an upload's text; a stream must name it).
+function towerFormatOf(body: Readable | string): TowerFileFormat {
+  if (typeof body !== 'string')
+    throw new BadInputError(
+      `format: name the tower file's format (${TOWER_FILE_IMPORTER.formats.join(', ')})`,
+    );
+  const format = TOWER_FILE_IMPORTER.formatOf(fileHead(body.slice(0, FILE_HEAD_BYTES)));
+  if (!format)
+    throw new BadInputError(
+      `format: the file's first lines are not a tower file (${TOWER_FILE_IMPORTER.layout}); name its format (${TOWER_FILE_IMPORTER.formats.join(', ')})`,
+    );
+  return format;
+}
 
 export interface PriceImportOptions extends ImportContext {
   importer?: string; // an importer id; none (or the alias wfp): recognised from the header
@@ -129,18 +126,23 @@ export function chooseImporter(
   header: string[],
   second: string[] | undefined,
 ): PriceFileImporter {
-  const list = PRICE_FILE_IMPORTERS.map((i) => `${i.id} (${i.layout})`).join('; ');
   if (id && id !== 'wfp') {
     const named = PRICE_FILE_IMPORTERS.find((i) => i.id === id);
-    if (!named) throw new BadInputError(`importer: unknown importer "${id}" (importers: ${list})`);
+    if (!named)
+      throw new BadInputError(`importer: unknown importer "${id}" (importers: ${IMPORTER_LIST})`);
     return named;
   }
   const found = PRICE_FILE_IMPORTERS.find((i) => i.recognises(header, second));
-  if (!found)
+  if (found) return found;
+  // a tower registry or a subscriptions table sent as a price file: say which importer reads it
+  const whole = recogniseFile({ header, second, text: [header, second ?? []].join('\n') });
+  if (whole)
     throw new BadInputError(
-      `importer: the file's header (${header.slice(0, 20).join(',')}) matches no importer; name one with --importer, or use one of: ${list}`,
+      `importer: the file is not a price file but ${whole.name}: import it with import ${whole.id} <file> (POST /api/imports/${whole.id})`,
     );
-  return found;
+  throw new BadInputError(
+    `importer: the file's header (${header.slice(0, 20).join(',')}) matches no importer; name one, or use one of: ${IMPORTER_LIST}`,
+  );
 }
 
 // Imports a price file through its format's declaration (sources/importer-registry.ts): read as a
@@ -181,7 +183,7 @@ export class ImportRunner {
   async importTowers(
     body: Readable | string,
     opts: {
-      format: TowerFileFormat;
+      format?: TowerFileFormat; // without it, recognised from the file's first lines
       source: string;
       fileName?: string;
       country?: string;
@@ -189,8 +191,10 @@ export class ImportRunner {
     },
   ): Promise<TowerImportReport & { run: RunView }> {
     checkTowerImportArgs(opts.source, opts.country);
-    const { format, source, fileName, country, trigger } = opts;
-    return this.ledgered(towerSource(source, format), trigger, async (runId, fence) => {
+    const { source, fileName, country, trigger } = opts;
+    const format = opts.format ?? towerFormatOf(body);
+    const meta = { ...TOWER_FILE_IMPORTER.source(source, format), writes: 'towers' as const };
+    return this.ledgered(meta, trigger, async (runId, fence) => {
       const r = await this.towers.import(body, format, source, fileName, country, {
         runId,
         fence,
@@ -205,23 +209,27 @@ export class ImportRunner {
     text: string,
     opts: { fileName?: string; trigger: RunTrigger },
   ): Promise<SubscriptionImportReport & { run: RunView }> {
-    return this.ledgered(SUBSCRIPTIONS_SOURCE, opts.trigger, async (_runId, fence) => {
-      const r = await this.subscriptions.import(text, opts.fileName, fence);
-      return {
-        result: r,
-        outcome: {
-          status: r.rejected > 0 ? 'partial' : 'succeeded',
-          counts: {
-            inserted: r.inserted,
-            updated: r.updated,
-            unchanged: r.unchanged,
-            rejected: r.rejected,
+    return this.ledgered(
+      { ...SUBSCRIPTION_FILE_IMPORTER.source, writes: 'subscriptions' },
+      opts.trigger,
+      async (_runId, fence) => {
+        const r = await this.subscriptions.import(text, opts.fileName, fence);
+        return {
+          result: r,
+          outcome: {
+            status: r.rejected > 0 ? 'partial' : 'succeeded',
+            counts: {
+              inserted: r.inserted,
+              updated: r.updated,
+              unchanged: r.unchanged,
+              rejected: r.rejected,
+            },
+            rowsParsed: r.points,
+            rejections: r.rejections,
           },
-          rowsParsed: r.points,
-          rejections: r.rejections,
-        },
-      };
-    });
+        };
+      },
+    );
   }
 
   // Every import is a run: its source registered, its lease taken (another instance importing the

@@ -167,6 +167,64 @@ describe('command line on the embedded database', () => {
     expect(usage.stderr).toMatch(/--format: one of opencellid, csv, geojson, not kml/);
   });
 
+  it('recognises a tower registry and a subscriptions table from their first lines', async () => {
+    // unnamed: the file's first lines say it is a tower file, which needs its registry's name
+    const unnamed = await cli(['import', fixture('towers', 'opencellid-467-noheader.csv')], db.env);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr).toMatch(
+      /--source: opencellid-467-noheader\.csv is a tower registry file: name the registry/,
+    );
+    const ocid = await cli(
+      ['import', fixture('towers', 'opencellid-467-noheader.csv'), '--source', 'ocid-auto'],
+      db.env,
+    );
+    expect(ocid.code).toBe(0);
+    expect(ocid.stdout.trim()).toMatch(
+      /^towers ocid-auto \(opencellid\): (succeeded|partial) \(import \d+, run \d+\): read \d+/,
+    );
+    // import towers without --format: the format from the file
+    const geo = await cli(
+      ['import', 'towers', fixture('towers', 'imagery-survey.geojson'), '--source', 'geo-auto'],
+      db.env,
+    );
+    expect(geo.code).toBe(0);
+    expect(geo.stdout.trim()).toMatch(
+      /^towers geo-auto \(geojson\): partial \(import \d+, run \d+\): read 4, inserted 2/,
+    );
+    const notTowers = await cli(
+      ['import', 'towers', fixture('wdi', 'subscriptions-long.csv'), '--source', 'x'],
+      db.env,
+    );
+    expect(notTowers.code).toBe(2);
+    expect(notTowers.stderr).toMatch(
+      /import towers: subscriptions-long\.csv is not a tower file by its first lines .*--format opencellid\|csv\|geojson/,
+    );
+    // a WDI table and a tower file in one call: each its own run, by its own importer
+    const folder = mkdtempSync(path.join(tmpdir(), 'nkmt-whole-'));
+    copyFileSync(
+      fixture('wdi', 'API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv'),
+      path.join(folder, 'a-wdi.csv'),
+    );
+    copyFileSync(fixture('towers', 'imagery-survey.csv'), path.join(folder, 'b-survey.csv'));
+    try {
+      const both = await cli(['import', folder, '--source', 'survey-auto'], db.env);
+      expect(both.code).toBe(0);
+      expect(both.stdout.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^a-wdi\.csv: subscriptions \(wdi\): partial \(run \d+\): 35 values for 2 countries: inserted 35, updated 0, unchanged 0, rejected 2$/,
+        ),
+        expect.stringMatching(
+          /^b-survey\.csv: towers survey-auto \(csv\): partial \(import \d+, run \d+\): read 8, inserted 3/,
+        ),
+        expect.stringMatching(
+          /^2 files: 0 succeeded, 2 partial, 0 failed; inserted 38, updated 0, unchanged 0, rejected 6$/,
+        ),
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('parses a saved page of any adapter as a dry run', async () => {
     const res = await cli(
       [
@@ -345,7 +403,10 @@ describe('import wfp from the command line', () => {
         db.env,
       );
       expect(noCountry.code).toBe(2);
-      expect(noCountry.stderr).toMatch(/importer: the file's header .* matches no importer/);
+      expect(noCountry.stderr).toMatch(
+        /importer: the file is not a price file but Tower registry .*: import it with import towers <file> \(POST \/api\/imports\/towers\)/,
+      );
+
       // a folder: one run per file, each recognised from its header, and a summary line
       const folder = mkdtempSync(path.join(tmpdir(), 'nkmt-imports-'));
       for (const name of ['wfp_vam_global_sample.csv', 'renamed_hxl_prices.csv'])

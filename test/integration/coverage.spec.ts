@@ -210,14 +210,24 @@ describe.each(TEST_DATABASES)('mobile coverage on %s', (kind) => {
         409,
       );
       expect(JSON.stringify(busy.body)).toMatch(/towers:imagery-runs is already in progress/);
-      // another registry is not held up; /api/imports/towers is the same import
+      // another registry is not held up; /api/imports/towers is the same import, and without
+      // format= the format is recognised from the file's first lines
       const other = await http
-        .post('/api/imports/towers?format=csv&source=imagery-other')
+        .post('/api/imports/towers?source=imagery-other')
         .set(auth)
         .set('content-type', 'text/csv')
         .send(readFixture('towers', 'imagery-survey.csv'))
         .expect(200);
-      expect(other.body).toMatchObject({ status: 'partial', inserted: 3 });
+      expect(other.body).toMatchObject({ status: 'partial', inserted: 3, format: 'csv' });
+      const unknown = await http
+        .post('/api/imports/towers?source=imagery-other')
+        .set(auth)
+        .set('content-type', 'text/csv')
+        .send('a,b\n1,2\n')
+        .expect(400);
+      expect(JSON.stringify(unknown.body)).toMatch(
+        /format: the file's first lines are not a tower file .*name its format \(opencellid, csv, geojson\)/,
+      );
       expect(other.body.run).toMatchObject({ source: 'towers:imagery-other', rowsInserted: 3 });
       await http
         .post('/api/imports/towers?format=csv&source=imagery-other')

@@ -3597,7 +3597,7 @@ export interface operations {
     CoverageController_import: {
         parameters: {
             query?: {
-                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features) */
+                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features); without it, recognised from the file's first lines (a 400 when they are none of these) */
                 format?: "opencellid" | "csv" | "geojson";
                 /** @description Name of the registry, e.g. opencellid-2024 or imagery-2022 */
                 source?: string;
@@ -3698,7 +3698,7 @@ export interface operations {
     ImportsController_importTowers: {
         parameters: {
             query?: {
-                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features) */
+                /** @description opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features); without it, recognised from the file's first lines (a 400 when they are none of these) */
                 format?: "opencellid" | "csv" | "geojson";
                 /** @description Name of the registry, e.g. opencellid-2024 or imagery-2022 */
                 source?: string;

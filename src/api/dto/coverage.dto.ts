@@ -84,10 +84,11 @@ export class TowerImportQueryDto {
   @ApiPropertyOptional({
     enum: TOWER_FILE_FORMATS,
     description:
-      "opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features)",
+      "opencellid (CSV; each row assigned to its MCC's country), csv (lat, lon, first_seen[, id, last_seen, confidence, radio]) or geojson (Point features); without it, recognised from the file's first lines (a 400 when they are none of these)",
   })
+  @IsOptional()
   @IsIn(TOWER_FILE_FORMATS)
-  format!: TowerFileFormat;
+  format?: TowerFileFormat;
 
   @ApiPropertyOptional({
     description: 'Name of the registry, e.g. opencellid-2024 or imagery-2022',

@@ -1,8 +1,22 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { TOWER_FILE_FORMATS, TowerFileFormat } from '../../coverage/tower-file.parser';
+import type { SubscriptionImportReport } from '../../coverage/subscription-import.service';
+import type { TowerImportReport } from '../../coverage/tower-import.service';
 import type { FileImportReport } from '../../ingestion/import-runner.service';
-import { PRICE_FILE_IMPORTERS } from '../../sources/importer-registry';
+import type { RunView } from '../../ingestion/run-ledger.service';
+import {
+  FILE_IMPORTERS,
+  PRICE_FILE_IMPORTERS,
+  recogniseFile,
+  TOWER_FILE_IMPORTER,
+} from '../../sources/importer-registry';
+import {
+  FILE_HEAD_BYTES,
+  FileHead,
+  fileHead,
+  TowerFileFormat,
+} from '../../sources/shared/file-importer';
+import type { Backend } from '../backend';
 import { Command, CliIo, readArgs, UsageError } from './command';
 import { runSummary } from './run-summary';
 
@@ -25,6 +39,65 @@ async function readable(command: string, file: string | undefined, usage: string
     throw new UsageError(`${command}: no such file ${file}`);
   });
   return file;
+}
+
+// A file's first lines (its first 64 KiB), for recognising its format.
+async function headOf(file: string): Promise<FileHead> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(FILE_HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, FILE_HEAD_BYTES, 0);
+    return fileHead(buffer.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await handle.close();
+  }
+}
+
+// A tower file's format: --format, or recognised from its first lines.
+async function towerFormat(file: string, named: string | undefined): Promise<TowerFileFormat> {
+  const formats = TOWER_FILE_IMPORTER.formats;
+  if (named !== undefined) {
+    if (!formats.includes(named as TowerFileFormat))
+      throw new UsageError(`--format: one of ${formats.join(', ')}, not ${named}`);
+    return named as TowerFileFormat;
+  }
+  const format = TOWER_FILE_IMPORTER.formatOf(await headOf(file));
+  if (!format)
+    throw new UsageError(
+      `import towers: ${path.basename(file)} is not a tower file by its first lines (${TOWER_FILE_IMPORTER.layout}); name its format with --format ${formats.join('|')}`,
+    );
+  return format;
+}
+
+// The registry name and country of a tower import, checked.
+function towerArgs(values: { source?: string; country?: string }, file: string) {
+  const source = values.source;
+  if (!source)
+    throw new UsageError(
+      `--source: ${path.basename(file)} is a tower registry file: name the registry, e.g. --source opencellid-2024`,
+    );
+  const country = values.country?.toUpperCase();
+  if (country !== undefined && !/^[A-Z]{3}$/.test(country))
+    throw new UsageError(
+      `--country: an ISO 3166-1 alpha-3 code such as KEN, not ${values.country}`,
+    );
+  return { source, country };
+}
+
+function towerLine(r: TowerImportReport & { run: RunView }): string {
+  return (
+    `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}, run ${r.run.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
+    (Object.keys(r.countries ?? {}).length
+      ? ` (kept by country: ${Object.entries(r.countries)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ')})`
+      : '') +
+    (r.errorMessage ? ` [${r.errorMessage}]` : '')
+  );
+}
+
+function subscriptionLine(r: SubscriptionImportReport & { run: RunView }): string {
+  return `subscriptions (${r.shape}): ${r.run.status} (run ${r.run.id}): ${r.points} values for ${r.countries} countries: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`;
 }
 
 // Where a path names files: the file, or a folder's CSV files in name order.
@@ -63,6 +136,7 @@ async function progressOf(
 }
 
 const IMPORTER_IDS = [...PRICE_FILE_IMPORTERS.map((i) => i.id), 'wfp'];
+const ALL_IMPORTER_IDS = [...FILE_IMPORTERS.map((i) => i.id), 'wfp'];
 
 // One price file's line: the run, the importer, its countries, what was read and skipped.
 function priceSummary(r: FileImportReport): string {
@@ -77,45 +151,90 @@ function priceSummary(r: FileImportReport): string {
   return `${runSummary(r.run)} (${where}, ${r.rowsRead} rows read${skipped ? `; skipped: ${skipped}` : ''}${r.averageMarketRows ? `; ${r.averageMarketRows} rows of average markets, kept as regions` : ''})`;
 }
 
+// One file of an unnamed import: a tower registry or a subscriptions table when its first lines
+// say so (sources/importer-registry.ts), a price file otherwise (its importer recognised from
+// the header as it is read). Each is one run.
+type FileOutcome = { run: RunView; line: string; rejections: { row?: number; reason: string }[] };
+
+async function importOne(
+  file: string,
+  named: string | undefined,
+  values: { country?: string; map?: string; source?: string },
+  backend: Backend,
+  io: CliIo,
+): Promise<FileOutcome & { rest: string; total: number }> {
+  const whole = named ? undefined : recogniseFile(await headOf(file));
+  if (whole?.writes === 'towers') {
+    const r = await backend.importTowers(file, {
+      format: await towerFormat(file, undefined),
+      ...towerArgs(values, file),
+      fileName: path.basename(file),
+    });
+    return {
+      run: r.run,
+      line: towerLine(r),
+      rejections: r.rejections,
+      total: r.rejected,
+      rest: 'GET /api/coverage/tower-imports',
+    };
+  }
+  if (whole?.writes === 'subscriptions') {
+    const r = await backend.importSubscriptions(await readFile(file, 'utf8'), path.basename(file));
+    return {
+      run: r.run,
+      line: subscriptionLine(r),
+      rejections: r.rejections,
+      total: r.rejections.length,
+      rest: 'the file',
+    };
+  }
+  const r = await backend.importPrices(file, {
+    importer: named === 'wfp' ? undefined : named,
+    fileName: path.basename(file),
+    country: values.country,
+    map: values.map,
+    onBytes: io.progress && (await progressOf(file, io.progress)),
+  });
+  return {
+    run: r.run,
+    line: priceSummary(r),
+    rejections: r.rejections,
+    total: r.run.rowsRejected,
+    rest: `GET /api/ingestion/runs/${r.run.id}/rejections`,
+  };
+}
+
 // import [<importer>] <file|folder>...: each file its own run, through one importer contract
-// (sources/importer-registry.ts); without an importer (or with wfp) each file's header says which.
+// (sources/importer-registry.ts); without an importer (or with wfp) each file's first lines say
+// which: a price layout, a tower registry (with --source) or a subscriptions table.
 export const importCommand: Command = {
   words: ['import'],
-  usage: `import [<importer>] <file|folder>... [--country ISO3] [--map field=Column,...]
-                                            import price files, one run each (importers: ${IMPORTER_IDS.join(', ')};
-                                            none or wfp: recognised from the header); the country from
-                                            --country, the file name wfp_food_prices_<iso3>.csv or the file`,
+  usage: `import [<importer>] <file|folder>... [--country ISO3] [--map field=Column,...] [--source NAME]
+                                            import files, one run each (importers: ${ALL_IMPORTER_IDS.join(', ')};
+                                            none or wfp: recognised from the file's first lines; a tower
+                                            file needs --source); the country from --country, the
+                                            file name wfp_food_prices_<iso3>.csv or the file`,
   async prepare(args) {
     const { values, positionals } = readArgs(args, {
       country: { type: 'string' },
       map: { type: 'string' },
+      source: { type: 'string' },
     });
     const named = IMPORTER_IDS.includes(positionals[0] ?? '') ? positionals[0] : undefined;
     const paths = named ? positionals.slice(1) : positionals;
     if (!paths.length)
       throw new UsageError(
-        `import needs a file: import [<importer>] <file|folder>... (importers: ${IMPORTER_IDS.join(', ')}), import subscriptions <file>, or import towers <file> --format opencellid|csv|geojson --source NAME`,
+        `import needs a file: import [<importer>] <file|folder>... (importers: ${IMPORTER_IDS.join(', ')}), import subscriptions <file>, or import towers <file> --source NAME [--format opencellid|csv|geojson]`,
       );
     const files = await filesOf(paths);
     return {
       async run(backend, io) {
-        const outcomes: FileImportReport[] = [];
+        const outcomes: FileOutcome[] = [];
         for (const file of files) {
-          const r = await backend.importPrices(file, {
-            importer: named === 'wfp' ? undefined : named,
-            fileName: path.basename(file),
-            country: values.country,
-            map: values.map,
-            onBytes: io.progress && (await progressOf(file, io.progress)),
-          });
+          const r = await importOne(file, named, values, backend, io);
           outcomes.push(r);
-          io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${priceSummary(r)}`);
-          showRefusals(
-            r.rejections,
-            r.run.rowsRejected,
-            `GET /api/ingestion/runs/${r.run.id}/rejections`,
-            io,
-          );
+          io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${r.line}`);
+          showRefusals(r.rejections, r.total, r.rest, io);
         }
         if (files.length > 1) {
           const by = (s: string) => outcomes.filter((o) => o.run.status === s).length;
@@ -146,9 +265,7 @@ export const importSubscriptionsCommand: Command = {
     return {
       async run(backend, io) {
         const r = await backend.importSubscriptions(body, path.basename(file));
-        io.out(
-          `subscriptions (${r.shape}): ${r.run.status} (run ${r.run.id}): ${r.points} values for ${r.countries} countries: inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, rejected ${r.rejected}`,
-        );
+        io.out(subscriptionLine(r));
         showRefusals(r.rejections, r.rejections.length, 'the file', io);
         return 0;
       },
@@ -158,9 +275,10 @@ export const importSubscriptionsCommand: Command = {
 
 export const importTowersCommand: Command = {
   words: ['import', 'towers'],
-  usage: `import towers <file> --format opencellid|csv|geojson --source NAME [--country ISO3]
-                                            import a tower registry file (one transaction); an
-                                            OpenCelliD row goes to its MCC's country`,
+  usage: `import towers <file> --source NAME [--format opencellid|csv|geojson] [--country ISO3]
+                                            import a tower registry file (one transaction; the
+                                            format recognised from its first lines without --format);
+                                            an OpenCelliD row goes to its MCC's country`,
   async prepare(args) {
     const { values, positionals } = readArgs(args, {
       format: { type: 'string' },
@@ -170,20 +288,10 @@ export const importTowersCommand: Command = {
     const file = await readable(
       'import towers',
       positionals[0],
-      'import towers <file> --format opencellid|csv|geojson --source NAME [--country ISO3]',
+      'import towers <file> --source NAME [--format opencellid|csv|geojson] [--country ISO3]',
     );
-    const format = values.format as TowerFileFormat;
-    if (!TOWER_FILE_FORMATS.includes(format))
-      throw new UsageError(
-        `--format: one of ${TOWER_FILE_FORMATS.join(', ')}, not ${values.format ?? '(missing)'}`,
-      );
-    const source = values.source;
-    if (!source) throw new UsageError('--source: name the registry, e.g. opencellid-2024');
-    const country = values.country?.toUpperCase();
-    if (country !== undefined && !/^[A-Z]{3}$/.test(country))
-      throw new UsageError(
-        `--country: an ISO 3166-1 alpha-3 code such as KEN, not ${values.country}`,
-      );
+    const format = await towerFormat(file, values.format);
+    const { source, country } = towerArgs(values, file);
     return {
       async run(backend, io) {
         const r = await backend.importTowers(file, {
@@ -192,15 +300,7 @@ export const importTowersCommand: Command = {
           fileName: path.basename(file),
           country,
         });
-        io.out(
-          `towers ${r.source} (${r.format}): ${r.status} (import ${r.id}, run ${r.run.id}): read ${r.rowsRead}, inserted ${r.inserted}, updated ${r.updated}, unchanged ${r.unchanged}, merged ${r.merged}, rejected ${r.rejected}` +
-            (Object.keys(r.countries ?? {}).length
-              ? ` (kept by country: ${Object.entries(r.countries)
-                  .map(([c, n]) => `${c} ${n}`)
-                  .join(', ')})`
-              : '') +
-            (r.errorMessage ? ` [${r.errorMessage}]` : ''),
-        );
+        io.out(towerLine(r));
         showRefusals(r.rejections, r.rejections.length, 'GET /api/coverage/tower-imports', io);
         return r.status === 'failed' ? 1 : 0;
       },
