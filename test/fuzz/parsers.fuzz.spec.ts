@@ -25,6 +25,12 @@ import {
 import { hxlIndex, parseHxlFields } from '../../src/sources/hxl/hxl.parser';
 import type { RecordVerdict } from '../../src/sources/shared/price-file';
 import { parseVamFields, vamColumnIndex } from '../../src/sources/wfp-vam/wfp-vam.parser';
+import {
+  FILE_IMPORTERS,
+  recogniseFile,
+  TOWER_FILE_IMPORTER,
+} from '../../src/sources/importer-registry';
+import { FILE_HEAD_BYTES, fileHead } from '../../src/sources/shared/file-importer';
 import { fixture, gazetteerMarkets, readFixture } from '../helpers/markets';
 
 // Every parser, fuzzed over the real saved pages (mutated: truncated, bytes flipped, hostile
@@ -388,6 +394,46 @@ describe('the WFP VAM and HXL record parsers under fuzzing', () => {
           }
         },
       ),
+      params,
+    );
+  });
+});
+
+describe('recognising a file from its first lines, under fuzzing', () => {
+  const heads = [
+    readFixture('wfp', 'wfp_food_prices_col.csv'),
+    readFixture('imports', 'wfp_vam_global_sample.csv'),
+    readFixture('imports', 'renamed_hxl_prices.csv'),
+    readFixture('towers', 'opencellid-467.csv'),
+    readFixture('towers', 'opencellid-467-noheader.csv'),
+    readFixture('towers', 'imagery-survey.csv'),
+    readFixture('towers', 'imagery-survey.geojson'),
+    readFixture('wdi', 'API_IT.CEL.SETS.P2_DS2_en_csv_v2_sample.csv'),
+    readFixture('wdi', 'subscriptions-long.csv'),
+  ].map((t) => t.slice(0, 2000));
+  // a real file's head truncated, with a slice cut out, or with hostile text spliced in; or any text
+  const head = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom(...heads),
+        fc.nat(2000),
+        fc.nat(2000),
+        fc.constantFrom(...SPLICE, '"', '\uFEFF', '{', '\r\n'),
+      )
+      .map(([t, a, b, x]) => t.slice(0, Math.min(a, b)) + x + t.slice(Math.max(a, b))),
+    fc.string({ maxLength: 400 }),
+  );
+  it('any head is one importer or none, and a tower head has a format', () => {
+    const ids = new Set(FILE_IMPORTERS.map((i) => i.id));
+    fc.assert(
+      fc.property(head, (text) => {
+        const h = fileHead(text.slice(0, FILE_HEAD_BYTES));
+        const found = recogniseFile(h);
+        count('file-head', { rows: found ? 1 : 0, refused: found ? 0 : 1 });
+        if (found && !ids.has(found.id)) throw new Error(`an unknown importer ${found.id}`);
+        if (found?.writes === 'towers' && !TOWER_FILE_IMPORTER.formatOf(h))
+          throw new Error(`a tower file without a format: ${JSON.stringify(text.slice(0, 80))}`);
+      }),
       params,
     );
   });
