@@ -141,7 +141,7 @@ export function chooseImporter(
       `importer: the file is not a price file but ${whole.name}: import it with import ${whole.id} <file> (POST /api/imports/${whole.id})`,
     );
   throw new BadInputError(
-    `importer: the file's header (${header.slice(0, 20).join(',')}) matches no importer; name one, or use one of: ${IMPORTER_LIST}`,
+    `importer: the file's header (${header.slice(0, 20).join(',')}) matches no importer; name one (import <importer> <file>, POST /api/imports/{importer}) of: ${IMPORTER_LIST}`,
   );
 }
 

@@ -241,7 +241,7 @@ describe.each(TEST_DATABASES)('price files in every layout on %s', (kind) => {
       .send('a,b,c\n1,2,3\n')
       .expect(400);
     expect(none.body.detail).toMatch(
-      /^importer: the file's header \(a,b,c\) matches no importer; name one with --importer, or use one of: wfp-hdx \(.*\); wfp-vam \(.*\); hxl \(.*\); price-table \(.*\)$/,
+      /^importer: the file's header \(a,b,c\) matches no importer; name one \(import <importer> <file>, POST \/api\/imports\/\{importer\}\) of: wfp-hdx \(.*\); wfp-vam \(.*\); hxl \(.*\); price-table \(.*\); towers \(OpenCelliD .*\); subscriptions \(the WDI download .*\)$/,
     );
     const unknown = await http
       .post('/api/imports/nope')
