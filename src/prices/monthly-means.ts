@@ -11,17 +11,22 @@ export interface MarketGroup {
   value: Float64Array;
 }
 
+// One market's monthly prices: its months (year·12 + month − 1) ascending and their means, and
+// the sources that gave them as a bit mask (bit rank − 1).
+export interface MarketMonths {
+  market: string;
+  t: Int32Array;
+  price: Float64Array;
+  mask: number;
+}
+
 // One series' monthly prices: one row per market and month, sorted by month then market, and the
-// sources that gave them as a bit mask (bit rank − 1). Each row's month also as a number
-// (year·12 + month − 1) and its market also as an index into `markets` (the names sorted), so
-// that a reader walking a country's 2.9 million rows by market and month needs no lookup by name.
+// sources that gave them as a bit mask (bit rank − 1); each row's month also as a number.
 export interface MonthlyMeans {
   market: string[];
   month: string[]; // YYYY-MM
   price: number[];
   t: Int32Array; // each row's month, year·12 + month − 1
-  marketIndex: Uint32Array; // each row's market in `markets`
-  markets: string[]; // the series' markets, sorted
   mask: number;
 }
 
@@ -46,104 +51,128 @@ interface MarketObservations {
   value: Float64Array;
 }
 
-// One series' monthly means from its markets' groups: prices of zero or less left out, the
-// preferred source's value of each day (the lowest rank), then the mean of the month's days,
-// sorted by month then market. Undefined when no market has a price above zero. The
-// observations are put in order of their month and market by a counting sort (a comparison sort
-// of 48,000 keys per series was a quarter of the read's time in the app).
+// Each market's monthly means of one series, from its groups: prices of zero or less left out,
+// the preferred source's value of each day (the lowest rank; between two groups of one rank, the
+// first), then the mean of the month's days, summed in day order. A market with no price above
+// zero is left out. The markets come in order of their first month, then name.
+export function marketMonthlyMeans(markets: Map<string, MarketGroup[]>): MarketMonths[] {
+  const rows: MarketObservations[] = [];
+  for (const [market, groups] of markets) {
+    const observations = positiveObservations(market, groups);
+    if (observations) rows.push(observations);
+  }
+  const calendar = new DayTable(rows.map((r) => r.day));
+  return rows
+    .map((r) => meansOfMarket(r, calendar))
+    .sort((a, b) => a.t[0] - b.t[0] || cmp(a.market, b.market));
+}
+
+// One market's observations in order of day, then source rank, then where they came (a check
+// first: a market of one group comes in day order), then one value a day and a mean a month.
+function meansOfMarket(r: MarketObservations, calendar: DayTable): MarketMonths {
+  const { day, rank, value } = r;
+  const n = value.length;
+  let mask = 0;
+  let inOrder = true;
+  for (let i = 0; i < n; i++) {
+    mask |= 1 << (rank[i] - 1);
+    if (i && (day[i - 1] > day[i] || (day[i - 1] === day[i] && rank[i - 1] > rank[i])))
+      inOrder = false;
+  }
+  let order: Uint32Array | undefined;
+  if (!inOrder) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    idx.sort((a, b) => day[a] - day[b] || rank[a] - rank[b] || a - b);
+    order = Uint32Array.from(idx);
+  }
+  const t = new Int32Array(n);
+  const price = new Float64Array(n);
+  let rows = 0;
+  let month = NaN;
+  let sum = 0;
+  let days = 0;
+  let lastDay = NaN;
+  for (let k = 0; k < n; k++) {
+    const i = order ? order[k] : k;
+    const m = calendar.month[calendar.index(day[i])];
+    if (m !== month) {
+      if (days) {
+        t[rows] = month;
+        price[rows++] = sum / days;
+      }
+      month = m;
+      sum = 0;
+      days = 0;
+    }
+    if (day[i] !== lastDay) {
+      sum += value[i];
+      days++;
+      lastDay = day[i];
+    }
+  }
+  t[rows] = month;
+  price[rows++] = sum / days;
+  // one value a month (a WFP market's usual case): the columns as they are
+  const whole = rows === n;
+  return {
+    market: r.market,
+    t: whole ? t : t.slice(0, rows),
+    price: whole ? price : price.slice(0, rows),
+    mask,
+  };
+}
+
+// One series' monthly means as rows sorted by month then market (the cross-country panel's
+// order): each market's months (marketMonthlyMeans), put in order by a counting sort on month
+// and market. Undefined when no market has a price above zero.
 export function monthlyMeans(
   markets: Map<string, MarketGroup[]>,
   names: MonthNames,
 ): MonthlyMeans | undefined {
-  const marketRows: MarketObservations[] = [];
-  let mask = 0;
-  for (const [market, groups] of markets) {
-    const observations = positiveObservations(market, groups);
-    if (!observations) continue;
-    marketRows.push(observations);
-    for (const r of observations.rank) mask |= 1 << (r - 1);
-  }
-  if (!marketRows.length) return undefined;
-  const n = marketRows.reduce((sum, r) => sum + r.value.length, 0);
-  const marketOf = new Uint32Array(n);
-  const monthOf = new Float64Array(n);
-  const value = new Float64Array(n);
-  const marketNames = marketRows.map((r) => r.market);
-  const dayKey = new Float64Array(n); // day of the month · 32 + source rank
-  const calendar = new DayTable(marketRows.map((r) => r.day));
-  let i = 0;
-  marketRows.forEach((r, id) => {
-    for (let j = 0; j < r.value.length; j++, i++) {
-      const t = calendar.index(r.day[j]);
-      marketOf[i] = id;
-      monthOf[i] = calendar.month[t];
-      dayKey[i] = calendar.dom[t] * 32 + r.rank[j];
-      value[i] = r.value[j];
-    }
-  });
+  const byMarket = marketMonthlyMeans(markets);
+  if (!byMarket.length) return undefined;
   // markets in name order, so that a month's markets come sorted
-  const rankOfMarket = new Uint32Array(marketNames.length);
-  marketNames
-    .map((name, id) => ({ name, id }))
-    .sort((a, b) => cmp(a.name, b.name))
-    .forEach((m, r) => (rankOfMarket[m.id] = r));
-  const nMarkets = marketNames.length;
-  // each observation's group (month, then market by name), then the groups in order
+  const sorted = [...byMarket].sort((a, b) => cmp(a.market, b.market));
   let first = Infinity;
   let last = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (monthOf[i] < first) first = monthOf[i];
-    if (monthOf[i] > last) last = monthOf[i];
+  let n = 0;
+  let mask = 0;
+  for (const m of sorted) {
+    if (m.t[0] < first) first = m.t[0];
+    if (m.t[m.t.length - 1] > last) last = m.t[m.t.length - 1];
+    n += m.t.length;
+    mask |= m.mask;
   }
+  const nMarkets = sorted.length;
   const group = new Float64Array(n);
-  for (let i = 0; i < n; i++)
-    group[i] = (monthOf[i] - first) * nMarkets + rankOfMarket[marketOf[i]];
+  const from = new Uint32Array(n); // each row's market (its rank by name)
+  let i = 0;
+  sorted.forEach((m, r) => {
+    for (let j = 0; j < m.t.length; j++, i++) {
+      group[i] = (m.t[j] - first) * nMarkets + r;
+      from[i] = r;
+    }
+  });
+  const at = new Uint32Array(nMarkets + 1); // each market's first row in `group`
+  sorted.forEach((m, r) => (at[r + 1] = at[r] + m.t.length));
   const idx = byGroup(group, (last - first + 1) * nMarkets);
-  // the rows: one per group, written into arrays of their final size (growing arrays of 2.9
-  // million strings and numbers by push was most of this function's time)
-  let rows = 0;
-  for (let k = 0; k < n; k++) if (k === 0 || group[idx[k]] !== group[idx[k - 1]]) rows++;
-  const sorted: string[] = new Array<string>(nMarkets);
-  for (let id = 0; id < nMarkets; id++) sorted[rankOfMarket[id]] = marketNames[id];
   const monthNames: string[] = new Array<string>(last - first + 1);
   for (let m = first; m <= last; m++) monthNames[m - first] = names.of(m);
-  const market: string[] = new Array<string>(rows);
-  const month: string[] = new Array<string>(rows);
-  const price: number[] = new Array<number>(rows);
-  const t = new Int32Array(rows);
-  const marketIndex = new Uint32Array(rows);
-  // each market and month: the preferred source's value of each day (the first of the day in
-  // rank order, its few values sorted in place), then the mean of the days
-  let row = 0;
-  for (let k = 0; k < n;) {
-    const start = k;
-    while (k < n && group[idx[k]] === group[idx[start]]) k++;
-    for (let a = start + 1; a < k; a++) {
-      const v = idx[a];
-      let b = a - 1;
-      for (; b >= start && dayKey[idx[b]] > dayKey[v]; b--) idx[b + 1] = idx[b];
-      idx[b + 1] = v;
-    }
-    let sum = 0;
-    let dayCount = 0;
-    let lastDay = -1;
-    for (let a = start; a < k; a++) {
-      const day = Math.floor(dayKey[idx[a]] / 32);
-      if (day !== lastDay) {
-        sum += value[idx[a]];
-        dayCount++;
-        lastDay = day;
-      }
-    }
-    const m = monthOf[idx[start]];
-    const r = rankOfMarket[marketOf[idx[start]]];
-    market[row] = sorted[r];
-    month[row] = monthNames[m - first];
-    price[row] = sum / dayCount;
-    t[row] = m;
-    marketIndex[row++] = r;
+  const market: string[] = new Array<string>(n);
+  const month: string[] = new Array<string>(n);
+  const price: number[] = new Array<number>(n);
+  const t = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const row = idx[k];
+    const r = from[row];
+    const m = sorted[r];
+    const j = row - at[r];
+    market[k] = m.market;
+    month[k] = monthNames[m.t[j] - first];
+    price[k] = m.price[j];
+    t[k] = m.t[j];
   }
-  return { market, month, price, t, marketIndex, markets: sorted, mask };
+  return { market, month, price, t, mask };
 }
 
 // A market's groups as one list of its prices above zero; undefined when it has none.
@@ -154,8 +183,11 @@ function positiveObservations(
   let n = 0;
   for (const g of groups) for (let i = 0; i < g.value.length; i++) if (g.value[i] > 0) n++;
   if (n === 0) return undefined;
-  const day = new Int32Array(n);
   const rank = new Uint8Array(n);
+  // one group, every price above zero (a WFP market's usual case): its own columns
+  if (groups.length === 1 && n === groups[0].value.length)
+    return { market, day: groups[0].day, rank: rank.fill(groups[0].rank), value: groups[0].value };
+  const day = new Int32Array(n);
   const value = new Float64Array(n);
   let at = 0;
   for (const g of groups)

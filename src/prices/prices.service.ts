@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { copyOutBinary, CopyColumn, readCopyBinary, settingArray } from '../database/copy-out';
 import { PrismaService } from '../database/prisma.service';
 import { SOURCE_PREFERENCE } from '../sources/source-registry';
-import { cmp, MarketGroup, monthlyMeans, MonthNames } from './monthly-means';
+import {
+  cmp,
+  MarketGroup,
+  MarketMonths,
+  marketMonthlyMeans,
+  monthlyMeans,
+  MonthNames,
+} from './monthly-means';
 import { ObservationFilter, observationWhere } from './observation-filter';
 
 export type { ObservationFilter } from './observation-filter';
@@ -48,8 +55,18 @@ export interface MonthlySeries {
   month: string[]; // YYYY-MM
   price: number[];
   t: Int32Array; // each row's month as a number, year·12 + month − 1
-  marketIndex: Uint32Array; // each row's market in `markets`
-  markets: string[]; // the series' markets, sorted
+}
+
+// The same monthly prices by market: each market's months ascending (the alerts' shape), the
+// markets in order of their first month, then id.
+export interface MarketMonthlySeries {
+  country: string;
+  commodity: string;
+  unit: string;
+  priceType: string;
+  currency: string;
+  sources: string[];
+  markets: MarketMonths[];
 }
 
 // the hash tables of the cross-country read, for its one statement
@@ -212,12 +229,45 @@ export class PricesService {
   // sort per series. On PGlite each expression or filter on every row in the database cost about
   // a second at a country's 2.9 million rows, and the observations as text took twice as long as
   // the arrays (bench/alerts.cjs).
-  async monthlySeries(f: {
-    countries?: string[];
-    commodities?: string[];
-    from?: string;
-    to?: string;
-  }): Promise<MonthlySeries[]> {
+  async monthlySeries(f: MonthlyRead): Promise<MonthlySeries[]> {
+    const { order, bySeries } = await this.monthlyGroups(f);
+    const names = new MonthNames();
+    const out: MonthlySeries[] = [];
+    for (const { key, markets } of bySeries.values()) {
+      const means = monthlyMeans(markets, names);
+      if (!means) continue;
+      out.push({
+        ...key,
+        sources: sourcesOf(order, means.mask),
+        market: means.market,
+        month: means.month,
+        price: means.price,
+        t: means.t,
+      });
+    }
+    return out.sort(bySeriesKey);
+  }
+
+  // The same read, by market (each market's months ascending): the alerts' shape, without the
+  // month-then-market order the panel needs.
+  async marketMonthlySeries(f: MonthlyRead): Promise<MarketMonthlySeries[]> {
+    const { order, bySeries } = await this.monthlyGroups(f);
+    const out: MarketMonthlySeries[] = [];
+    for (const { key, markets } of bySeries.values()) {
+      const byMarket = marketMonthlyMeans(markets);
+      if (!byMarket.length) continue;
+      const mask = byMarket.reduce((m, x) => m | x.mask, 0);
+      out.push({ ...key, sources: sourcesOf(order, mask), markets: byMarket });
+    }
+    return out.sort(bySeriesKey);
+  }
+
+  // The grouped read both shapes come from: each series' markets, each market's groups (a
+  // source and price flag each), and the sources in order of preference.
+  private async monthlyGroups(f: MonthlyRead): Promise<{
+    order: string[];
+    bySeries: Map<string, { key: SeriesKey; markets: Map<string, MarketGroup[]> }>;
+  }> {
     const known = (await this.prisma.source.findMany({ select: { id: true } })).map((r) => r.id);
     const preference = (id: string) => {
       const i = SOURCE_PREFERENCE.indexOf(id);
@@ -281,32 +331,26 @@ export class PricesService {
         value: r[9] as Float64Array,
       });
     }
-    const names = new MonthNames();
-    const out: MonthlySeries[] = [];
-    for (const { key, markets } of bySeries.values()) {
-      const means = monthlyMeans(markets, names);
-      if (!means) continue;
-      out.push({
-        ...key,
-        sources: order.filter((_, b) => means.mask & (1 << b)).sort(),
-        market: means.market,
-        month: means.month,
-        price: means.price,
-        t: means.t,
-        marketIndex: means.marketIndex,
-        markets: means.markets,
-      });
-    }
-    return out.sort(
-      (a, b) =>
-        cmp(a.country, b.country) ||
-        cmp(a.commodity, b.commodity) ||
-        cmp(a.unit, b.unit) ||
-        cmp(a.priceType, b.priceType) ||
-        cmp(a.currency, b.currency),
-    );
+    return { order, bySeries };
   }
 }
+
+export interface MonthlyRead {
+  countries?: string[];
+  commodities?: string[];
+  from?: string;
+  to?: string;
+}
+
+// The sources a mask of ranks names (bit rank − 1), by id.
+const sourcesOf = (order: string[], mask: number) => order.filter((_, b) => mask & (1 << b)).sort();
+
+const bySeriesKey = (a: SeriesKey, b: SeriesKey) =>
+  cmp(a.country, b.country) ||
+  cmp(a.commodity, b.commodity) ||
+  cmp(a.unit, b.unit) ||
+  cmp(a.priceType, b.priceType) ||
+  cmp(a.currency, b.currency);
 
 interface SeriesKey {
   country: string;

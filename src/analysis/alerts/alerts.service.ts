@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BadInputError, DomainError } from '../../common/domain-error';
 import { CatalogueService } from '../../prices/catalogue.service';
 import { DataVersionService } from '../../prices/data-version.service';
-import { MonthlySeries, PricesService } from '../../prices/prices.service';
+import { MarketMonthlySeries, PricesService } from '../../prices/prices.service';
 import { ReferenceIdsService } from '../../prices/reference-ids.service';
 import { AnalysisCache } from '../analysis-cache';
 import { DEFAULT_COUNTRY } from '../events';
@@ -93,38 +93,17 @@ export function sortBySeverity(markets: MarketAlert[]): MarketAlert[] {
   );
 }
 
-// The series' last month (a loop: a spread of every month's number overflows the stack).
-function lastMonth(months: Int32Array): number {
+// The series' last month.
+function lastMonth(s: MarketMonthlySeries): number {
   let last = -Infinity;
-  for (const t of months) if (t > last) last = t;
+  for (const m of s.markets) if (m.t[m.t.length - 1] > last) last = m.t[m.t.length - 1];
   return last;
 }
 
 // Every market of a series assessed at the series' last month (markets named by their ids).
-function atLastMonth(s: MonthlySeries): { last: number; alerts: MarketAlert[] } {
-  const last = lastMonth(s.t);
-  return {
-    last,
-    alerts: [...byMarket(s)].map(([id, m]) => marketAlert(id, id, m, last)),
-  };
-}
-
-// Each market's monthly prices of one series as columns, sorted by month (the series' rows come
-// sorted by month), the markets in the order of their first row; gathered by the rows' market
-// indexes into columns allocated at their size.
-function byMarket(s: MonthlySeries): Map<string, MonthlyPrices> {
-  const count = new Uint32Array(s.markets.length);
-  const order: number[] = [];
-  for (const m of s.marketIndex) if (count[m]++ === 0) order.push(m);
-  const lists = Array.from(count, (c) => ({ t: new Int32Array(c), price: new Float64Array(c) }));
-  const at = new Uint32Array(s.markets.length);
-  for (let i = 0; i < s.marketIndex.length; i++) {
-    const m = s.marketIndex[i];
-    const j = at[m]++;
-    lists[m].t[j] = s.t[i];
-    lists[m].price[j] = s.price[i];
-  }
-  return new Map(order.map((m) => [s.markets[m], lists[m]]));
+function atLastMonth(s: MarketMonthlySeries): { last: number; alerts: MarketAlert[] } {
+  const last = lastMonth(s);
+  return { last, alerts: s.markets.map((m) => marketAlert(m.market, m.market, m, last)) };
 }
 
 // WFP's Alert for Price Spikes and FAO's Indicator of Food Price Anomalies for every market of a
@@ -141,7 +120,9 @@ export class AlertsService {
     private readonly cache: AnalysisCache,
   ) {}
 
-  private async seriesFor(q: AlertsRequest): Promise<{ s: MonthlySeries; asOf: number | null }> {
+  private async seriesFor(
+    q: AlertsRequest,
+  ): Promise<{ s: MarketMonthlySeries; asOf: number | null }> {
     const country = q.country ?? DEFAULT_COUNTRY;
     await this.ids.assertKnown('country', 'country', [country]);
     await this.ids.assertKnown('commodity', 'commodity', [q.commodity]);
@@ -153,7 +134,7 @@ export class AlertsService {
       q.priceType,
       q.currency,
     );
-    const all = await this.prices.monthlySeries({
+    const all = await this.prices.marketMonthlySeries({
       countries: [country],
       commodities: [q.commodity],
     });
@@ -174,8 +155,7 @@ export class AlertsService {
     const version = await this.versions.current();
     return this.cache.get(['alerts', version, q], async () => {
       const { s, asOf } = await this.seriesFor(q);
-      const markets = byMarket(s);
-      const last = lastMonth(s.t);
+      const last = lastMonth(s);
       const at = asOf ?? last;
       const names = displayNames((await this.catalogue.listMarkets(s.country)).map(marketPoint));
       return {
@@ -186,7 +166,7 @@ export class AlertsService {
         currency: s.currency,
         asOf: monthName(at),
         markets: sortBySeverity(
-          [...markets].map(([id, series]) => marketAlert(id, names.get(id) ?? id, series, at)),
+          s.markets.map((m) => marketAlert(m.market, names.get(m.market) ?? m.market, m, at)),
         ),
         credits: await this.catalogue.sourceCredits(s.sources),
       };
@@ -200,7 +180,7 @@ export class AlertsService {
     return this.cache.get(['alerts-history', version, q], async () => {
       await this.ids.assertKnown('market', 'market', [q.market]);
       const { s, asOf } = await this.seriesFor(q);
-      const series = byMarket(s).get(q.market);
+      const series = s.markets.find((m) => m.market === q.market);
       if (!series)
         throw new DomainError(
           'not_found',
@@ -251,12 +231,12 @@ export class AlertsService {
   async latestOf(
     country: string,
     keys: { commodity: string; unit: string; priceType: string; currency: string }[],
-  ): Promise<{ series: MonthlySeries; markets: MarketAlert[] }[]> {
+  ): Promise<{ series: MarketMonthlySeries; markets: MarketAlert[] }[]> {
     if (!keys.length) return [];
     const wanted = new Set(
       keys.map((k) => [k.commodity, k.unit, k.priceType, k.currency].join('\u0000')),
     );
-    const all = await this.prices.monthlySeries({
+    const all = await this.prices.marketMonthlySeries({
       countries: [country],
       commodities: [...new Set(keys.map((k) => k.commodity))],
     });
@@ -271,7 +251,7 @@ export class AlertsService {
     await this.ids.assertKnown('country', 'country', [country]);
     const version = await this.versions.current();
     return this.cache.get(['alerts-summary', version, country], async () => {
-      const all = await this.prices.monthlySeries({ countries: [country] });
+      const all = await this.prices.marketMonthlySeries({ countries: [country] });
       const series = all.map((s) => {
         const { last, alerts } = atLastMonth(s);
         const counts: Record<AlpsClass, number> = { normal: 0, stress: 0, alert: 0, crisis: 0 };
