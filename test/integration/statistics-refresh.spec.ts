@@ -38,6 +38,17 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
         )
     )[0].n;
 
+  // the share of nulls the statistics hold for a column (null: never analyzed)
+  const nullShare = async (column: string) =>
+    (
+      await app
+        .get(PrismaService)
+        .$queryRawUnsafe<{ f: number }[]>(
+          `SELECT null_frac::float8 AS f FROM pg_stats WHERE schemaname = 'public' AND tablename = 'observation' AND attname = $1`,
+          column,
+        )
+    )[0]?.f ?? null;
+
   beforeAll(async () => {
     db = await freshDatabase(kind, {
       LOAD_ARCHIVE_ON_EMPTY: 'false',
@@ -58,10 +69,21 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
     await importFile('ken', 200, 5); // 500 rows: too few to analyze
     await writer.refreshStatistics(10_000, ['KEN']); // 2.5 % growth, a known country: skipped
     expect(await reltuples()).toBe(20_000);
-    await writer.refreshStatistics(10_000, ['NGA']); // a country the statistics never saw
+    expect(await nullShare('quality_notes')).toBe(1);
+    // a note on 100 rows: a column no read plans by
+    await app
+      .get(PrismaService)
+      .$executeRawUnsafe(
+        `UPDATE observation SET quality_notes = 'checked' WHERE id IN (SELECT id FROM observation ORDER BY id LIMIT 100)`,
+      );
+    // a country the statistics never saw, in a table grown by less than a tenth: the columns
+    // reads plan by are analyzed, not the note
+    await writer.refreshStatistics(10_000, ['NGA']);
     expect(await reltuples()).toBe(20_500);
+    expect(await nullShare('quality_notes')).toBe(1);
     await importFile('ken', 205, 30); // 3,000 rows: 14.6 % more pages than analyzed
     await writer.refreshStatistics(10_000, ['KEN']);
     expect(await reltuples()).toBe(23_500);
+    expect(await nullShare('quality_notes')).toBeCloseTo(1 - 100 / 23_500, 6);
   }, 120_000);
 });
