@@ -1,0 +1,53 @@
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { clusterTemplate, createClusterApart } from '../../src/database/data-dir-lock';
+
+// A first start on an empty folder loads the empty cluster the install made
+// (scripts/pglite-template.cjs) instead of running initdb; a template that does not load falls
+// back to initdb. Either way the folder holds a cluster that opens and answers.
+describe('the embedded cluster on an empty folder', () => {
+  const dirs: string[] = [];
+  const fresh = () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'nkmt-cluster-'));
+    dirs.push(d);
+    return path.join(d, 'pglite');
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  const answers = async (pgDir: string) => {
+    const db = new PGlite(pgDir);
+    try {
+      return (await db.query<{ v: string }>('SELECT version() AS v')).rows[0].v;
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('is made from the install’s template of this PGlite', async () => {
+    const template = clusterTemplate();
+    expect(template).toMatch(/pglite-cluster-\d+\.\d+\.\d+\.tar$/);
+    const pgDir = fresh();
+    createClusterApart(pgDir);
+    expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
+    expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
+  }, 60_000);
+
+  it('falls back to initdb when the template is cut short', async () => {
+    const cut = path.join(mkdtempSync(path.join(tmpdir(), 'nkmt-tpl-')), 'cut.tar');
+    dirs.push(path.dirname(cut));
+    copyFileSync(clusterTemplate()!, cut);
+    writeFileSync(cut, readFileSync(cut).subarray(0, 1_000_000));
+    const pgDir = fresh();
+    createClusterApart(pgDir, cut);
+    expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
+  }, 60_000);
+});
