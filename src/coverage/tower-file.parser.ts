@@ -4,7 +4,6 @@ import { countryName } from '../common/countries';
 import { countriesOfMcc, mccsOfCountry, outsideCountry } from './tower-countries';
 import { distanceKm } from './tower-coverage';
 import { BadInputError } from '../common/domain-error';
-
 import { TOWER_FILE_IMPORTER } from '../sources/importer-registry';
 import type { TowerFileFormat } from '../sources/shared/file-importer';
 

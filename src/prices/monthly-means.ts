@@ -21,12 +21,11 @@ export interface MarketMonths {
 }
 
 // One series' monthly prices: one row per market and month, sorted by month then market, and the
-// sources that gave them as a bit mask (bit rank − 1); each row's month also as a number.
+// sources that gave them as a bit mask (bit rank − 1).
 export interface MonthlyMeans {
   market: string[];
   month: string[]; // YYYY-MM
   price: number[];
-  t: Int32Array; // each row's month, year·12 + month − 1
   mask: number;
 }
 
@@ -161,7 +160,6 @@ export function monthlyMeans(
   const market: string[] = new Array<string>(n);
   const month: string[] = new Array<string>(n);
   const price: number[] = new Array<number>(n);
-  const t = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const row = idx[k];
     const r = from[row];
@@ -170,9 +168,8 @@ export function monthlyMeans(
     market[k] = m.market;
     month[k] = monthNames[m.t[j] - first];
     price[k] = m.price[j];
-    t[k] = m.t[j];
   }
-  return { market, month, price, t, mask };
+  return { market, month, price, mask };
 }
 
 // A market's groups as one list of its prices above zero; undefined when it has none.

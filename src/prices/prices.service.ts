@@ -44,27 +44,16 @@ export interface PageCursor {
 
 // A series' monthly market prices, sorted by month then market: one row per market and month,
 // the mean of the market's values in the month (one value per survey date, the preferred source's).
-export interface MonthlySeries {
-  country: string;
-  commodity: string;
-  unit: string;
-  priceType: string;
-  currency: string;
+export interface MonthlySeries extends SeriesKey {
   sources: string[];
   market: string[];
   month: string[]; // YYYY-MM
   price: number[];
-  t: Int32Array; // each row's month as a number, year·12 + month − 1
 }
 
 // The same monthly prices by market: each market's months ascending (the alerts' shape), the
 // markets in order of their first month, then id.
-export interface MarketMonthlySeries {
-  country: string;
-  commodity: string;
-  unit: string;
-  priceType: string;
-  currency: string;
+export interface MarketMonthlySeries extends SeriesKey {
   sources: string[];
   markets: MarketMonths[];
 }
@@ -242,7 +231,6 @@ export class PricesService {
         market: means.market,
         month: means.month,
         price: means.price,
-        t: means.t,
       });
     }
     return out.sort(bySeriesKey);
@@ -352,7 +340,8 @@ const bySeriesKey = (a: SeriesKey, b: SeriesKey) =>
   cmp(a.priceType, b.priceType) ||
   cmp(a.currency, b.currency);
 
-interface SeriesKey {
+// One series: a country's commodity in one unit, price type and currency.
+export interface SeriesKey {
   country: string;
   commodity: string;
   unit: string;

@@ -53,15 +53,19 @@ async function headOf(file: string): Promise<FileHead> {
   }
 }
 
-// A tower file's format: --format, or recognised from its first lines.
-async function towerFormat(file: string, named: string | undefined): Promise<TowerFileFormat> {
+// A tower file's format: --format, or recognised from its first lines (read here unless given).
+async function towerFormat(
+  file: string,
+  named: string | undefined,
+  head?: FileHead,
+): Promise<TowerFileFormat> {
   const formats = TOWER_FILE_IMPORTER.formats;
   if (named !== undefined) {
     if (!formats.includes(named as TowerFileFormat))
       throw new UsageError(`--format: one of ${formats.join(', ')}, not ${named}`);
     return named as TowerFileFormat;
   }
-  const format = TOWER_FILE_IMPORTER.formatOf(await headOf(file));
+  const format = TOWER_FILE_IMPORTER.formatOf(head ?? (await headOf(file)));
   if (!format)
     throw new UsageError(
       `import towers: ${path.basename(file)} is not a tower file by its first lines (${TOWER_FILE_IMPORTER.layout}); name its format with --format ${formats.join('|')}`,
@@ -163,10 +167,11 @@ async function importOne(
   backend: Backend,
   io: CliIo,
 ): Promise<FileOutcome & { rest: string; total: number }> {
-  const whole = named ? undefined : recogniseFile(await headOf(file));
+  const head = named ? undefined : await headOf(file);
+  const whole = head && recogniseFile(head);
   if (whole?.writes === 'towers') {
     const r = await backend.importTowers(file, {
-      format: await towerFormat(file, undefined),
+      format: await towerFormat(file, undefined, head),
       ...towerArgs(values, file),
       fileName: path.basename(file),
     });
