@@ -40,6 +40,9 @@ export interface Backend {
   listRuns(q: { source?: string; limit: number }): Promise<RunView[]>;
   // a price file through its importer (id, or the alias wfp / none: recognised from the header)
   importPrices(file: string, opts: PriceImportRequest): Promise<FileImportReport>;
+  // after the last file of one command: what the imports left to do once (here: the planner's
+  // statistics, refreshed once for every file rather than after each)
+  finishImports?(): Promise<void>;
   // towers and subscriptions are runs too (their run in the ledger comes with the report)
   importSubscriptions(
     body: string,

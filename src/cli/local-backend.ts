@@ -16,6 +16,7 @@ import { PrismaService } from '../database/prisma.service';
 import { IngestionService, RunMode } from '../ingestion/ingestion.service';
 import { kindOf } from '../common/domain-error';
 import { ImportRunner } from '../ingestion/import-runner.service';
+import { PendingStatistics } from '../prices/observation-writer.service';
 import { parseColumnMap } from '../sources/shared/column-map';
 import { StartupService } from '../startup.service';
 import { TowerFileFormat } from '../coverage/tower-file.parser';
@@ -24,6 +25,9 @@ import { Backend, counted, PriceImportRequest, ReportRequest } from './backend';
 // The application in this process: the schema migrated and the reference data loaded first, as
 // every entry point does; no HTTP server, no cron.
 export class LocalBackend implements Backend {
+  // what this command's price imports inserted, for one statistics refresh after the last file
+  private pendingStatistics = new PendingStatistics();
+
   private constructor(
     private readonly app: INestApplicationContext,
     private readonly config: AppConfig,
@@ -76,7 +80,14 @@ export class LocalBackend implements Backend {
       country: opts.country,
       map: opts.map === undefined ? undefined : parseColumnMap(opts.map),
       trigger: 'cli',
+      statistics: this.pendingStatistics,
     });
+  }
+
+  async finishImports() {
+    const pending = this.pendingStatistics;
+    this.pendingStatistics = new PendingStatistics();
+    await this.app.get(ImportRunner).settleStatistics(pending);
   }
 
   importSubscriptions(body: string, fileName: string) {

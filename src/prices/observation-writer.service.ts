@@ -204,6 +204,18 @@ export const PLANNED_COLUMNS = ['country', 'commodity_id', 'market_id', 'source_
 // the growth since the last ANALYZE below which it is not repeated (autovacuum's default scale)
 const ANALYZE_GROWTH = 0.1;
 
+// The statistics refresh several writes owe, settled once after the last of them (a command that
+// imports a folder): what they inserted and the countries they wrote.
+export class PendingStatistics {
+  inserted = 0;
+  readonly countries = new Set<string>();
+
+  add(inserted: number, countries: Iterable<string>): void {
+    this.inserted += inserted;
+    for (const c of countries) this.countries.add(c);
+  }
+}
+
 @Injectable()
 export class ObservationWriterService {
   private readonly logger = new Logger(ObservationWriterService.name);
@@ -221,7 +233,7 @@ export class ObservationWriterService {
   // growth refreshes them all. On PGlite the full ANALYZE was a quarter of a 49,500-row import's
   // time, every file of twenty (bench/wfp-import.cjs). A failure only costs a slower plan, so it
   // is logged, never raised.
-  async refreshStatistics(inserted: number, countries: string[] = []): Promise<void> {
+  async refreshStatistics(inserted: number, countries: Iterable<string> = []): Promise<void> {
     if (inserted < ANALYZE_AFTER_ROWS) return;
     try {
       const [stats] = await this.prisma.$queryRawUnsafe<
@@ -233,7 +245,7 @@ export class ObservationWriterService {
                           WHERE s.schemaname = 'public' AND s.tablename = 'observation'
                             AND s.attname = 'country'), false) AS known
          FROM pg_class c WHERE c.oid = 'observation'::regclass`,
-        countries,
+        [...countries],
       );
       const grown = !(
         stats &&

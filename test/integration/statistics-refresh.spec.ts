@@ -3,7 +3,10 @@ import { Readable } from 'node:stream';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
 import { ImportRunner } from '../../src/ingestion/import-runner.service';
-import { ObservationWriterService } from '../../src/prices/observation-writer.service';
+import {
+  ObservationWriterService,
+  PendingStatistics,
+} from '../../src/prices/observation-writer.service';
 import { freshDatabase, TEST_DATABASES, TestDb } from '../helpers/databases';
 
 // The planner's statistics after an import (ObservationWriterService.refreshStatistics): ANALYZE
@@ -23,10 +26,19 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
         return `${date},North,District,Market ${i % 100},${(i % 100) + 1},,,cereals and tubers,Maize,2,KG,actual,Retail,XXX,${100 + (i % 7)},`;
       }),
     ].join('\n');
-  const importFile = async (country: string, from: number, months: number) => {
+  const importFile = async (
+    country: string,
+    from: number,
+    months: number,
+    statistics?: PendingStatistics,
+  ) => {
     const r = await app
       .get(ImportRunner)
-      .importPrices(Readable.from([file(country, from, months)]), { country, trigger: 'cli' });
+      .importPrices(Readable.from([file(country, from, months)]), {
+        country,
+        trigger: 'cli',
+        statistics,
+      });
     expect(r.run.status).toBe('succeeded');
   };
   const reltuples = async () =>
@@ -85,5 +97,18 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
     await writer.refreshStatistics(10_000, ['KEN']);
     expect(await reltuples()).toBe(23_500);
     expect(await nullShare('quality_notes')).toBeCloseTo(1 - 100 / 23_500, 6);
+  }, 120_000);
+
+  it('refreshes once after several imports that leave it to the caller', async () => {
+    const runner = app.get(ImportRunner);
+    const pending = new PendingStatistics();
+    const before = await reltuples();
+    await importFile('eth', 0, 150, pending); // 15,000 rows of a new country each
+    await importFile('som', 0, 150, pending);
+    expect(await reltuples()).toBe(before); // neither import refreshed
+    expect(pending.inserted).toBe(30_000);
+    expect([...pending.countries].sort()).toEqual(['ETH', 'SOM']);
+    await runner.settleStatistics(pending); // 30,000 rows more: a full refresh
+    expect(await reltuples()).toBe(before + 30_000);
   }, 120_000);
 });

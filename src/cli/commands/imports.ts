@@ -235,11 +235,16 @@ export const importCommand: Command = {
     return {
       async run(backend, io) {
         const outcomes: FileOutcome[] = [];
-        for (const file of files) {
-          const r = await importOne(file, named, values, backend, io);
-          outcomes.push(r);
-          io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${r.line}`);
-          showRefusals(r.rejections, r.total, r.rest, io);
+        try {
+          for (const file of files) {
+            const r = await importOne(file, named, values, backend, io);
+            outcomes.push(r);
+            io.out(`${files.length > 1 ? `${path.basename(file)}: ` : ''}${r.line}`);
+            showRefusals(r.rejections, r.total, r.rest, io);
+          }
+        } finally {
+          // the files imported before a failure keep their rows: their statistics too
+          await backend.finishImports?.();
         }
         if (files.length > 1) {
           const by = (s: string) => outcomes.filter((o) => o.run.status === s).length;
