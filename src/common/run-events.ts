@@ -8,6 +8,9 @@ export interface FinishedRun {
   status: string;
   rowsInserted: number;
   rowsUpdated: number;
+  // the countries its rows are in, where the run knows them (a price file): a listener that
+  // reads the run's rows reads only those countries'
+  countries?: string[];
 }
 
 type Listener = (run: FinishedRun) => Promise<void>;

@@ -65,6 +65,7 @@ interface RunOutcome {
   warning?: string;
   rejections: { row: number; reason: string }[];
   error?: { kind: string; message: string };
+  countries?: string[]; // where the rows written are (a price file's countries)
 }
 
 // A tower import's report as its run's outcome (the merged rows are the run's warning).
@@ -290,6 +291,7 @@ export class ImportRunner {
       const run = await this.ledger.finish(runId, outcome.status, outcome.counts, outcome.error, {
         rowsParsed: outcome.rowsParsed,
         warning: outcome.warning,
+        countries: outcome.countries,
       });
       await this.ledger.saveRejections(runId, outcome.rejections);
       return { ...done.result, run };
@@ -465,6 +467,7 @@ export class ImportRunner {
             rejected: rejected + written.duplicates,
           },
           rowsParsed: valid,
+          countries: Object.keys(countries),
           warning: written.duplicates
             ? `${written.duplicates} rows repeated a key (market, commodity, price type, unit, date) of the file: the last one was kept`
             : undefined,

@@ -80,7 +80,7 @@ export class RunLedgerService {
     status: RunStatus,
     counts: { inserted: number; updated: number; unchanged: number; rejected: number },
     error?: { kind: string; message: string },
-    extra: { rowsParsed?: number; warning?: string } = {},
+    extra: { rowsParsed?: number; warning?: string; countries?: string[] } = {},
   ): Promise<RunView> {
     const run = await this.prisma.ingestionRun.update({
       where: { id },
@@ -103,6 +103,7 @@ export class RunLedgerService {
       status: run.status,
       rowsInserted: run.rowsInserted,
       rowsUpdated: run.rowsUpdated,
+      countries: extra.countries,
     });
     return toRunView(run);
   }

@@ -59,21 +59,24 @@ export class AlertFeedService implements OnModuleInit, OnApplicationBootstrap, O
     if (!['succeeded', 'partial'].includes(run.status)) return;
     if (run.rowsInserted + run.rowsUpdated === 0) return;
     try {
-      const recorded = await this.record(run.id);
+      const recorded = await this.record(run.id, run.countries);
       if (recorded && this.config.alertWebhook.url) await this.deliver();
     } catch (err) {
       this.logger.warn(`price alerts after run ${run.id}: ${(err as Error).message}`);
     }
   }
 
-  // The run's series assessed now; new alerts (stress or worse) recorded. Returns how many.
-  async record(runId: number): Promise<number> {
+  // The run's series assessed now; new alerts (stress or worse) recorded. Returns how many. With
+  // the run's countries, only their rows are read for its series (the key's index leads by the
+  // country; run_id has no index: the whole table was read after every import).
+  async record(runId: number, countries?: string[]): Promise<number> {
     const series = await this.prisma.$queryRawUnsafe<
       { country: string; commodity: string; unit: string; priceType: string; currency: string }[]
     >(
       `SELECT DISTINCT country, commodity_id AS commodity, unit, price_type AS "priceType", currency
-       FROM observation WHERE run_id = $1`,
+       FROM observation WHERE run_id = $1${countries ? ' AND country = ANY($2::text[])' : ''}`,
       runId,
+      ...(countries ? [countries] : []),
     );
     const byCountry = new Map<string, typeof series>();
     for (const s of series) byCountry.set(s.country, [...(byCountry.get(s.country) ?? []), s]);
