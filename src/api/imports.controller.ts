@@ -24,7 +24,7 @@ import { IsOptional, Matches, MaxLength } from 'class-validator';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ImportRunner } from '../ingestion/import-runner.service';
-import { PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
+import { FILE_IMPORTERS, PRICE_FILE_IMPORTERS } from '../sources/importer-registry';
 import { parseColumnMap } from '../sources/shared/column-map';
 import { AdminTokenGuard, triggerOf } from './admin-token.guard';
 import { PrismaService } from '../database/prisma.service';
@@ -147,7 +147,7 @@ export class ImportsController {
   ) {
     if (!PRICE_FILE_IMPORTERS.some((i) => i.id === importer))
       throw new NotFoundException(
-        `importer: no importer "${importer}" (importers: ${PRICE_FILE_IMPORTERS.map((i) => i.id).join(', ')}, and wfp for any WFP layout)`,
+        `importer: no importer "${importer}" (importers: ${FILE_IMPORTERS.map((i) => i.id).join(', ')}, and wfp for any WFP layout)`,
       );
     return this.importWith(importer, q, req);
   }
