@@ -1,6 +1,6 @@
 // The embedded database's empty cluster, made once at install (postinstall) and kept beside the
-// build in dist/pglite-cluster-<version>.tar: a first start on an empty data folder loads it
-// instead of running initdb (1.3 s against 2.8 s here, node bench/starts.cjs). Made by the
+// build in dist/pglite-cluster-<version>.tar: a first start on an empty data folder unpacks it
+// (src/database/data-dir-lock.ts) instead of running initdb (node bench/starts.cjs). Made by the
 // PGlite this install has, and named by its version, so another PGlite never loads it.
 // Usage: node scripts/pglite-template.cjs   (skipped when the file exists)
 const {

@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { extract } from 'tar';
 import { isProcessAlive, processStat } from '../common/process-holder';
 import { DomainError } from '../common/domain-error';
 
@@ -137,26 +138,43 @@ export function discardUnfinishedCluster(pgDir: string): void {
   }
 }
 
-// Cluster creation in a short-lived child process: made in this process it leaves about 450 MiB
-// behind (measured: 853 MiB RSS after a first start against 393 MiB when the cluster exists),
-// which the server would carry for its whole life. The child exits and takes it along. Where the
-// install made the empty cluster (scripts/pglite-template.cjs, dist/pglite-cluster-<version>.tar)
-// the child loads it instead of running initdb: 1.3 s against 2.8 s.
+// Without a template, cluster creation (initdb) runs in a short-lived child process: made in this
+// process it leaves about 450 MiB behind (measured: 853 MiB RSS after a first start against
+// 393 MiB when the cluster exists), which the server would carry for its whole life. The child
+// exits and takes it along.
 const CREATE_CLUSTER = `
-const { readFileSync, existsSync, rmSync } = require('node:fs');
 const { PGlite } = require(process.argv[1]);
-const [dir, template] = [process.argv[2], process.argv[3]];
-const open = async (options) => { const db = new PGlite(dir, options); await db.waitReady; await db.close(); };
-(async () => {
-  if (!template || !existsSync(template)) return open({});
+(async () => { const db = new PGlite(process.argv[2]); await db.waitReady; await db.close(); })()
+  .catch((err) => { console.error(err && err.message ? err.message : err); process.exit(1); });`;
+
+// The install's empty cluster (scripts/pglite-template.cjs: PGlite's own dump of a cluster it
+// made) unpacked into the folder as files: no PGlite is started for it, in this process or a
+// child (a child that loaded it through PGlite took 1.3-1.4 s more of a first start,
+// BENCHMARKS.md). A template that does not unpack whole (cut short, not a tar) leaves nothing:
+// false, and initdb makes the cluster instead.
+function unpackTemplate(template: string, pgDir: string): boolean {
   try {
-    await open({ loadDataDir: new Blob([readFileSync(template)]) });
-  } catch (err) {
-    // a template that does not load (cut short, another build's): initdb, as without one
-    rmSync(dir, { recursive: true, force: true });
-    await open({});
+    mkdirSync(pgDir, { recursive: true });
+    // a cut-short or damaged archive is a warning to tar; only its note that it stripped the
+    // leading / of PGlite's member names is not a fault
+    const faults: string[] = [];
+    extract({
+      file: template,
+      cwd: pgDir,
+      sync: true,
+      onwarn: (code, message) => {
+        if (code !== 'TAR_ENTRY_INFO') faults.push(`${code}: ${String(message)}`);
+      },
+    });
+    if (faults.length) throw new Error(faults[0]);
+    if (!existsSync(path.join(pgDir, 'global', 'pg_control')))
+      throw new Error('the template holds no global/pg_control');
+    return true;
+  } catch {
+    rmSync(pgDir, { recursive: true, force: true });
+    return false;
   }
-})().catch((err) => { console.error(err && err.message ? err.message : err); process.exit(1); });`;
+}
 
 // The empty cluster the install made for this PGlite, if any: beside the build (dist/), or the
 // build's when this runs from the sources (ts-jest).
@@ -173,10 +191,11 @@ export function clusterTemplate(): string | undefined {
 
 export function createClusterApart(pgDir: string, template = clusterTemplate()): void {
   if (existsSync(path.join(pgDir, 'PG_VERSION'))) return;
+  if (template && unpackTemplate(template, pgDir)) return;
   try {
     execFileSync(
       process.execPath,
-      ['-e', CREATE_CLUSTER, require.resolve('@electric-sql/pglite'), pgDir, template ?? ''],
+      ['-e', CREATE_CLUSTER, require.resolve('@electric-sql/pglite'), pgDir],
       { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
     );
   } catch (err) {

@@ -32,12 +32,22 @@ describe('the embedded cluster on an empty folder', () => {
     }
   };
 
-  it('is made from the install’s template of this PGlite', async () => {
+  // a cluster's system identifier, made at random by initdb: the first 8 bytes of pg_control
+  const systemId = (pgDir: string) =>
+    readFileSync(path.join(pgDir, 'global', 'pg_control'))
+      .subarray(0, 8)
+      .toString('hex');
+
+  it('is unpacked from the install’s template of this PGlite, not made by initdb', async () => {
     const template = clusterTemplate();
     expect(template).toMatch(/pglite-cluster-\d+\.\d+\.\d+\.tar$/);
     const pgDir = fresh();
     createClusterApart(pgDir);
     expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
+    // the template's own cluster (its identifier), as a second folder made from it has
+    const again = fresh();
+    createClusterApart(again);
+    expect(systemId(pgDir)).toBe(systemId(again));
     expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
   }, 60_000);
 
@@ -48,6 +58,18 @@ describe('the embedded cluster on an empty folder', () => {
     writeFileSync(cut, readFileSync(cut).subarray(0, 1_000_000));
     const pgDir = fresh();
     createClusterApart(pgDir, cut);
+    const fromTemplate = fresh();
+    createClusterApart(fromTemplate);
+    expect(systemId(pgDir)).not.toBe(systemId(fromTemplate)); // initdb's own
+    expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
+  }, 60_000);
+
+  it('falls back to initdb when the template is not an archive at all', async () => {
+    const junk = path.join(mkdtempSync(path.join(tmpdir(), 'nkmt-tpl-')), 'junk.tar');
+    dirs.push(path.dirname(junk));
+    writeFileSync(junk, 'not a tar file\n'.repeat(100));
+    const pgDir = fresh();
+    createClusterApart(pgDir, junk);
     expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
   }, 60_000);
 });
