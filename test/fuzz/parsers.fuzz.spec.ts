@@ -25,6 +25,9 @@ import {
 import { hxlIndex, parseHxlFields } from '../../src/sources/hxl/hxl.parser';
 import type { RecordVerdict } from '../../src/sources/shared/price-file';
 import { parseVamFields, vamColumnIndex } from '../../src/sources/wfp-vam/wfp-vam.parser';
+import { PRICE_TABLE_IMPORTER } from '../../src/sources/price-table/price-table.importer';
+import { parseColumnMap } from '../../src/sources/shared/column-map';
+import { BadInputError } from '../../src/common/domain-error';
 import {
   FILE_IMPORTERS,
   recogniseFile,
@@ -391,6 +394,78 @@ describe('the WFP VAM and HXL record parsers under fuzzing', () => {
             hxlIndex(tags);
           } catch (err) {
             if (!(err instanceof WfpFileError)) throw err;
+          }
+        },
+      ),
+      params,
+    );
+  });
+});
+
+describe('the price-table importer (a long table read with a column map) under fuzzing', () => {
+  const text = readFixture('imports', 'market_survey_table.csv');
+  const lines = csvLines(text, 0);
+  const header = lines[0];
+  const MAP =
+    'date=Survey day,market=Town,admin1=Region,commodity=Product,unit=Measure,price=Price per unit,currency=Money';
+  const field = fc.oneof(
+    fc.constantFrom(...SPLICE, 'Kisumu', 'KG', '0', '-3', 'n/a', '1900-01-01', '2023-13-01', 'KES'),
+    fc.string({ maxLength: 30 }),
+  );
+  it('any fields give a storable row, or a reason', () => {
+    const reader = PRICE_TABLE_IMPORTER.reader(header, lines[1], {
+      map: parseColumnMap(MAP),
+      country: 'KEN',
+    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(field, { maxLength: header.length + 2 }),
+          fc
+            .tuple(fc.constantFrom(...lines.slice(1)), fc.nat(header.length - 1), field)
+            .map(([row, i, v]) => row.map((x, j) => (j === i ? v : x))),
+        ),
+        (f) => checkVerdict('price-table-record', reader.read(f)),
+      ),
+      params,
+    );
+  });
+  it('any map text and header: a reader, or a refusal that names the problem', () => {
+    const words = fc.constantFrom(
+      ...header,
+      'date',
+      'market',
+      'commodity',
+      'unit',
+      'price',
+      'country',
+      'colour',
+      '=',
+      ',',
+      ' ',
+    );
+    const mapText = fc.oneof(
+      fc.constant(MAP),
+      fc.array(words, { maxLength: 20 }).map((w) => w.join('')),
+      fc.string({ maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(
+        mapText,
+        fc.oneof(fc.constant(header), fc.array(words, { maxLength: 10 })),
+        fc.option(fc.constantFrom('KEN', 'XXX', 'kenya', ''), { nil: undefined }),
+        (m, h, country) => {
+          try {
+            const reader = PRICE_TABLE_IMPORTER.reader(h, undefined, {
+              map: parseColumnMap(m),
+              country,
+            });
+            expect(reader.country === undefined || /^[A-Z]{3}$/.test(reader.country)).toBe(true);
+            count('price-table-map', { rows: 1 });
+          } catch (err) {
+            if (!(err instanceof WfpFileError || err instanceof BadInputError)) throw err;
+            expect((err as Error).message).toMatch(/^(map|country|file)\b/);
+            count('price-table-map', { error: true });
           }
         },
       ),
