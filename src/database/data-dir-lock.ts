@@ -162,6 +162,8 @@ function unpackTemplate(template: string, pgDir: string): boolean {
       file: template,
       cwd: pgDir,
       sync: true,
+      // read in 1 MiB pieces, not tar's 16 MiB: the server keeps what its first start allocated
+      maxReadSize: 2 ** 20,
       onwarn: (code, message) => {
         if (code !== 'TAR_ENTRY_INFO') faults.push(`${code}: ${String(message)}`);
       },
