@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { clusterTemplate, createClusterApart } from '../../src/database/data-dir-lock';
+import { readMigrations } from '../../src/database/migrator';
 
 // A first start on an empty folder loads the empty cluster the install made
 // (scripts/pglite-template.cjs) instead of running initdb; a template that does not load falls
@@ -40,7 +41,7 @@ describe('the embedded cluster on an empty folder', () => {
 
   it('is unpacked from the install’s template of this PGlite, not made by initdb', async () => {
     const template = clusterTemplate();
-    expect(template).toMatch(/pglite-cluster-\d+\.\d+\.\d+\.tar$/);
+    expect(template).toMatch(/pglite-cluster-\d+\.\d+\.\d+-[0-9a-f]{12}\.tar$/);
     const pgDir = fresh();
     createClusterApart(pgDir);
     expect(existsSync(path.join(pgDir, 'PG_VERSION'))).toBe(true);
@@ -49,6 +50,18 @@ describe('the embedded cluster on an empty folder', () => {
     createClusterApart(again);
     expect(systemId(pgDir)).toBe(systemId(again));
     expect(await answers(pgDir)).toMatch(/^PostgreSQL 1\d\./);
+    // with the schema: every migration of this build recorded as applied, as the migrator would
+    const db = new PGlite(pgDir);
+    try {
+      const { rows } = await db.query<{ migration_name: string; checksum: string }>(
+        'SELECT migration_name, checksum FROM "_prisma_migrations" ORDER BY migration_name',
+      );
+      expect(rows).toEqual(
+        readMigrations().map((m) => ({ migration_name: m.name, checksum: m.checksum })),
+      );
+    } finally {
+      await db.close();
+    }
   }, 60_000);
 
   it('falls back to initdb when the template is cut short', async () => {
