@@ -149,10 +149,10 @@ const { PGlite } = require(process.argv[1]);
   .catch((err) => { console.error(err && err.message ? err.message : err); process.exit(1); });`;
 
 // The install's cluster (scripts/pglite-template.cjs: PGlite's own dump of a cluster it made, with
-// the schema migrated) unpacked into the folder as files: no PGlite is started for it, in this process or a
-// child (a child that loaded it through PGlite took 1.3-1.4 s more of a first start,
-// BENCHMARKS.md). A template that does not unpack whole (cut short, not a tar) leaves nothing:
-// false, and initdb makes the cluster instead.
+// the schema migrated) unpacked into the folder as files: no PGlite is started for it, in this
+// process or a child (a child that loaded it through PGlite took 1.3-1.4 s more of a first
+// start, BENCHMARKS.md). A template that does not unpack whole (cut short, not a tar) leaves
+// nothing: false, and initdb makes the cluster instead.
 function unpackTemplate(template: string, pgDir: string): boolean {
   try {
     mkdirSync(pgDir, { recursive: true });
