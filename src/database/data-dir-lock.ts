@@ -210,9 +210,11 @@ export function clusterTemplate(): string | undefined {
   );
 }
 
-export function createClusterApart(pgDir: string, template = clusterTemplate()): void {
+// `template`: the install's (clusterTemplate), looked up only when the folder has no cluster yet.
+export function createClusterApart(pgDir: string, template?: string): void {
   if (existsSync(path.join(pgDir, 'PG_VERSION'))) return;
-  if (template && unpackTemplate(template, pgDir)) return;
+  const from = template ?? clusterTemplate();
+  if (from && unpackTemplate(from, pgDir)) return;
   try {
     execFileSync(
       process.execPath,
