@@ -390,8 +390,15 @@ export class ImportRunner {
           if (r.flag === 'aggregated') aggregateRows++;
           if (!fileMarkets.has(r.marketId)) fileMarkets.set(r.marketId, r);
           if (!fileCommodities.has(r.commodityId)) fileCommodities.set(r.commodityId, r);
+          // a batch is of one country (WFP's global file holds many, one after another): each
+          // country's first import is then stored straight (ObservationWriterService)
+          if (batch.length > 0 && batch[0].country !== r.country) {
+            yield batch;
+            batch = [];
+          }
           batch.push({
             marketId: r.marketId,
+            country: r.country,
             commodityId: r.commodityId,
             surveyDate: r.surveyDate,
             value: r.value,
@@ -433,7 +440,7 @@ export class ImportRunner {
     });
     try {
       const written = await this.writer.writeStream(source.id, runId, batches(), {
-        // the fast first import needs one country for the whole write
+        // a file of one country: every market of the write must be in it
         country: reader.country,
         beforeBatch: (tx, batch) =>
           references.ensure(

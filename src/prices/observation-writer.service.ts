@@ -12,6 +12,10 @@ import { ObservationFlag } from '../generated/prisma/enums';
 // An observation ready to store: what the parser read plus where and when it was fetched.
 export interface ObservationInput {
   marketId: string;
+  // the market's country, where the caller knows it: a batch whose rows all carry one country may
+  // be stored straight (see ObservationWriterService.apply); the stored row's country is always
+  // the market's
+  country?: string;
   commodityId: string;
   surveyDate: string;
   periodStart?: string;
@@ -85,19 +89,23 @@ export interface WriteOptions {
   // runs once every row is staged, before they are applied, in the same transaction: the
   // reference rows (markets, commodities) the write needs
   beforeApply?: (tx: SqlTx) => Promise<void>;
-  // The write's country, when every row of it is of one country (a WFP file: every market of the
-  // write must be in it, checked). With it, a write that finds none of its source's rows stored
-  // for that country (a country's first import) stores its rows straight into observation, batch
-  // by batch, with no stage and no upsert: see ObservationWriterService.
+  // The write's country, when every row of it is of one country (a WFP file of one country: every
+  // market of the write must be in it, checked). A batch whose rows all carry one country (theirs,
+  // or this one) and none of whose source's rows are stored for that country (a country's first
+  // import) is stored straight into observation, with no stage and no upsert: see
+  // ObservationWriterService.apply.
   country?: string;
   // runs before each batch is stored straight (the first-import path), in the same transaction:
   // the reference rows that batch needs
   beforeBatch?: (tx: SqlTx, batch: ObservationInput[]) => Promise<void>;
 }
 
-// Fills the stage as batches arrive; end() once the last is in.
+// Fills the stage as batches arrive; end() once the last is in. pause() before any other
+// statement of the write's transaction (a straight batch after a staged one): the next add()
+// goes on where it left off.
 interface Stager {
   add(batch: ObservationInput[]): Promise<void>;
+  pause(): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -138,14 +146,21 @@ function copyStager(client: PoolClient): Stager {
       if (failed) throw failed;
       drained = copy.write(copyLines(batch)) ? undefined : once(copy, 'drain');
     },
-    async end() {
-      if (!copy) return;
-      await drained;
-      if (failed) throw failed;
-      copy.end();
-      await finished(copy);
-    },
+    // the connection runs one statement at a time: an open COPY is ended (the rows staged so far
+    // are in) before another statement, and the next batch opens a new one
+    pause: () => endCopy(),
+    end: () => endCopy(),
   };
+  async function endCopy() {
+    if (!copy) return;
+    await drained;
+    if (failed) throw failed;
+    const open = copy;
+    copy = undefined;
+    drained = undefined;
+    open.end();
+    await finished(open);
+  }
 }
 
 // PGlite: one COPY from a blob per batch (it runs in this thread: there is nothing to overlap). No
@@ -154,8 +169,18 @@ function copyStager(client: PoolClient): Stager {
 function batchStager(tx: BulkTx): Stager {
   return {
     add: (batch) => tx.copy(`obs_stage (${STAGE_COLUMNS.join(', ')})`, copyLines(batch)),
+    async pause() {},
     async end() {},
   };
+}
+
+// The one country of a batch whose rows all carry it (or the write's own, for rows that carry
+// none), else undefined: such a batch may be stored straight.
+function batchCountry(batch: ObservationInput[], writeCountry?: string): string | undefined {
+  const country = batch[0].country ?? writeCountry;
+  if (country === undefined) return undefined;
+  for (const r of batch) if ((r.country ?? writeCountry) !== country) return undefined;
+  return writeCountry === undefined || writeCountry === country ? country : undefined;
 }
 
 // The SQLSTATE of a failed statement (pg's and PGlite's errors both carry it as `code`).
@@ -313,39 +338,50 @@ export class ObservationWriterService {
       value float8, unit text, price_type text, currency text, usd_value float8, price_flag text,
       raw_value text, source_url text, fetched_at timestamptz,
       parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
-    // A first import: none of this source's rows is stored for the write's country, so no row of
-    // the write can be a revision or unchanged; each batch goes straight into observation. A batch
-    // that meets a key this write already stored (SQLSTATE 23505: a key repeated within the file)
-    // is undone to its savepoint, and it and every later batch take the staged path, whose apply
-    // then treats a stored key as the duplicate it must be (see applyFirstImportStage).
-    const country = opts.country;
-    const firstImport =
-      country !== undefined &&
-      (
-        await tx.query(
-          'SELECT 1 FROM observation WHERE country = $1 AND source_id = $2 LIMIT 1',
-          country,
-          sourceId,
-        )
-      ).length === 0;
-    let straight = firstImport;
+    // A country's first import: none of this source's rows is stored for a batch's country, so no
+    // row of it can be a revision or unchanged, and the batch goes straight into observation. Each
+    // country of the write is looked up once, when its first batch comes (a WFP file of one
+    // country: one; WFP's global file: each of its countries, batches cut where the country
+    // changes). A batch that meets a key this write already stored (SQLSTATE 23505: a key repeated
+    // within the file) is undone to its savepoint, and it and every later batch of its country
+    // take the staged path; its country is then one of `repeated`, whose stored rows the apply
+    // treats as the duplicates they must be.
+    const straightIn = new Map<string, boolean>(); // country: are its batches stored straight?
+    const repeated = new Set<string>(); // countries stored straight, then met a repeated key
     const checkedMarkets = new Set<string>();
     for await (const batch of prefetched(batches)) {
       if (!batch.length) continue;
       total += batch.length;
-      if (straight && country !== undefined) {
-        await opts.beforeBatch?.(tx, batch);
-        await this.checkMarkets(tx, batch, country, checkedMarkets);
-        await tx.execute('SAVEPOINT observation_batch');
-        try {
-          await direct(batch, country, sourceId, runId);
-          await tx.execute('RELEASE SAVEPOINT observation_batch');
-          insertedDirect += batch.length;
-          continue;
-        } catch (err) {
-          if (sqlState(err) !== '23505') throw err;
-          await tx.execute('ROLLBACK TO SAVEPOINT observation_batch');
-          straight = false;
+      const country = batchCountry(batch, opts.country);
+      if (country !== undefined && straightIn.get(country) !== false) {
+        await stager.pause();
+        let straight = straightIn.get(country);
+        if (straight === undefined) {
+          straight =
+            (
+              await tx.query(
+                'SELECT 1 FROM observation WHERE country = $1 AND source_id = $2 LIMIT 1',
+                country,
+                sourceId,
+              )
+            ).length === 0;
+          straightIn.set(country, straight);
+        }
+        if (straight) {
+          await opts.beforeBatch?.(tx, batch);
+          await this.checkMarkets(tx, batch, country, checkedMarkets);
+          await tx.execute('SAVEPOINT observation_batch');
+          try {
+            await direct(batch, country, sourceId, runId);
+            await tx.execute('RELEASE SAVEPOINT observation_batch');
+            insertedDirect += batch.length;
+            continue;
+          } catch (err) {
+            if (sqlState(err) !== '23505') throw err;
+            await tx.execute('ROLLBACK TO SAVEPOINT observation_batch');
+            straightIn.set(country, false);
+            repeated.add(country);
+          }
         }
       }
       await stager.add(batch);
@@ -364,35 +400,33 @@ export class ObservationWriterService {
         throw new Error(
           `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
         );
-    }
-    // the staged rows go into observation in one statement: room for all of them as new rows
-    // (heap, indexes and log: about 600 bytes a row) before it starts
-    if (staged > 0)
+      // the staged rows go into observation in one statement: room for all of them as new rows
+      // (heap, indexes and log: about 600 bytes a row) before it starts
       this.prisma.storage.assertWritable(`the write of run ${runId} (${sourceId})`, staged * 600);
-    if (firstImport) {
-      if (staged > 0) {
+      if (repeated.size > 0 && opts.country !== undefined) {
         const elsewhere = await tx.query<{ market_id: string }>(
           `SELECT DISTINCT s.market_id FROM obs_stage s JOIN market m ON m.id = s.market_id
            WHERE m.country <> $1 LIMIT 5`,
-          country,
+          opts.country,
         );
         if (elsewhere.length)
           throw new Error(
-            `market id(s) ${elsewhere.map((e) => e.market_id).join(', ')} are not in ${country}, the write's country`,
+            `market id(s) ${elsewhere.map((e) => e.market_id).join(', ')} are not in ${opts.country}, the write's country`,
           );
       }
-      const inserted =
-        insertedDirect +
-        (staged > 0 ? await this.applyFirstImportStage(tx, sourceId, runId, country) : 0);
-      counts.inserted = inserted;
-      counts.duplicates = total - inserted;
-    } else {
-      // One statement per write: a new key is inserted, a changed value updated (the revision
-      // trigger keeps its predecessor), an equal one left alone. A key repeated within the write
-      // makes PostgreSQL refuse the statement (it cannot affect a row twice): only then is the
-      // stage de-duplicated, the last row of each key winning, and the statement run again.
+      // The countries stored straight until a repeated key: every stored row of theirs was stored
+      // by this write, so a staged row whose key is stored repeats a row of the file, and the
+      // file's last row of each key must win whole, with no revision (the earlier value was never
+      // committed): those stored rows are deleted, and the stage's rows go in as new ones.
+      const deleted =
+        repeated.size > 0 ? await this.deleteRepeated(tx, sourceId, [...repeated]) : 0;
+      // One statement: a new key is inserted, a changed value updated (the revision trigger
+      // keeps its predecessor), an equal one left alone. A key repeated within the stage makes
+      // PostgreSQL refuse the statement (it cannot affect a row twice): only then is the stage
+      // de-duplicated, the last row of each key winning, and the statement run again.
       await tx.execute('SAVEPOINT observation_upsert');
       let written: { inserted: number; updated: number };
+      let stageRepeats = 0;
       try {
         written = await this.upsert(tx, sourceId, runId, 'obs_stage');
       } catch (err) {
@@ -401,42 +435,33 @@ export class ObservationWriterService {
         const [{ n }] = await tx.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
         );
-        counts.duplicates = staged - n;
+        stageRepeats = staged - n;
         written = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
       }
       await tx.execute('RELEASE SAVEPOINT observation_upsert');
-      counts.inserted = written.inserted;
+      counts.inserted = insertedDirect + written.inserted - deleted;
       counts.updated = written.updated;
-      counts.unchanged = staged - counts.duplicates - counts.inserted - counts.updated;
-    }
+      counts.unchanged = staged - stageRepeats - written.inserted - written.updated;
+      counts.duplicates = stageRepeats + deleted;
+    } else counts.inserted = insertedDirect;
     await failpoint('observations:staged');
     await opts.fence?.(tx);
     await failpoint('observations:before-commit');
     return counts;
   }
 
-  // A first import's staged rows: every stored key of the source and country was stored by this
-  // same write (straight, before a repeated key turned it to the stage), so a staged row whose key
-  // is stored repeats a row of the file, and the file's last row of each key must win whole, with
-  // no revision (the earlier value was never committed). The stored rows the stage repeats are
-  // deleted and the stage's last row of each key inserted. Returns the net rows added.
-  private async applyFirstImportStage(
-    tx: SqlTx,
-    sourceId: string,
-    runId: number,
-    country: string,
-  ): Promise<number> {
-    const deleted = await tx.execute(
+  // The stored rows of these countries (of this source) whose key the stage holds: rows this
+  // write stored straight that a later row of the file repeats. Returns how many.
+  private async deleteRepeated(tx: SqlTx, sourceId: string, countries: string[]): Promise<number> {
+    return tx.execute(
       `DELETE FROM observation o USING (SELECT DISTINCT ${KEY} FROM obs_stage) s
-       WHERE o.country = $2 AND o.source_id = $1
+       WHERE o.country = ANY($2::text[]) AND o.source_id = $1
          AND o.commodity_id = s.commodity_id AND o.survey_date = s.survey_date
          AND o.market_id = s.market_id AND o.price_type = s.price_type AND o.unit = s.unit
          AND o.currency = s.currency`,
       sourceId,
-      country,
+      countries,
     );
-    const { inserted } = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
-    return inserted - deleted;
   }
 
   // Every market of a straight-stored batch must exist and be in the write's country (the row's

@@ -199,6 +199,103 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(await count()).toBe(before);
   });
 
+  it("stores each country's first import straight in a write of several (WFP's global file), stages the others, and keeps the last row of a key one of them repeats", async () => {
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO country (iso3, name) VALUES ('COL', 'Colombia') ON CONFLICT DO NOTHING`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO market (id, name, kind, country) VALUES ('col-medellin', 'Medellin', 'city', 'COL'), ('col-cali', 'Cali', 'city', 'COL')`,
+    );
+    const source = 'dailynk-sheet';
+    const inCountry = (country: string, r: ObservationInput): ObservationInput => ({
+      ...r,
+      country,
+    });
+    // PRK already has a row of this source: its batches are staged, as any write's
+    const run1 = await ledger.start(source, 'cli', 'live');
+    await writer.writeStream(source, run1, [
+      [inCountry('PRK', row('pyongyang', '2020-08-01', 10))],
+    ]);
+    const revisionsBefore = await prisma.observationRevision.count();
+    const straight: number[] = [];
+    const run2 = await ledger.start(source, 'cli', 'live');
+    const counts = await writer.writeStream(
+      source,
+      run2,
+      [
+        [
+          inCountry('COL', row('col-medellin', '2020-08-01', 5)),
+          inCountry('COL', row('col-cali', '2020-08-01', 6)),
+        ],
+        [
+          inCountry('PRK', row('pyongyang', '2020-08-01', 12)),
+          inCountry('PRK', row('pyongyang', '2020-09-01', 13)),
+        ],
+        // repeats a COL key stored straight by this write: undone, staged, and the last row wins
+        [
+          inCountry('COL', row('col-medellin', '2020-08-01', 7)),
+          inCountry('COL', row('col-cali', '2020-09-01', 8)),
+        ],
+      ],
+      { beforeBatch: async (_tx, batch) => void straight.push(batch.length) },
+    );
+    expect(counts).toEqual({ inserted: 4, updated: 1, unchanged: 0, duplicates: 1 });
+    expect(straight).toEqual([2, 2]); // the COL batches: the first stored, the second tried and undone
+    const stored = await prisma.$queryRawUnsafe<
+      { country: string; market_id: string; survey_date: string; value: number; run_id: number }[]
+    >(
+      `SELECT country, market_id, survey_date::text, value, run_id FROM observation
+       WHERE source_id = $1 ORDER BY country, market_id, survey_date`,
+      source,
+    );
+    expect(stored).toEqual([
+      { country: 'COL', market_id: 'col-cali', survey_date: '2020-08-01', value: 6, run_id: run2 },
+      { country: 'COL', market_id: 'col-cali', survey_date: '2020-09-01', value: 8, run_id: run2 },
+      {
+        country: 'COL',
+        market_id: 'col-medellin',
+        survey_date: '2020-08-01',
+        value: 7,
+        run_id: run2,
+      },
+      {
+        country: 'PRK',
+        market_id: 'pyongyang',
+        survey_date: '2020-08-01',
+        value: 12,
+        run_id: run2,
+      },
+      {
+        country: 'PRK',
+        market_id: 'pyongyang',
+        survey_date: '2020-09-01',
+        value: 13,
+        run_id: run2,
+      },
+    ]);
+    // the one revision is PRK's changed value; COL's repeated key was never committed
+    expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
+    // a batch of two countries is staged whole
+    straight.length = 0;
+    const run3 = await ledger.start(source, 'cli', 'live');
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO market (id, name, kind, country) VALUES ('col-pasto', 'Pasto', 'city', 'COL')`,
+    );
+    const mixed = await writer.writeStream(
+      'dailynk-ko',
+      run3,
+      [
+        [
+          inCountry('COL', row('col-pasto', '2020-08-01', 5)),
+          inCountry('PRK', row('hyesan', '2021-08-01', 6)),
+        ],
+      ],
+      { beforeBatch: async (_tx, batch) => void straight.push(batch.length) },
+    );
+    expect(mixed).toEqual({ inserted: 2, updated: 0, unchanged: 0, duplicates: 0 });
+    expect(straight).toEqual([]);
+  });
+
   it('stores batches of any size and any text byte for byte, long then short then long, on both paths', async () => {
     // PGlite reuses one buffer for the COPYs of a transaction, resized to each batch: a short batch
     // after a long one must not carry the long one's tail, and multi-byte text must keep its bytes
