@@ -349,6 +349,8 @@ export class ObservationWriterService {
     const straightIn = new Map<string, boolean>(); // country: are its batches stored straight?
     const repeated = new Set<string>(); // countries stored straight, then met a repeated key
     const checkedMarkets = new Set<string>();
+    // the countries of the staged rows, while every staged batch is of one known country
+    let stagedCountries: Set<string> | undefined = new Set();
     for await (const batch of prefetched(batches)) {
       if (!batch.length) continue;
       total += batch.length;
@@ -386,6 +388,8 @@ export class ObservationWriterService {
       }
       await stager.add(batch);
       staged += batch.length;
+      if (country === undefined) stagedCountries = undefined;
+      else stagedCountries?.add(country);
     }
     await stager.end();
     if (total === 0) return counts;
@@ -423,21 +427,35 @@ export class ObservationWriterService {
       // One statement: a new key is inserted, a changed value updated (the revision trigger
       // keeps its predecessor), an equal one left alone. A key repeated within the stage makes
       // PostgreSQL refuse the statement (it cannot affect a row twice): only then is the stage
-      // de-duplicated, the last row of each key winning, and the statement run again.
+      // de-duplicated, the last row of each key winning, and the statement run again. Where the
+      // staged rows' countries are known, the statement first leaves out every staged row equal
+      // to its stored one (a read of those countries' rows by the key's index): ON CONFLICT locks
+      // each conflicting row, even one it leaves alone, so an unchanged re-import wrote a lock to
+      // every row it met (bench/wfp-import.cjs, 990,000 rows stored, a 49,500-row file: the
+      // statement 210 ms against 62 ms). Leaving out equal rows before choosing the last of each
+      // key would let an earlier changed row win, so the stage's repeats are counted first.
       await tx.execute('SAVEPOINT observation_upsert');
       let written: { inserted: number; updated: number };
       let stageRepeats = 0;
-      try {
-        written = await this.upsert(tx, sourceId, runId, 'obs_stage');
-      } catch (err) {
-        if (sqlState(err) !== '21000') throw err;
-        await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
-        const [{ n }] = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
+      const countries = stagedCountries && [...stagedCountries];
+      if (countries) {
+        stageRepeats = staged - (await this.distinctStagedKeys(tx));
+        written = await this.upsert(
+          tx,
+          sourceId,
+          runId,
+          stageRepeats > 0 ? LAST_OF_EACH_KEY : 'obs_stage',
+          countries,
         );
-        stageRepeats = staged - n;
-        written = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
-      }
+      } else
+        try {
+          written = await this.upsert(tx, sourceId, runId, 'obs_stage');
+        } catch (err) {
+          if (sqlState(err) !== '21000') throw err;
+          await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
+          stageRepeats = staged - (await this.distinctStagedKeys(tx));
+          written = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY);
+        }
       await tx.execute('RELEASE SAVEPOINT observation_upsert');
       counts.inserted = insertedDirect + written.inserted - deleted;
       counts.updated = written.updated;
@@ -492,12 +510,29 @@ export class ObservationWriterService {
     for (const id of fresh) checked.add(id);
   }
 
+  private async distinctStagedKeys(tx: SqlTx): Promise<number> {
+    const [{ n }] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
+    );
+    return n;
+  }
+
+  // `countries`: the staged rows' countries; with them, staged rows equal to their stored row are
+  // left out before the INSERT meets them
   private async upsert(
     tx: SqlTx,
     sourceId: string,
     runId: number,
     from: string,
+    countries?: string[],
   ): Promise<{ inserted: number; updated: number }> {
+    const changedOnly = countries
+      ? `LEFT JOIN observation p ON p.country = ANY($3::text[]) AND p.country = m.country
+           AND p.commodity_id = s.commodity_id AND p.survey_date = s.survey_date
+           AND p.market_id = s.market_id AND p.source_id = $1 AND p.price_type = s.price_type
+           AND p.unit = s.unit AND p.currency = s.currency
+         WHERE p.id IS NULL OR p.value <> s.value OR p.flag <> s.flag::"ObservationFlag"`
+      : '';
     const [counts] = await tx.query<{ inserted: number; updated: number }>(
       `WITH written AS (
          INSERT INTO observation AS o
@@ -509,6 +544,7 @@ export class ObservationWriterService {
                 s.source_url, s.fetched_at, s.parser_version, s.flag::"ObservationFlag",
                 s.quality_notes, $2::int
          FROM ${from} s JOIN market m ON m.id = s.market_id
+         ${changedOnly}
          ON CONFLICT (country, commodity_id, survey_date, market_id, source_id, price_type, unit, currency) DO UPDATE SET
            value = excluded.value, raw_value = excluded.raw_value, flag = excluded.flag,
            usd_value = excluded.usd_value, price_flag = excluded.price_flag,
@@ -521,8 +557,7 @@ export class ObservationWriterService {
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
               count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM written`,
-      sourceId,
-      runId,
+      ...(countries ? [sourceId, runId, countries] : [sourceId, runId]),
     );
     return counts;
   }

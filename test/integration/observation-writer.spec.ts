@@ -296,6 +296,36 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(straight).toEqual([]);
   });
 
+  it('a key repeated within a write keeps its last row against the stored one, whether the rows carry their country (equal rows left out first) or not', async () => {
+    for (const country of ['PRK', undefined]) {
+      const source = 'asiapress-en';
+      const r = (date: string, value: number): ObservationInput => ({
+        ...row(country ? 'chongjin' : 'hamhung', date, value),
+        ...(country ? { country } : {}),
+      });
+      await writer.writeStream(source, await ledger.start(source, 'cli', 'live'), [
+        [r('2019-01-01', 10), r('2019-02-01', 10)],
+      ]);
+      const revisionsBefore = await prisma.observationRevision.count();
+      // changed then equal: the equal last row wins (nothing changes); equal then changed: the
+      // changed one wins (one revision)
+      const counts = await writer.writeStream(source, await ledger.start(source, 'cli', 'live'), [
+        [r('2019-01-01', 20), r('2019-01-01', 10), r('2019-02-01', 10), r('2019-02-01', 30)],
+      ]);
+      expect({ country, counts }).toEqual({
+        country,
+        counts: { inserted: 0, updated: 1, unchanged: 1, duplicates: 2 },
+      });
+      const stored = await prisma.$queryRawUnsafe<{ value: number }[]>(
+        `SELECT value FROM observation WHERE source_id = $1 AND market_id = $2 ORDER BY survey_date`,
+        source,
+        country ? 'chongjin' : 'hamhung',
+      );
+      expect(stored.map((x) => x.value)).toEqual([10, 30]);
+      expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
+    }
+  });
+
   it('stores batches of any size and any text byte for byte, long then short then long, on both paths', async () => {
     // PGlite reuses one buffer for the COPYs of a transaction, resized to each batch: a short batch
     // after a long one must not carry the long one's tail, and multi-byte text must keep its bytes
