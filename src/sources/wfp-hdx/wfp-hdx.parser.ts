@@ -61,6 +61,37 @@ export const slug = (s: string): string =>
 export const wfpMarketId = (iso3: string, admin1: string, market: string): string =>
   [iso3.toLowerCase(), (admin1 && slugOnce(admin1)) || 'na', slugOnce(market)].join('-');
 
+// A market's id and whether it is an average of others, made once per (country, admin1, market)
+// a file repeats on every row (bounded, as the slugs are): per row they were an array, a join and
+// a regular expression.
+const MARKETS = new Map<string, { id: string; average: boolean }>();
+function marketOnce(
+  iso3: string,
+  admin1: string,
+  market: string,
+): { id: string; average: boolean } {
+  const k = `${iso3}\u0000${admin1}\u0000${market}`;
+  let v = MARKETS.get(k);
+  if (v === undefined) {
+    if (MARKETS.size >= 100_000) MARKETS.clear();
+    v = { id: wfpMarketId(iso3, admin1, market), average: isAverageMarket(market) };
+    MARKETS.set(k, v);
+  }
+  return v;
+}
+
+// The flag word's verdicts (a file has a handful of words): a forecast, and the observation flag.
+const WORDS = new Map<string, { forecast: boolean; flag: ObservationFlag }>();
+function wordOnce(word: string): { forecast: boolean; flag: ObservationFlag } {
+  let v = WORDS.get(word);
+  if (v === undefined) {
+    if (WORDS.size >= 1_000) WORDS.clear();
+    v = { forecast: isForecast(word), flag: wfpFlag(word) };
+    WORDS.set(word, v);
+  }
+  return v;
+}
+
 // The flag word as WFP writes it, onto the observation flag (the word itself is kept too).
 export function wfpFlag(word: string): ObservationFlag {
   const w = word.toLowerCase();
@@ -147,12 +178,14 @@ export function parseWfpFields(
     Math.abs(lon) <= 180;
   const admin1 = get(ix.admin1) || null;
   const word = get(ix.priceflag) || 'actual';
-  if (isForecast(word)) return { skip: 'forecast' };
+  const verdict = wordOnce(word);
+  if (verdict.forecast) return { skip: 'forecast' };
+  const m = marketOnce(iso3, admin1 ?? '', market);
   return {
     row: {
       country: iso3,
-      marketId: wfpMarketId(iso3, admin1 ?? '', market),
-      marketIsAverage: isAverageMarket(market),
+      marketId: m.id,
+      marketIsAverage: m.average,
       marketCode: get(ix.market_id) || undefined,
       commodityCode: get(ix.commodity_id) || undefined,
       market: {
@@ -171,7 +204,7 @@ export function parseWfpFields(
       currency: get(ix.currency) || 'unknown',
       usdValue: usd !== null && !Number.isNaN(usd) && usd > 0 ? usd : undefined,
       priceFlag: word,
-      flag: wfpFlag(word),
+      flag: verdict.flag,
       rawValue: rawPrice,
     },
   };
