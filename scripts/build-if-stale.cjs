@@ -28,3 +28,33 @@ if (sources > built) {
   const now = new Date();
   utimesSync(stamp, now, now);
 }
+
+// The embedded database's cluster template (scripts/pglite-template.cjs) is named by the
+// migrations it carries: after a new migration (a pull, a branch), `npm start` on an empty folder
+// would find none and fall back to initdb and every migration. Remade here when a migration is
+// newer than the newest template, or none is there (a look at a few directories' times, no more).
+const migrationsDir = path.join(root, 'prisma', 'migrations');
+function newestAny(dir) {
+  let latest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newestAny(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+const dist = path.join(root, 'dist');
+const templates = existsSync(dist)
+  ? readdirSync(dist).filter((f) => /^pglite-cluster-.*\.tar$/.test(f))
+  : [];
+const template = Math.max(0, ...templates.map((f) => statSync(path.join(dist, f)).mtimeMs));
+if (existsSync(migrationsDir) && newestAny(migrationsDir) > template) {
+  const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'pglite-template.cjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+  // the script keeps only the current template (made now, or already there): marked as checked
+  const now = new Date();
+  for (const f of readdirSync(dist).filter((f) => /^pglite-cluster-.*\.tar$/.test(f)))
+    utimesSync(path.join(dist, f), now, now);
+}
