@@ -99,6 +99,17 @@ async function startServer(env, command = [process.execPath, ['dist/main.js']]) 
         /* gone */
       }
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      // npm may exit before the server it started has closed its database: the data folder is
+      // only the caller's once the whole process group is gone (a folder removed meanwhile failed
+      // with ENOTEMPTY)
+      for (;;) {
+        try {
+          process.kill(-child.pid, 0);
+        } catch {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
     },
   };
 }
