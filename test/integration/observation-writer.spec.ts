@@ -326,6 +326,62 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     }
   });
 
+  it("keeps each staged row's own provenance: the write's shared one filled in, a batch of others' kept row by row", async () => {
+    const source = 'dailynk-en';
+    const at = (
+      r: ObservationInput,
+      sourceUrl: string,
+      fetched: string,
+      parserVersion: string,
+    ) => ({
+      ...r,
+      sourceUrl,
+      fetchedAt: new Date(fetched),
+      parserVersion,
+    });
+    // a stored row first, so the write below is staged (not a first import)
+    await writer.write(source, await ledger.start(source, 'cli', 'live'), [
+      row('kaesong', '2018-01-01', 1),
+    ]);
+    await writer.writeStream(source, await ledger.start(source, 'cli', 'live'), [
+      [row('kaesong', '2018-02-01', 2), row('kaesong', '2018-03-01', 3)],
+      [
+        at(
+          row('kaesong', '2018-04-01', 4),
+          'https://example.org/other',
+          '2025-05-05T05:05:05.000Z',
+          'test/2',
+        ),
+        row('kaesong', '2018-05-01', 5),
+      ],
+      [row('kaesong', '2018-06-01', 6)],
+    ]);
+    const stored = await prisma.$queryRawUnsafe<
+      { survey_date: string; source_url: string; fetched_at: Date; parser_version: string }[]
+    >(
+      `SELECT survey_date::text, source_url, fetched_at, parser_version FROM observation
+       WHERE source_id = $1 AND market_id = 'kaesong' AND survey_date > '2018-01-01' ORDER BY survey_date`,
+      source,
+    );
+    const shared = {
+      source_url: 'https://example.org/prices',
+      fetched_at: fetchedAt,
+      parser_version: 'test/1',
+    };
+    expect(stored).toEqual([
+      { survey_date: '2018-02-01', ...shared },
+      { survey_date: '2018-03-01', ...shared },
+      {
+        survey_date: '2018-04-01',
+        source_url: 'https://example.org/other',
+        fetched_at: new Date('2025-05-05T05:05:05.000Z'),
+        parser_version: 'test/2',
+      },
+      { survey_date: '2018-05-01', ...shared },
+      { survey_date: '2018-06-01', ...shared },
+    ]);
+  });
+
   it('stores batches of any size and any text byte for byte, long then short then long, on both paths', async () => {
     // PGlite reuses one buffer for the COPYs of a transaction, resized to each batch: a short batch
     // after a long one must not carry the long one's tail, and multi-byte text must keep its bytes
