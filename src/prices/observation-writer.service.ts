@@ -399,6 +399,7 @@ export class ObservationWriterService {
     let stagedCountries: Set<string> | undefined = new Set();
     // the write's provenance: its first staged row's (a file import's every row has it)
     let provenance: Provenance | undefined;
+    let released: Promise<unknown> | undefined; // the last straight batch's savepoint release
     for await (const batch of prefetched(batches)) {
       if (!batch.length) continue;
       total += batch.length;
@@ -420,13 +421,22 @@ export class ObservationWriterService {
         if (straight) {
           await opts.beforeBatch?.(tx, batch);
           await this.checkMarkets(tx, batch, country, checkedMarkets);
-          await tx.execute('SAVEPOINT observation_batch');
+          // The savepoint goes out with the COPY and the release after it without waiting for
+          // either: the connection runs them in order, and the parser (this thread, busy with the
+          // next batch) no longer holds the server idle between them. A release can fail only in
+          // a transaction the COPY already failed, whose error comes first.
+          await released;
+          const saved = tx.execute('SAVEPOINT observation_batch');
+          saved.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
           try {
             await direct(batch, country, sourceId, runId);
-            await tx.execute('RELEASE SAVEPOINT observation_batch');
+            await saved;
+            released = tx.execute('RELEASE SAVEPOINT observation_batch');
+            released.catch(() => undefined); // awaited before the next statement is relied on
             insertedDirect += batch.length;
             continue;
           } catch (err) {
+            await saved;
             if (sqlState(err) !== '23505') throw err;
             await tx.execute('ROLLBACK TO SAVEPOINT observation_batch');
             straightIn.set(country, false);
@@ -434,6 +444,7 @@ export class ObservationWriterService {
           }
         }
       }
+      await released;
       provenance ??= {
         sourceUrl: batch[0].sourceUrl,
         fetchedAt: batch[0].fetchedAt,
@@ -444,6 +455,7 @@ export class ObservationWriterService {
       if (country === undefined) stagedCountries = undefined;
       else stagedCountries?.add(country);
     }
+    await released;
     await stager.end();
     if (total === 0) return counts;
     if (staged > 0) {
