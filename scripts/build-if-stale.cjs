@@ -8,18 +8,20 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.tsbuildinfo');
 
-function newest(dir) {
-  let latest = 0;
+// The newest time of the files under `dir` that `counts` keeps (with `dirs`, of the directories
+// too: a file removed changes its directory's time).
+function newest(dir, counts = () => true, dirs = false) {
+  let latest = dirs ? statSync(dir).mtimeMs : 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) latest = Math.max(latest, newest(p));
-    else if (entry.name.endsWith('.ts')) latest = Math.max(latest, statSync(p).mtimeMs);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(p, counts, dirs));
+    else if (counts(entry.name)) latest = Math.max(latest, statSync(p).mtimeMs);
   }
   return latest;
 }
 
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-const sources = Math.max(newest(path.join(root, 'src')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
+const sources = Math.max(newest(path.join(root, 'src'), (name) => name.endsWith('.ts')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
 if (sources > built) {
   const tsc = require.resolve('typescript/bin/tsc');
   const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
@@ -34,27 +36,18 @@ if (sources > built) {
 // would find none and fall back to initdb and every migration. Remade here when a migration is
 // newer than the newest template, or none is there (a look at a few directories' times, no more).
 const migrationsDir = path.join(root, 'prisma', 'migrations');
-function newestAny(dir) {
-  let latest = statSync(dir).mtimeMs;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newestAny(p) : statSync(p).mtimeMs);
-  }
-  return latest;
-}
 const dist = path.join(root, 'dist');
-const templates = existsSync(dist)
-  ? readdirSync(dist).filter((f) => /^pglite-cluster-.*\.tar$/.test(f))
-  : [];
-const template = Math.max(0, ...templates.map((f) => statSync(path.join(dist, f)).mtimeMs));
-if (existsSync(migrationsDir) && newestAny(migrationsDir) > template) {
+const templates = () =>
+  existsSync(dist) ? readdirSync(dist).filter((f) => /^pglite-cluster-.*\.tar$/.test(f)) : [];
+const template = Math.max(0, ...templates().map((f) => statSync(path.join(dist, f)).mtimeMs));
+if (existsSync(migrationsDir) && newest(migrationsDir, undefined, true) > template) {
   const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'pglite-template.cjs')], {
     cwd: root,
     stdio: 'inherit',
   });
   if (res.status !== 0) process.exit(res.status ?? 1);
-  // the script keeps only the current template (made now, or already there): marked as checked
+  // marked as checked: the current template (made now, or already there) and any stale one,
+  // which no start looks up by name
   const now = new Date();
-  for (const f of readdirSync(dist).filter((f) => /^pglite-cluster-.*\.tar$/.test(f)))
-    utimesSync(path.join(dist, f), now, now);
+  for (const f of templates()) utimesSync(path.join(dist, f), now, now);
 }

@@ -84,14 +84,8 @@ const sameProvenance = (r: ObservationInput, p: Provenance): boolean =>
 const PROVENANCE_COLUMNS = new Set(['source_url', 'fetched_at', 'parser_version']);
 const SHORT_STAGE_COLUMNS = STAGE_COLUMNS.filter((c) => !PROVENANCE_COLUMNS.has(c));
 
-// One batch as COPY lines without the provenance, in SHORT_STAGE_COLUMNS order.
-function shortCopyLines(batch: ObservationInput[]): string {
-  let out = '';
-  const t = copyText;
-  for (const r of batch)
-    out += `${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${r.flag}\t${t(r.qualityNotes)}\n`;
-  return out;
-}
+const STAGE_LIST = STAGE_COLUMNS.join(', ');
+const SHORT_STAGE_LIST = SHORT_STAGE_COLUMNS.join(', ');
 
 // A batch to stage: its COPY columns and lines, short when every row has the write's provenance.
 function stageLines(
@@ -99,23 +93,28 @@ function stageLines(
   provenance: Provenance,
 ): { columns: string; lines: string } {
   return batch.every((r) => sameProvenance(r, provenance))
-    ? { columns: SHORT_STAGE_COLUMNS.join(', '), lines: shortCopyLines(batch) }
-    : { columns: STAGE_COLUMNS.join(', '), lines: copyLines(batch) };
+    ? { columns: SHORT_STAGE_LIST, lines: copyLines(batch, '', false) }
+    : { columns: STAGE_LIST, lines: copyLines(batch) };
 }
 
-// One batch as COPY lines, in STAGE_COLUMNS order, written directly (this runs once per row of a
-// country-scale import): no intermediate object per row, one ISO string per distinct fetch time.
-function copyLines(batch: ObservationInput[], prefix = ''): string {
+// One batch as COPY lines, in STAGE_COLUMNS order (SHORT_STAGE_COLUMNS without `provenance`),
+// written directly (this runs once per row of a country-scale import): no intermediate object per
+// row, one ISO string per distinct fetch time.
+function copyLines(batch: ObservationInput[], prefix = '', provenance = true): string {
   let out = '';
   let lastFetched: Date | undefined;
   let fetchedIso = '';
+  const t = copyText;
   for (const r of batch) {
-    if (r.fetchedAt !== lastFetched) {
-      lastFetched = r.fetchedAt;
-      fetchedIso = r.fetchedAt.toISOString();
+    let origin = '';
+    if (provenance) {
+      if (r.fetchedAt !== lastFetched) {
+        lastFetched = r.fetchedAt;
+        fetchedIso = r.fetchedAt.toISOString();
+      }
+      origin = `${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t`;
     }
-    const t = copyText;
-    out += `${prefix}${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t${r.flag}\t${t(r.qualityNotes)}\n`;
+    out += `${prefix}${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${origin}${r.flag}\t${t(r.qualityNotes)}\n`;
   }
   return out;
 }
@@ -149,7 +148,7 @@ interface Stager {
 
 // The columns a first import stores straight into observation: the write's country, source and
 // run, then the staged ones.
-const DIRECT_COLUMNS = `country, source_id, run_id, ${STAGE_COLUMNS.join(', ')}`;
+const DIRECT_COLUMNS = `country, source_id, run_id, ${STAGE_LIST}`;
 
 // Stores one batch straight into observation (a first import): one COPY per batch.
 type DirectInsert = (

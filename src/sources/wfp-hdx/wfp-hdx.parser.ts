@@ -61,36 +61,40 @@ export const slug = (s: string): string =>
 export const wfpMarketId = (iso3: string, admin1: string, market: string): string =>
   [iso3.toLowerCase(), (admin1 && slugOnce(admin1)) || 'na', slugOnce(market)].join('-');
 
-// A market's id and whether it is an average of others, made once per (country, admin1, market)
-// a file repeats on every row (bounded, as the slugs are): per row they were an array, a join and
-// a regular expression.
-const MARKETS = new Map<string, { id: string; average: boolean }>();
-function marketOnce(
-  iso3: string,
-  admin1: string,
-  market: string,
-): { id: string; average: boolean } {
-  const k = `${iso3}\u0000${admin1}\u0000${market}`;
-  let v = MARKETS.get(k);
-  if (v === undefined) {
-    if (MARKETS.size >= 100_000) MARKETS.clear();
-    v = { id: wfpMarketId(iso3, admin1, market), average: isAverageMarket(market) };
-    MARKETS.set(k, v);
-  }
-  return v;
+// What a file repeats on every row (its markets, commodities and flag words: a few thousand at
+// most), made once per key: `make` runs on a key's first use only. Bounded, so a hostile file of
+// unique names cannot grow it without limit.
+function onceEach<V>(limit: number, make: (key: string) => V): (key: string) => V {
+  const made = new Map<string, V>();
+  return (key) => {
+    let v = made.get(key);
+    if (v === undefined) {
+      if (made.size >= limit) made.clear();
+      v = make(key);
+      made.set(key, v);
+    }
+    return v;
+  };
 }
 
-// The flag word's verdicts (a file has a handful of words): a forecast, and the observation flag.
-const WORDS = new Map<string, { forecast: boolean; flag: ObservationFlag }>();
-function wordOnce(word: string): { forecast: boolean; flag: ObservationFlag } {
-  let v = WORDS.get(word);
-  if (v === undefined) {
-    if (WORDS.size >= 1_000) WORDS.clear();
-    v = { forecast: isForecast(word), flag: wfpFlag(word) };
-    WORDS.set(word, v);
-  }
-  return v;
+// A market's id and whether it is an average of others, per (country, admin1, market): per row
+// they were an array, a join and a regular expression. The key is length-prefixed, so any text
+// of the three reads back as it was.
+const marketsOnce = onceEach(100_000, (key) => {
+  const [iso3, rest] = unprefix(key);
+  const [admin1, market] = unprefix(rest);
+  return { id: wfpMarketId(iso3, admin1, market), average: isAverageMarket(market) };
+});
+const marketOnce = (iso3: string, admin1: string, market: string) =>
+  marketsOnce(`${iso3.length}:${iso3}${admin1.length}:${admin1}${market}`);
+function unprefix(key: string): [string, string] {
+  const colon = key.indexOf(':');
+  const end = colon + 1 + Number(key.slice(0, colon));
+  return [key.slice(colon + 1, end), key.slice(end)];
 }
+
+// The flag word's verdicts: a forecast, and the observation flag.
+const wordOnce = onceEach(1_000, (word) => ({ forecast: isForecast(word), flag: wfpFlag(word) }));
 
 // The flag word as WFP writes it, onto the observation flag (the word itself is kept too).
 export function wfpFlag(word: string): ObservationFlag {
@@ -119,18 +123,8 @@ export function columnIndex(header: string[]): WfpColumnIndex {
   return Object.fromEntries(WFP_COLUMNS.map((c) => [c, names.indexOf(c)])) as WfpColumnIndex;
 }
 
-// Slugs of the names a file repeats on every row (a few thousand markets and commodities), made
-// once each; bounded, so a hostile file of unique names cannot grow it without limit.
-const SLUGS = new Map<string, string>();
-const slugOnce = (s: string): string => {
-  let v = SLUGS.get(s);
-  if (v === undefined) {
-    if (SLUGS.size >= 100_000) SLUGS.clear();
-    v = slug(s);
-    SLUGS.set(s, v);
-  }
-  return v;
-};
+// Slugs of the names a file repeats on every row, made once each.
+const slugOnce = onceEach(100_000, slug);
 
 // One CSV record (by header name) into a row to store, or the reason it is refused.
 export function parseWfpRecord(r: Record<string, string | undefined>, iso3: string): RecordVerdict {
