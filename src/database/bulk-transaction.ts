@@ -20,8 +20,9 @@ export const copyNumber = (v: number | null | undefined): string =>
 // server (COPY ... FROM STDIN), PGlite's own transaction on the embedded one (COPY ... FROM
 // '/dev/blob').
 export interface BulkTx extends SqlTx {
-  // one COPY of `lines` (COPY text format, one row per line) into `target`: 'table (columns)'
-  copy(target: string, lines: string): Promise<void>;
+  // one COPY of `lines` (COPY text format, one row per line, as text or its UTF-8 bytes) into
+  // `target`: 'table (columns)'
+  copy(target: string, lines: string | Buffer): Promise<void>;
   // the connection itself on a PostgreSQL server, for a COPY streamed across batches
   readonly pgClient?: PoolClient;
 }
@@ -74,11 +75,12 @@ class CopyBuffer {
   private readonly bytes = new ArrayBuffer(0, { maxByteLength: CopyBuffer.MAX });
   private readonly encoder = new TextEncoder();
 
-  holding(lines: string): Blob {
-    const length = Buffer.byteLength(lines);
+  holding(lines: string | Buffer): Blob {
+    const length = typeof lines === 'string' ? Buffer.byteLength(lines) : lines.length;
     if (length > CopyBuffer.MAX) return new Blob([lines]);
     this.bytes.resize(length);
-    this.encoder.encodeInto(lines, new Uint8Array(this.bytes));
+    if (typeof lines === 'string') this.encoder.encodeInto(lines, new Uint8Array(this.bytes));
+    else new Uint8Array(this.bytes).set(lines);
     const bytes = this.bytes;
     return { arrayBuffer: () => Promise.resolve(bytes) } as unknown as Blob;
   }

@@ -160,6 +160,36 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
   });
 
+  it('a straight batch sent while the one before it is still being stored keeps its order: a key repeated three batches on is undone to its own savepoint, the batches before it stay', async () => {
+    const run = await ledger.start('asiapress-ko', 'cli', 'live');
+    const counts = await writer.writeStream(
+      'asiapress-ko',
+      run,
+      [
+        [row('pyongyang', '2019-03-01', 100), row('sinuiju', '2019-03-01', 200)],
+        [row('hyesan', '2019-03-01', 300)],
+        [row('wonsan', '2019-03-01', 400)],
+        // repeats the first batch's Pyongyang row: this batch and the next are staged
+        [row('chongjin', '2019-03-01', 500), row('pyongyang', '2019-03-01', 110)],
+        [row('hamhung', '2019-03-01', 600), row('sinuiju', '2019-03-01', 210)],
+      ],
+      { country: 'PRK' },
+    );
+    expect(counts).toEqual({ inserted: 6, updated: 0, unchanged: 0, duplicates: 2 });
+    const stored = await prisma.$queryRawUnsafe<{ market_id: string; value: number }[]>(
+      `SELECT market_id, value FROM observation WHERE source_id = 'asiapress-ko' AND run_id = $1
+       ORDER BY market_id`,
+      run,
+    );
+    expect(stored).toEqual([
+      { market_id: 'chongjin', value: 500 },
+      { market_id: 'hamhung', value: 600 },
+      { market_id: 'hyesan', value: 300 },
+      { market_id: 'pyongyang', value: 110 },
+      { market_id: 'sinuiju', value: 210 },
+      { market_id: 'wonsan', value: 400 },
+    ]);
+  });
   it('a first import whose first batch repeats a key stores its last row; one naming a market of another country or an unknown one is refused whole', async () => {
     const run = await ledger.start('dailynk-ko', 'cli', 'live');
     const counts = await writer.writeStream(
