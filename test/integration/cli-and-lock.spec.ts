@@ -418,7 +418,7 @@ describe('import wfp from the command line', () => {
           /^renamed_hxl_prices\.csv: hxl: partial \(run \d+, import, cli\): inserted 3, updated 0, unchanged 0, rejected 2 \(COL 2, KEN 1, 7 rows read; skipped: 1 hxl-tags, 1 forecast\)$/,
         ),
         expect.stringMatching(
-          /^wfp_vam_global_sample\.csv: wfp-hdx: partial \(run \d+, import, cli\): inserted 6, updated 0, unchanged 3, rejected 3 \(COL 3, KEN 4, LBN 1, IRN 1, 12 rows read; 1 rows of average markets, kept as regions\)$/,
+          /^wfp_vam_global_sample\.csv: wfp-hdx: partial \(run \d+, import, cli\): inserted 6, updated 0, unchanged 3, rejected 3 \(wfp-vam layout; COL 3, KEN 4, LBN 1, IRN 1, 12 rows read; 1 rows of average markets, kept as regions\)$/,
         ),
         '2 files: 0 succeeded, 2 partial, 0 failed; inserted 9, updated 0, unchanged 3, rejected 5',
       ]);

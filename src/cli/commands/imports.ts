@@ -142,7 +142,7 @@ async function progressOf(
 const IMPORTER_IDS = [...PRICE_FILE_IMPORTERS.map((i) => i.id), 'wfp'];
 const ALL_IMPORTER_IDS = [...FILE_IMPORTERS.map((i) => i.id), 'wfp'];
 
-// One price file's line: the run, the importer, its countries, what was read and skipped.
+// One price file's line: the run, the layout, its countries, what was read and skipped.
 function priceSummary(r: FileImportReport): string {
   const countries = Object.entries(r.countries);
   const where =
@@ -152,7 +152,10 @@ function priceSummary(r: FileImportReport): string {
   const skipped = Object.entries(r.skipped)
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
-  return `${runSummary(r.run)} (${where}, ${r.rowsRead} rows read${skipped ? `; skipped: ${skipped}` : ''}${r.averageMarketRows ? `; ${r.averageMarketRows} rows of average markets, kept as regions` : ''})`;
+  // the run is its source's (both WFP layouts write the one WFP source): the layout is named when
+  // it is not the source's own, so a VAM file's line does not read as an HDX import
+  const layout = r.importer !== r.run.source ? `${r.importer} layout; ` : '';
+  return `${runSummary(r.run)} (${layout}${where}, ${r.rowsRead} rows read${skipped ? `; skipped: ${skipped}` : ''}${r.averageMarketRows ? `; ${r.averageMarketRows} rows of average markets, kept as regions` : ''})`;
 }
 
 // One file of an unnamed import: a tower registry or a subscriptions table when its first lines
