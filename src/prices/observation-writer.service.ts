@@ -243,7 +243,7 @@ const LAST_OF_EACH_KEY = `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY
 // early when the write fails.
 async function* prefetched<T>(
   source: AsyncIterable<T> | Iterable<T>,
-  depth = PREFETCH_DEPTH,
+  depth: number,
 ): AsyncGenerator<T> {
   const it =
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
@@ -272,7 +272,8 @@ async function* prefetched<T>(
     if (!finishedNormally) void Promise.resolve(it.return?.()).catch(() => undefined);
   }
 }
-// batches parsed ahead of the one being stored
+// batches parsed ahead of the one being stored, where the database is another process (PGlite
+// runs in this thread: a batch ahead is all it can use, and more would only hold memory)
 const PREFETCH_DEPTH = 3;
 
 // The only writer of observations. Idempotent by the key (source, market, commodity, price type,
@@ -373,7 +374,7 @@ export class ObservationWriterService {
           tx,
           sourceId,
           runId,
-          batches,
+          prefetched(batches, tx.pgClient ? PREFETCH_DEPTH : 1),
           opts,
           tx.pgClient ? copyStager(tx.pgClient) : batchStager(tx),
           directInsert(tx),
@@ -457,7 +458,7 @@ export class ObservationWriterService {
         await stage(batch, country);
       }
     };
-    for await (const batch of prefetched(batches)) {
+    for await (const batch of batches) {
       if (!batch.length) continue;
       total += batch.length;
       const country = batchCountry(batch, opts.country);
