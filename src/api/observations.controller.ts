@@ -57,7 +57,7 @@ export class ObservationsController {
     summary: 'Price observations as tidy long rows',
     description:
       'One row per published value: date (survey date, or period start), periodEnd (for weekly periods), market, commodity, value (current North Korean won; values before 2009-12-01 divided by 100), unit (e.g. KPW/kg, KPW/USD), currency, source, flag (observed, aggregated, imputed). ' +
-      'Ordered by (commodity, date, market, source, priceType, unit) within the country: one series after another, each by date (the order of a panel). JSON pages carry nextCursor (null on the last page); pass it as cursor. ' +
+      'Ordered by (commodity, market, source, priceType, unit, currency, date) within the country: one series after another, each by date (the order of a panel). JSON pages carry nextCursor (null on the last page); pass it as cursor. ' +
       `Page size: default ${DEFAULT_PAGE_SIZE}, hard maximum ${MAX_PAGE_SIZE}. format=csv (or an Accept header preferring text/csv, q-values honoured; nothing acceptable: 406) streams every matching row as CSV with a header row and a last column credit: the publisher's credit line, to keep with the numbers; format=ndjson (or Accept: application/x-ndjson) streams them as one JSON object per line, each with its credit field, for large pulls. ` +
       'Credit Daily NK for its survey data.',
   })

@@ -146,26 +146,47 @@ interface Stager {
   end(): Promise<void>;
 }
 
-// The columns a first import stores straight into observation: the write's country, source and
-// run, then the staged ones.
-const DIRECT_COLUMNS = `country, source_id, run_id, ${STAGE_LIST}`;
+// The columns a first import stores straight into series_point (observation is the view of
+// series and their points): the row's series, then its date, values and provenance, and the run.
+const POINT_COLUMNS =
+  'series_id, survey_date, period_start, period_end, value, usd_value, price_flag, raw_value, ' +
+  'source_url, fetched_at, parser_version, flag, quality_notes, run_id';
 
-// A batch's lines to store straight into observation: the staged columns after the write's
-// country, source and run.
-const directLines = (
+// A row's series within a write: its country and the key without the date.
+const seriesKey = (country: string, r: ObservationInput): string =>
+  `${country}\u0000${r.marketId}\u0000${r.commodityId}\u0000${r.priceType ?? 'retail'}\u0000${r.unit}\u0000${r.currency}`;
+
+// A batch's lines to store straight into series_point, or undefined while a series of it has no
+// id yet (made by resolveSeries first).
+function pointLines(
   batch: ObservationInput[],
   country: string,
-  sourceId: string,
   runId: number,
-): string => copyLines(batch, `${copyText(country)}\t${copyText(sourceId)}\t${runId}\t`);
+  ids: Map<string, number>,
+): string | undefined {
+  let out = '';
+  let lastFetched: Date | undefined;
+  let fetchedIso = '';
+  const t = copyText;
+  for (const r of batch) {
+    const id = ids.get(seriesKey(country, r));
+    if (id === undefined) return undefined;
+    if (r.fetchedAt !== lastFetched) {
+      lastFetched = r.fetchedAt;
+      fetchedIso = r.fetchedAt.toISOString();
+    }
+    out += `${id}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t${r.flag}\t${t(r.qualityNotes)}\t${runId}\n`;
+  }
+  return out;
+}
 
-// Stores one batch's lines straight into observation (a first import): one COPY per batch.
+// Stores one batch's lines straight into series_point (a first import): one COPY per batch.
 type DirectInsert = (lines: string | Buffer) => Promise<void>;
 
 const directInsert =
   (tx: BulkTx): DirectInsert =>
   (lines) =>
-    tx.copy(`observation (${DIRECT_COLUMNS})`, lines);
+    tx.copy(`series_point (${POINT_COLUMNS})`, lines);
 
 // PostgreSQL: one COPY ... FROM STDIN for the whole write, fed batch by batch. A batch is handed to
 // the socket and the parser goes on with the next while the server reads it (the wait for the
@@ -286,9 +307,10 @@ const PREFETCH_DEPTH = 3;
 // the stage (see apply).
 // rows inserted by one write beyond which the table's statistics are refreshed
 export const ANALYZE_AFTER_ROWS = 10_000;
-// the columns every read of observation filters or groups by: what a new country's statistics
-// need before the table has grown enough for all of them
-export const PLANNED_COLUMNS = ['country', 'commodity_id', 'market_id', 'source_id', 'survey_date'];
+// the points' columns every read of observation filters or joins by: what a new country's
+// statistics need before the table has grown enough for all of them (the series, a small table,
+// are analyzed whole)
+const PLANNED_POINT_COLUMNS = ['series_id', 'survey_date'];
 // the growth since the last ANALYZE below which it is not repeated (autovacuum's default scale)
 const ANALYZE_GROWTH = 0.1;
 
@@ -330,9 +352,9 @@ export class ObservationWriterService {
         `SELECT c.relpages::float8 AS "analyzedPages",
                 (pg_relation_size(c.oid) / current_setting('block_size')::int)::float8 AS pages,
                 coalesce((SELECT $1::text[] <@ s.most_common_vals::text::text[] FROM pg_stats s
-                          WHERE s.schemaname = 'public' AND s.tablename = 'observation'
+                          WHERE s.schemaname = 'public' AND s.tablename = 'series'
                             AND s.attname = 'country'), false) AS known
-         FROM pg_class c WHERE c.oid = 'observation'::regclass`,
+         FROM pg_class c WHERE c.oid = 'series_point'::regclass`,
         [...countries],
       );
       const grown = !(
@@ -340,12 +362,12 @@ export class ObservationWriterService {
         stats.analyzedPages > 0 &&
         stats.pages < stats.analyzedPages * (1 + ANALYZE_GROWTH)
       );
-      if (grown) await this.prisma.$executeRawUnsafe('ANALYZE observation, market');
+      if (grown) await this.prisma.$executeRawUnsafe('ANALYZE series_point, series, market');
       // a new country in a table that grew by less than a tenth: only the columns the reads
       // choose their plans by (bench/wfp-import.cjs on PGlite: 0.2 s against 0.38 s a file)
       else if (!stats.known)
         await this.prisma.$executeRawUnsafe(
-          `ANALYZE observation (${PLANNED_COLUMNS.join(', ')}), market`,
+          `ANALYZE series_point (${PLANNED_POINT_COLUMNS.join(', ')}), series, market`,
         );
     } catch (err) {
       this.logger.warn(`ANALYZE after the import failed: ${(err as Error).message}`);
@@ -412,6 +434,7 @@ export class ObservationWriterService {
     const straightIn = new Map<string, boolean>(); // country: are its batches stored straight?
     const repeated = new Set<string>(); // countries stored straight, then met a repeated key
     const checkedMarkets = new Set<string>();
+    const seriesIds = new Map<string, number>(); // seriesKey: series.id, for the straight path
     // the countries of the staged rows, while every staged batch is of one known country
     let stagedCountries: Set<string> | undefined = new Set();
     // the write's provenance: its first staged row's (a file import's every row has it)
@@ -465,10 +488,11 @@ export class ObservationWriterService {
       // made while the previous straight batch is stored (the server busy, this thread free), as
       // bytes at once: a string of thousands of pieces kept across the wait outlived the young
       // generation, and the collector's time grew from 1.8 s to 7 s of the import
-      const early =
+      const earlyText =
         country !== undefined && inflight !== undefined && straightIn.get(country) === true
-          ? Buffer.from(directLines(batch, country, sourceId, runId))
+          ? pointLines(batch, country, runId, seriesIds)
           : undefined;
+      const early = earlyText === undefined ? undefined : Buffer.from(earlyText);
       await settle();
       if (country !== undefined && straightIn.get(country) !== false) {
         await stager.pause();
@@ -477,7 +501,8 @@ export class ObservationWriterService {
           straight =
             (
               await tx.query(
-                'SELECT 1 FROM observation WHERE country = $1 AND source_id = $2 LIMIT 1',
+                `SELECT 1 FROM series s WHERE s.country = $1 AND s.source_id = $2
+                   AND EXISTS (SELECT 1 FROM series_point p WHERE p.series_id = s.id) LIMIT 1`,
                 country,
                 sourceId,
               )
@@ -487,11 +512,18 @@ export class ObservationWriterService {
         if (straight) {
           await opts.beforeBatch?.(tx, batch);
           await this.checkMarkets(tx, batch, country, checkedMarkets);
+          // a series new to the write gets its id first (a country's first batch: all of them)
+          let lines: string | Buffer | undefined =
+            early ?? pointLines(batch, country, runId, seriesIds);
+          if (lines === undefined) {
+            await this.resolveSeries(tx, sourceId, country, batch, seriesIds);
+            lines = pointLines(batch, country, runId, seriesIds)!;
+          }
           // The savepoint goes out with the COPY, neither awaited here: the parser (this thread)
           // goes on with the next batch, and settle() confirms this one before the next is sent.
           const saved = tx.execute('SAVEPOINT observation_batch');
           saved.catch(() => undefined); // awaited in settle(); a failure meanwhile is not unhandled
-          const done = direct(early ?? directLines(batch, country, sourceId, runId));
+          const done = direct(lines);
           done.catch(() => undefined); // likewise
           inflight = { batch, country, saved, done };
           continue;
@@ -583,14 +615,72 @@ export class ObservationWriterService {
   // write stored straight that a later row of the file repeats. Returns how many.
   private async deleteRepeated(tx: SqlTx, sourceId: string, countries: string[]): Promise<number> {
     return tx.execute(
-      `DELETE FROM observation o USING (SELECT DISTINCT ${KEY} FROM obs_stage) s
-       WHERE o.country = ANY($2::text[]) AND o.source_id = $1
-         AND o.commodity_id = s.commodity_id AND o.survey_date = s.survey_date
-         AND o.market_id = s.market_id AND o.price_type = s.price_type AND o.unit = s.unit
-         AND o.currency = s.currency`,
+      `DELETE FROM series_point p USING series x, (SELECT DISTINCT ${KEY} FROM obs_stage) s
+       WHERE p.series_id = x.id AND p.survey_date = s.survey_date
+         AND x.country = ANY($2::text[]) AND x.source_id = $1
+         AND x.commodity_id = s.commodity_id AND x.market_id = s.market_id
+         AND x.price_type = s.price_type AND x.unit = s.unit AND x.currency = s.currency`,
       sourceId,
       countries,
     );
+  }
+
+  // The ids of a batch's series not yet in `ids` (made when new), into `ids`: one statement.
+  private async resolveSeries(
+    tx: SqlTx,
+    sourceId: string,
+    country: string,
+    batch: ObservationInput[],
+    ids: Map<string, number>,
+  ): Promise<void> {
+    const wanted = new Map<string, ObservationInput>();
+    for (const r of batch) {
+      const k = seriesKey(country, r);
+      if (!ids.has(k) && !wanted.has(k)) wanted.set(k, r);
+    }
+    if (!wanted.size) return;
+    const rows = [...wanted.values()];
+    const found = await tx.query<{
+      id: number;
+      market_id: string;
+      commodity_id: string;
+      price_type: string;
+      unit: string;
+      currency: string;
+    }>(
+      `WITH k AS (
+         SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS k(market_id, commodity_id, price_type, unit, currency)),
+       made AS (
+         INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
+         SELECT $1, $2, market_id, commodity_id, price_type, unit, currency FROM k
+         ON CONFLICT DO NOTHING
+         RETURNING id, market_id, commodity_id, price_type, unit, currency)
+       SELECT * FROM made
+       UNION ALL
+       SELECT s.id, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
+       FROM series s JOIN k ON s.country = $1 AND s.commodity_id = k.commodity_id
+         AND s.market_id = k.market_id AND s.source_id = $2 AND s.price_type = k.price_type
+         AND s.unit = k.unit AND s.currency = k.currency`,
+      country,
+      sourceId,
+      rows.map((r) => r.marketId),
+      rows.map((r) => r.commodityId),
+      rows.map((r) => r.priceType ?? 'retail'),
+      rows.map((r) => r.unit),
+      rows.map((r) => r.currency),
+    );
+    for (const f of found)
+      ids.set(
+        seriesKey(country, {
+          marketId: f.market_id,
+          commodityId: f.commodity_id,
+          priceType: f.price_type,
+          unit: f.unit,
+          currency: f.currency,
+        } as ObservationInput),
+        f.id,
+      );
   }
 
   // Every market of a straight-stored batch must exist and be in the write's country (the row's
@@ -639,26 +729,34 @@ export class ObservationWriterService {
     countries?: string[],
   ): Promise<{ inserted: number; updated: number }> {
     const changedOnly = countries
-      ? `LEFT JOIN observation p ON p.country = ANY($6::text[]) AND p.country = m.country
-           AND p.commodity_id = s.commodity_id AND p.survey_date = s.survey_date
-           AND p.market_id = s.market_id AND p.source_id = $1 AND p.price_type = s.price_type
-           AND p.unit = s.unit AND p.currency = s.currency
+      ? `LEFT JOIN series_point p ON p.series_id = x.id AND p.survey_date = s.survey_date
          WHERE p.id IS NULL OR p.value <> s.value OR p.flag <> s.flag::"ObservationFlag"`
       : '';
+    // the staged rows' series, made where new (their country is the market's)
+    await tx.execute(
+      `INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
+       SELECT DISTINCT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
+       FROM ${from} s JOIN market m ON m.id = s.market_id
+       ${countries ? 'WHERE m.country = ANY($2::text[])' : ''}
+       ON CONFLICT DO NOTHING`,
+      sourceId,
+      ...(countries ? [countries] : []),
+    );
     const [counts] = await tx.query<{ inserted: number; updated: number }>(
       `WITH written AS (
-         INSERT INTO observation AS o
-           (country, source_id, market_id, commodity_id, survey_date, period_start, period_end, value,
-            unit, price_type, currency, usd_value, price_flag, raw_value, source_url, fetched_at,
-            parser_version, flag, quality_notes, run_id)
-         SELECT m.country, $1, s.market_id, s.commodity_id, s.survey_date, s.period_start, s.period_end,
-                s.value, s.unit, s.price_type, s.currency, s.usd_value, s.price_flag, s.raw_value,
-                coalesce(s.source_url, $3), coalesce(s.fetched_at, $4::timestamptz),
-                coalesce(s.parser_version, $5), s.flag::"ObservationFlag",
-                s.quality_notes, $2::int
+         INSERT INTO series_point AS o
+           (series_id, survey_date, period_start, period_end, value, usd_value, price_flag, raw_value,
+            source_url, fetched_at, parser_version, flag, quality_notes, run_id)
+         SELECT x.id, s.survey_date, s.period_start, s.period_end, s.value, s.usd_value, s.price_flag,
+                s.raw_value, coalesce(s.source_url, $3), coalesce(s.fetched_at, $4::timestamptz),
+                coalesce(s.parser_version, $5), s.flag::"ObservationFlag", s.quality_notes, $2::int
          FROM ${from} s JOIN market m ON m.id = s.market_id
+         JOIN series x ON x.country = m.country AND x.commodity_id = s.commodity_id
+           AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
+           AND x.unit = s.unit AND x.currency = s.currency
+           ${countries ? 'AND x.country = ANY($6::text[])' : ''}
          ${changedOnly}
-         ON CONFLICT (country, commodity_id, survey_date, market_id, source_id, price_type, unit, currency) DO UPDATE SET
+         ON CONFLICT (series_id, survey_date) DO UPDATE SET
            value = excluded.value, raw_value = excluded.raw_value, flag = excluded.flag,
            usd_value = excluded.usd_value, price_flag = excluded.price_flag,
            period_start = excluded.period_start, period_end = excluded.period_end,

@@ -74,10 +74,10 @@ export interface SeriesPoint {
 export class PricesService {
   constructor(private readonly prisma: PrismaService) {}
 
-  // One page in the order (commodity, date, market, source, price type, unit, currency) within the
-  // country:
-  // the observation key's index order, so a page is a range read of that index, a cursor is the
-  // last row's key, and pages never skip or repeat rows while data is added.
+  // One page in the order (commodity, market, source, price type, unit, currency, date) within
+  // the country: a series after another in the series key's index order, each series' points by
+  // date (the points' key), so a page is a range read of the two indexes, a cursor is the last
+  // row's key, and pages never skip or repeat rows while data is added.
   async page(
     f: ObservationFilter,
     limit: number,
@@ -96,7 +96,11 @@ export class PricesService {
         after.currency,
       );
       const n = params.length;
-      where += ` AND (commodity_id, survey_date, market_id, source_id, price_type, unit, currency) > ($${n - 6}, $${n - 5}::date, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      // the cursor's series from its date on, then the series after it (the first condition
+      // alone is a range of the series key's index)
+      const series = `(commodity_id, market_id, source_id, price_type, unit, currency)`;
+      const at = `($${n - 6}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      where += ` AND ${series} >= ${at} AND (${series} > ${at} OR survey_date > $${n - 5}::date)`;
     }
     params.push(limit + 1);
     const found = await this.prisma.$queryRawUnsafe<ObservationRow[]>(
@@ -105,7 +109,7 @@ export class PricesService {
               unit, currency, usd_value AS "usdValue", source_id AS source, flag::text AS flag,
               price_flag AS "priceFlag", raw_value AS "rawValue"
        FROM observation WHERE ${where}
-       ORDER BY commodity_id, survey_date, market_id, source_id, price_type, unit, currency
+       ORDER BY commodity_id, market_id, source_id, price_type, unit, currency, survey_date
        LIMIT $${params.length}::int`,
       ...params,
     );

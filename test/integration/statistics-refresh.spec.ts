@@ -46,7 +46,7 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
       await app
         .get(PrismaService)
         .$queryRawUnsafe<{ n: number }[]>(
-          `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'observation'::regclass`,
+          `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'series_point'::regclass`,
         )
     )[0].n;
 
@@ -56,7 +56,7 @@ describe.each(TEST_DATABASES)('the statistics after an import on %s', (kind) => 
       await app
         .get(PrismaService)
         .$queryRawUnsafe<{ f: number }[]>(
-          `SELECT null_frac::float8 AS f FROM pg_stats WHERE schemaname = 'public' AND tablename = 'observation' AND attname = $1`,
+          `SELECT null_frac::float8 AS f FROM pg_stats WHERE schemaname = 'public' AND tablename = 'series_point' AND attname = $1`,
           column,
         )
     )[0]?.f ?? null;
