@@ -175,9 +175,10 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
     await http.get('/api/health').expect(200);
   });
 
-  it('pages through observations with a cursor, never skipping or repeating a row', async () => {
+  it('pages through observations with a cursor, one series after another, each by date, never skipping or repeating a row', async () => {
     const total = await prisma.observation.count({ where: { commodityId: 'rice' } });
     const seen = new Set<string>();
+    const order: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
@@ -185,13 +186,25 @@ describe.each(TEST_DATABASES)('working core on %s', (kind) => {
         .get('/api/observations')
         .query({ commodity: 'rice', limit: 100, ...(cursor ? { cursor } : {}) })
         .expect(200);
-      for (const r of res.body.data as { date: string; market: string; source: string }[])
+      for (const r of res.body.data as {
+        date: string;
+        market: string;
+        source: string;
+        priceType: string;
+        unit: string;
+        currency: string;
+      }[]) {
         seen.add(`${r.date}|${r.market}|${r.source}`);
+        order.push([r.market, r.source, r.priceType, r.unit, r.currency, r.date].join('\u0000'));
+      }
       cursor = res.body.nextCursor as string | null;
       pages++;
     } while (cursor);
     expect(seen.size).toBe(total);
     expect(pages).toBe(Math.ceil(total / 100));
+    // the order of a panel: (market, source, price type, unit, currency, date) within the commodity
+    expect(order).toEqual([...order].sort());
+    expect(new Set(order.map((k) => k.split('\u0000')[0])).size).toBeGreaterThan(1);
   });
 
   it('filters observations and answers tidy rows', async () => {
