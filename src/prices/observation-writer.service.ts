@@ -93,14 +93,14 @@ function stageLines(
   provenance: Provenance,
 ): { columns: string; lines: string } {
   return batch.every((r) => sameProvenance(r, provenance))
-    ? { columns: SHORT_STAGE_LIST, lines: copyLines(batch, '', false) }
+    ? { columns: SHORT_STAGE_LIST, lines: copyLines(batch, false) }
     : { columns: STAGE_LIST, lines: copyLines(batch) };
 }
 
 // One batch as COPY lines, in STAGE_COLUMNS order (SHORT_STAGE_COLUMNS without `provenance`),
 // written directly (this runs once per row of a country-scale import): no intermediate object per
 // row, one ISO string per distinct fetch time.
-function copyLines(batch: ObservationInput[], prefix = '', provenance = true): string {
+function copyLines(batch: ObservationInput[], provenance = true): string {
   let out = '';
   let lastFetched: Date | undefined;
   let fetchedIso = '';
@@ -114,7 +114,7 @@ function copyLines(batch: ObservationInput[], prefix = '', provenance = true): s
       }
       origin = `${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t`;
     }
-    out += `${prefix}${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${origin}${r.flag}\t${t(r.qualityNotes)}\n`;
+    out += `${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${origin}${r.flag}\t${t(r.qualityNotes)}\n`;
   }
   return out;
 }
@@ -129,7 +129,7 @@ export interface WriteOptions {
   // The write's country, when every row of it is of one country (a WFP file of one country: every
   // market of the write must be in it, checked). A batch whose rows all carry one country (theirs,
   // or this one) and none of whose source's rows are stored for that country (a country's first
-  // import) is stored straight into observation, with no stage and no upsert: see
+  // import) is stored straight into series_point, with no stage and no upsert: see
   // ObservationWriterService.apply.
   country?: string;
   // runs before each batch is stored straight (the first-import path), in the same transaction:
@@ -426,7 +426,7 @@ export class ObservationWriterService {
       raw_value text, source_url text, fetched_at timestamptz,
       parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
     // A country's first import: none of this source's rows is stored for a batch's country, so no
-    // row of it can be a revision or unchanged, and the batch goes straight into observation. Each
+    // row of it can be a revision or unchanged, and the batch goes straight into series_point. Each
     // country of the write is looked up once, when its first batch comes (a WFP file of one
     // country: one; WFP's global file: each of its countries, batches cut where the country
     // changes). A batch that meets a key this write already stored (SQLSTATE 23505: a key repeated
@@ -548,7 +548,7 @@ export class ObservationWriterService {
         throw new Error(
           `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
         );
-      // the staged rows go into observation in one statement: room for all of them as new rows
+      // the staged rows go into series_point in one statement: room for all of them as new rows
       // (heap, indexes and log: about 600 bytes a row) before it starts
       this.prisma.storage.assertWritable(`the write of run ${runId} (${sourceId})`, staged * 600);
       // A temporary table has no statistics, so the statements below are planned blind: fine for a
