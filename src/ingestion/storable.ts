@@ -3,8 +3,8 @@ import { ParsedObservation } from '../sources/source.types';
 
 // The last check between a parser and the database: whatever a parser returns (a bug, a page that
 // changed in a way no test foresaw), a row that is not a positive finite price on a calendar day
-// is refused with its reason and counted, never stored. The observation table's CHECK constraint
-// is the backstop behind this.
+// is refused with its reason and counted, never stored. The points table's CHECK constraint
+// (series_point, under the observation view) is the backstop behind this.
 export function unstorableReason(o: ParsedObservation): string | undefined {
   if (typeof o.value !== 'number' || !Number.isFinite(o.value) || o.value <= 0)
     return `value ${String(o.value)} is not a positive finite number`;

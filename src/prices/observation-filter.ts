@@ -1,4 +1,4 @@
-// Which observations a read selects, as SQL over the observation table's columns.
+// Which observations a read selects, as SQL over the observation view's columns.
 export interface ObservationFilter {
   country?: string; // ISO 3166-1 alpha-3
   units?: string[];

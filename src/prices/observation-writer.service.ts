@@ -152,9 +152,19 @@ const POINT_COLUMNS =
   'series_id, survey_date, period_start, period_end, value, usd_value, price_flag, raw_value, ' +
   'source_url, fetched_at, parser_version, flag, quality_notes, run_id';
 
-// A row's series within a write: its country and the key without the date.
+// A series within a write: its country and the key without the date (of a row: seriesKey).
+// (a template, not a join: it runs once per row of the straight path)
+const seriesKeyOf = (
+  country: string,
+  market: string,
+  commodity: string,
+  priceType: string,
+  unit: string,
+  currency: string,
+): string =>
+  `${country}\u0000${market}\u0000${commodity}\u0000${priceType}\u0000${unit}\u0000${currency}`;
 const seriesKey = (country: string, r: ObservationInput): string =>
-  `${country}\u0000${r.marketId}\u0000${r.commodityId}\u0000${r.priceType ?? 'retail'}\u0000${r.unit}\u0000${r.currency}`;
+  seriesKeyOf(country, r.marketId, r.commodityId, r.priceType ?? 'retail', r.unit, r.currency);
 
 // A batch's lines to store straight into series_point, or undefined while a series of it has no
 // id yet (made by resolveSeries first).
@@ -583,10 +593,12 @@ export class ObservationWriterService {
       // every row it met (bench/wfp-import.cjs, 990,000 rows stored, a 49,500-row file: the
       // statement 210 ms against 62 ms). Leaving out equal rows before choosing the last of each
       // key would let an earlier changed row win, so the stage's repeats are counted first.
+      const countries = stagedCountries && [...stagedCountries];
+      // the series first, once: the upsert below may run twice (a key repeated in the stage)
+      await this.makeStagedSeries(tx, sourceId, countries);
       await tx.execute('SAVEPOINT observation_upsert');
       let written: { inserted: number; updated: number };
       let stageRepeats = 0;
-      const countries = stagedCountries && [...stagedCountries];
       if (countries) {
         stageRepeats = staged - (await this.distinctStagedKeys(tx));
         written = await this.upsert(
@@ -679,13 +691,7 @@ export class ObservationWriterService {
     );
     for (const f of found)
       ids.set(
-        seriesKey(country, {
-          marketId: f.market_id,
-          commodityId: f.commodity_id,
-          priceType: f.price_type,
-          unit: f.unit,
-          currency: f.currency,
-        } as ObservationInput),
+        seriesKeyOf(country, f.market_id, f.commodity_id, f.price_type, f.unit, f.currency),
         f.id,
       );
   }
@@ -718,6 +724,25 @@ export class ObservationWriterService {
     for (const id of fresh) checked.add(id);
   }
 
+  // The staged rows' series, made where new (their country is the market's): the rows whose
+  // series exists are left out before the DISTINCT (an unchanged re-import of WFP's global file,
+  // 990,000 rows: 2.5 s when every staged row went through the DISTINCT). `countries`: the staged
+  // rows' countries, where known.
+  private async makeStagedSeries(tx: SqlTx, sourceId: string, countries?: string[]): Promise<void> {
+    await tx.execute(
+      `INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
+       SELECT DISTINCT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
+       FROM obs_stage s JOIN market m ON m.id = s.market_id
+       WHERE ${countries ? 'm.country = ANY($2::text[]) AND ' : ''}NOT EXISTS (
+         SELECT 1 FROM series x WHERE x.country = m.country AND x.commodity_id = s.commodity_id
+           AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
+           AND x.unit = s.unit AND x.currency = s.currency)
+       ON CONFLICT DO NOTHING`,
+      sourceId,
+      ...(countries ? [countries] : []),
+    );
+  }
+
   private async distinctStagedKeys(tx: SqlTx): Promise<number> {
     const [{ n }] = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
@@ -739,21 +764,6 @@ export class ObservationWriterService {
       ? `LEFT JOIN series_point p ON p.series_id = x.id AND p.survey_date = s.survey_date
          WHERE p.id IS NULL OR p.value <> s.value OR p.flag <> s.flag::"ObservationFlag"`
       : '';
-    // the staged rows' series, made where new (their country is the market's): the rows whose
-    // series exists are left out before the DISTINCT (an unchanged re-import of WFP's global file,
-    // 990,000 rows: 2.5 s when every staged row went through the DISTINCT)
-    await tx.execute(
-      `INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
-       SELECT DISTINCT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
-       FROM ${from} s JOIN market m ON m.id = s.market_id
-       WHERE ${countries ? 'm.country = ANY($2::text[]) AND ' : ''}NOT EXISTS (
-         SELECT 1 FROM series x WHERE x.country = m.country AND x.commodity_id = s.commodity_id
-           AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
-           AND x.unit = s.unit AND x.currency = s.currency)
-       ON CONFLICT DO NOTHING`,
-      sourceId,
-      ...(countries ? [countries] : []),
-    );
     const [counts] = await tx.query<{ inserted: number; updated: number }>(
       `WITH written AS (
          INSERT INTO series_point AS o
