@@ -21,8 +21,11 @@ export const copyNumber = (v: number | null | undefined): string =>
 // '/dev/blob').
 export interface BulkTx extends SqlTx {
   // one COPY of `lines` (COPY text format, one row per line, as text or its UTF-8 bytes) into
-  // `target`: 'table (columns)'
-  copy(target: string, lines: string | Buffer): Promise<void>;
+  // `target`: 'table (columns)'. `before`: statements (no parameters, no results) run first, on a
+  // PostgreSQL server in the COPY's own round trip (one simple query: a savepoint and its COPY
+  // sent together, with no second query queued on the connection meanwhile, which pg 8 warns of
+  // and pg 9 will refuse)
+  copy(target: string, lines: string | Buffer, before?: readonly string[]): Promise<void>;
   // the connection itself on a PostgreSQL server, for a COPY streamed across batches
   readonly pgClient?: PoolClient;
 }
@@ -41,8 +44,10 @@ export async function bulkTransaction<T>(
     return pgTransaction(pool, (client) =>
       work({
         ...pgTx(client),
-        async copy(target, lines) {
-          const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
+        async copy(target, lines, before = []) {
+          const stream = client.query(
+            copyFrom([...before, `COPY ${target} FROM STDIN`].join('; ')),
+          );
           const done = finished(stream);
           stream.end(lines);
           await done;
@@ -56,7 +61,8 @@ export async function bulkTransaction<T>(
   return pglite.transaction((tx) =>
     work({
       ...pgliteTx(tx),
-      async copy(target, lines) {
+      async copy(target, lines, before = []) {
+        for (const statement of before) await tx.query(statement);
         // a batch's rows, their indexes and their log take about three times its text
         prisma.storage.assertWritable(what, 3 * lines.length);
         await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: buffer.holding(lines) });

@@ -190,13 +190,17 @@ function pointLines(
   return out;
 }
 
-// Stores one batch's lines straight into series_point (a first import): one COPY per batch.
-type DirectInsert = (lines: string | Buffer) => Promise<void>;
+// Stores one batch's lines straight into series_point (a first import): one COPY per batch, with
+// the statements `before` it in the same round trip (its savepoint).
+type DirectInsert = (lines: string | Buffer, before: readonly string[]) => Promise<void>;
 
 const directInsert =
   (tx: BulkTx): DirectInsert =>
-  (lines) =>
-    tx.copy(`series_point (${POINT_COLUMNS})`, lines);
+  (lines, before) =>
+    tx.copy(`series_point (${POINT_COLUMNS})`, lines, before);
+
+const SAVE_BATCH = 'SAVEPOINT observation_batch';
+const RELEASE_BATCH = 'RELEASE SAVEPOINT observation_batch';
 
 // PostgreSQL: one COPY ... FROM STDIN for the whole write, fed batch by batch. A batch is handed to
 // the socket and the parser goes on with the next while the server reads it (the wait for the
@@ -451,15 +455,20 @@ export class ObservationWriterService {
     let stagedCountries: Set<string> | undefined = new Set();
     // the write's provenance: its first staged row's (a file import's every row has it)
     let provenance: Provenance | undefined;
-    let released: Promise<unknown> | undefined; // the last straight batch's savepoint release
+    // The last straight batch's savepoint, still to release: with the next straight batch's COPY
+    // (in its round trip), else before the next statement that relies on it (release()).
+    let releaseOwed = false;
+    const release = async () => {
+      if (!releaseOwed) return;
+      releaseOwed = false;
+      await tx.execute(RELEASE_BATCH);
+    };
     // The last straight batch, sent and not yet confirmed: the next batch's COPY lines are made
     // while the server stores it (before, the server sat idle while each batch's lines were made
     // after the previous COPY had ended: 2.5 s of a 15.4 s PostgreSQL import of 990,000 rows).
-    let inflight:
-      | { batch: ObservationInput[]; country: string; saved: Promise<unknown>; done: Promise<void> }
-      | undefined;
+    let inflight: { batch: ObservationInput[]; country: string; done: Promise<void> } | undefined;
     const stage = async (batch: ObservationInput[], country: string | undefined) => {
-      await released;
+      await release();
       provenance ??= {
         sourceUrl: batch[0].sourceUrl,
         fetchedAt: batch[0].fetchedAt,
@@ -470,24 +479,21 @@ export class ObservationWriterService {
       if (country === undefined) stagedCountries = undefined;
       else stagedCountries?.add(country);
     };
-    // The in-flight batch stored, then its savepoint released (unawaited: the connection runs
-    // statements in order, and a release can fail only in a transaction the COPY already failed,
-    // whose error comes first). A batch that met a key this write already stored (23505) is undone
-    // to its savepoint, its country turned to the staged path, and the batch staged.
+    // The in-flight batch stored, its savepoint then owed a release. A batch that met a key this
+    // write already stored (23505) is undone to its savepoint (kept, so owed a release too), its
+    // country turned to the staged path, and the batch staged.
     const settle = async () => {
       if (!inflight) return;
-      const { batch, country, saved, done } = inflight;
+      const { batch, country, done } = inflight;
       inflight = undefined;
       try {
         await done;
-        await saved;
-        released = tx.execute('RELEASE SAVEPOINT observation_batch');
-        released.catch(() => undefined); // awaited before the next statement is relied on
+        releaseOwed = true;
         insertedDirect += batch.length;
       } catch (err) {
-        await saved;
         if (sqlState(err) !== '23505') throw err;
         await tx.execute('ROLLBACK TO SAVEPOINT observation_batch');
+        releaseOwed = true;
         straightIn.set(country, false);
         repeated.add(country);
         await stage(batch, country);
@@ -531,20 +537,20 @@ export class ObservationWriterService {
             await this.resolveSeries(tx, sourceId, country, batch, seriesIds);
             lines = pointLines(batch, country, runId, seriesIds)!;
           }
-          // The savepoint goes out with the COPY, neither awaited here: the parser (this thread)
-          // goes on with the next batch, and settle() confirms this one before the next is sent.
-          const saved = tx.execute('SAVEPOINT observation_batch');
-          saved.catch(() => undefined); // awaited in settle(); a failure meanwhile is not unhandled
-          const done = direct(lines);
-          done.catch(() => undefined); // likewise
-          inflight = { batch, country, saved, done };
+          // The savepoint goes out with the COPY (after the last one's release), in one round
+          // trip and not awaited here: the parser (this thread) goes on with the next batch, and
+          // settle() confirms this one before another statement is sent.
+          const done = direct(lines, releaseOwed ? [RELEASE_BATCH, SAVE_BATCH] : [SAVE_BATCH]);
+          releaseOwed = false;
+          done.catch(() => undefined); // awaited in settle(); a failure meanwhile is not unhandled
+          inflight = { batch, country, done };
           continue;
         }
       }
       await stage(batch, country);
     }
     await settle();
-    await released;
+    await release();
     await stager.end();
     if (total === 0) return counts;
     if (staged > 0) {
