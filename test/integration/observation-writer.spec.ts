@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { Client as PgClient } from 'pg';
 import { createApp } from '../../src/app.factory';
 import { PrismaService } from '../../src/database/prisma.service';
 import { RunLedgerService } from '../../src/ingestion/run-ledger.service';
@@ -190,6 +191,39 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
       { market_id: 'wonsan', value: 400 },
     ]);
   });
+  it('sends a straight batch with its savepoint in one round trip: no query is sent while another is in flight (pg 8 queues it with a deprecation warning, pg 9 refuses it)', async () => {
+    // the warning itself goes to the real process, which jest's `process` does not show: the
+    // condition it warns of is watched instead, on every query of the write
+    const overlapping: string[] = [];
+    let queries = 0;
+    const realQuery = Object.getOwnPropertyDescriptor(PgClient.prototype, 'query')!.value as (
+      ...a: unknown[]
+    ) => unknown;
+    const query = jest.spyOn(PgClient.prototype, 'query').mockImplementation(function (
+      this: PgClient & { activeQuery?: unknown; _queryQueue: unknown[] },
+      ...args: unknown[]
+    ) {
+      queries++;
+      if (this.activeQuery || this._queryQueue.length > 0)
+        overlapping.push(String((args[0] as { text?: string })?.text ?? args[0]).slice(0, 40));
+      return realQuery.apply(this, args);
+    });
+    try {
+      const run = await ledger.start('asiapress-en', 'cli', 'live');
+      const batches = ['2019-04-01', '2019-04-08', '2019-04-15', '2019-04-22'].map((d, i) => [
+        row('pyongyang', d, 100 + i),
+        row('sinuiju', d, 200 + i),
+      ]);
+      const counts = await writer.writeStream('asiapress-en', run, batches, { country: 'PRK' });
+      expect(counts).toEqual({ inserted: 8, updated: 0, unchanged: 0, duplicates: 0 });
+      expect(overlapping).toEqual([]);
+      // PGlite has no pg client: nothing to watch there
+      if (kind === 'postgres') expect(queries).toBeGreaterThan(4);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('a first import whose first batch repeats a key stores its last row; one naming a market of another country or an unknown one is refused whole', async () => {
     const run = await ledger.start('dailynk-ko', 'cli', 'live');
     const counts = await writer.writeStream(
