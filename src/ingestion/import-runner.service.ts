@@ -396,23 +396,13 @@ export class ImportRunner {
             yield batch;
             batch = [];
           }
-          batch.push({
-            marketId: r.marketId,
-            country: r.country,
-            commodityId: r.commodityId,
-            surveyDate: r.surveyDate,
-            value: r.value,
-            unit: r.unit,
-            priceType: r.priceType,
-            currency: r.currency,
-            usdValue: r.usdValue,
-            priceFlag: r.priceFlag,
-            rawValue: r.rawValue,
-            flag: r.flag,
-            sourceUrl,
-            fetchedAt,
-            parserVersion,
-          });
+          // the row itself, with the import's provenance, is the observation to store (a copy of
+          // it was a second object per row, alive as long as its batch)
+          const o = r as PriceFileRow & ObservationInput;
+          o.sourceUrl = sourceUrl;
+          o.fetchedAt = fetchedAt;
+          o.parserVersion = parserVersion;
+          batch.push(o);
           if (batch.length >= BATCH) {
             yield batch;
             batch = [];

@@ -1,4 +1,5 @@
 import type { PriceFileImporter } from '../shared/price-file';
+import { fileRowMemo } from '../wfp-hdx/wfp-hdx.parser';
 import { HXL_PARSER_VERSION, hxlCountry, hxlIndex, isHxlRow, parseHxlFields } from './hxl.parser';
 
 export const HXL_META = {
@@ -24,12 +25,13 @@ export const HXL_IMPORTER: PriceFileImporter = {
     const ix = hxlIndex(second ?? []);
     const country = hxlCountry(ix, ctx);
     let first = true;
+    const memo = fileRowMemo();
     return {
       country,
       read(fields) {
         const tags = first;
         first = false;
-        return tags ? { skip: 'hxl-tags' } : parseHxlFields(fields, ix, country);
+        return tags ? { skip: 'hxl-tags' } : parseHxlFields(fields, ix, country, undefined, memo);
       },
     };
   },

@@ -2,6 +2,7 @@ import { isCountryCode } from '../../common/countries';
 import type { RecordVerdict } from '../shared/price-file';
 import {
   countryOfFile,
+  FileRowMemo,
   parseWfpFields,
   WFP_COLUMNS,
   WfpColumnIndex,
@@ -83,9 +84,10 @@ export function parseHxlFields(
   ix: HxlIndex,
   fileCountry: string | undefined,
   today?: Date,
+  memo?: FileRowMemo,
 ): RecordVerdict {
   const country = fileCountry ?? (f[ix.country] ?? '').trim().toUpperCase();
   if (!isCountryCode(country))
     return { reason: `#country+code: "${country}" is not an ISO 3166-1 alpha-3 country code` };
-  return parseWfpFields(f, ix.columns, country, today);
+  return parseWfpFields(f, ix.columns, country, today, memo);
 }

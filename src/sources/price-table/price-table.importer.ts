@@ -3,6 +3,7 @@ import type { PriceFileImporter } from '../shared/price-file';
 export { parseColumnMap } from '../shared/column-map';
 import {
   countryOfFile,
+  fileRowMemo,
   parseWfpFields,
   WFP_COLUMNS,
   WfpColumnIndex,
@@ -54,13 +55,14 @@ export const PRICE_TABLE_IMPORTER: PriceFileImporter = {
     const country = countryAt >= 0 ? undefined : countryOfFile(ctx.fileName, ctx.country);
     if (country !== undefined && !isCountryCode(country))
       throw new WfpFileError(`country: ${country} is not an ISO 3166-1 alpha-3 country code`);
+    const memo = fileRowMemo();
     return {
       country,
       read(f) {
         const iso3 = country ?? (f[countryAt] ?? '').trim().toUpperCase();
         if (!isCountryCode(iso3))
           return { reason: `${map.country}: "${iso3}" is not an ISO 3166-1 alpha-3 country code` };
-        return parseWfpFields(f, ix, iso3);
+        return parseWfpFields(f, ix, iso3, undefined, memo);
       },
     };
   },

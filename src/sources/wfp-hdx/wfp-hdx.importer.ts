@@ -4,6 +4,7 @@ import {
   checkHeader,
   columnIndex,
   countryOfFile,
+  fileRowMemo,
   missingColumns,
   parseWfpFields,
   WFP_COLUMNS,
@@ -29,13 +30,14 @@ export const WFP_HDX_IMPORTER: PriceFileImporter = {
       throw new WfpFileError(`country: ${country} is not an ISO 3166-1 alpha-3 country code`);
     const ix = columnIndex(header);
     let first = true;
+    const memo = fileRowMemo();
     return {
       country,
       read(fields) {
         // the HXL tag row, when the file has one, comes first
         const tags = first && (fields[ix.date] ?? '').trim().startsWith('#');
         first = false;
-        return tags ? { skip: 'hxl-tags' } : parseWfpFields(fields, ix, country);
+        return tags ? { skip: 'hxl-tags' } : parseWfpFields(fields, ix, country, undefined, memo);
       },
     };
   },

@@ -78,23 +78,53 @@ function onceEach<V>(limit: number, make: (key: string) => V): (key: string) => 
 }
 
 // A market's id and whether it is an average of others, per (country, admin1, market): per row
-// they were an array, a join and a regular expression. The key is length-prefixed, so any text
-// of the three reads back as it was.
-const marketsOnce = onceEach(100_000, (key) => {
-  const [iso3, rest] = unprefix(key);
-  const [admin1, market] = unprefix(rest);
-  return { id: wfpMarketId(iso3, admin1, market), average: isAverageMarket(market) };
-});
-const marketOnce = (iso3: string, admin1: string, market: string) =>
-  marketsOnce(`${iso3.length}:${iso3}${admin1.length}:${admin1}${market}`);
-function unprefix(key: string): [string, string] {
-  const colon = key.indexOf(':');
-  const end = colon + 1 + Number(key.slice(0, colon));
-  return [key.slice(colon + 1, end), key.slice(end)];
+// they were an array, a join and a regular expression. Looked up by each name in turn (a key
+// joined from the three was a string made, copied and hashed per row). Bounded, like onceEach.
+interface MarketOnce {
+  id: string;
+  average: boolean;
 }
+const MARKETS_LIMIT = 100_000;
+const marketsOnce = new Map<string, Map<string, Map<string, MarketOnce>>>();
+let marketsMade = 0;
+function marketOnce(iso3: string, admin1: string, market: string): MarketOnce {
+  let byAdmin1 = marketsOnce.get(iso3);
+  if (byAdmin1 === undefined) {
+    byAdmin1 = new Map<string, Map<string, MarketOnce>>();
+    marketsOnce.set(iso3, byAdmin1);
+  }
+  let byName = byAdmin1.get(admin1);
+  if (byName === undefined) {
+    byName = new Map<string, MarketOnce>();
+    byAdmin1.set(admin1, byName);
+  }
+  let m = byName.get(market);
+  if (m === undefined) {
+    if (++marketsMade > MARKETS_LIMIT) {
+      marketsOnce.clear();
+      marketsMade = 1;
+      return marketOnce(iso3, admin1, market);
+    }
+    m = { id: wfpMarketId(iso3, admin1, market), average: isAverageMarket(market) };
+    byName.set(market, m);
+  }
+  return m;
+}
+
+// What one file's rows share, kept per reader (one file): each market's and commodity's
+// description as its first row gives it (the import keeps only that row's anyway), one object
+// for all its rows instead of two new ones per row.
+export interface FileRowMemo {
+  markets: Map<MarketOnce, PriceFileRow['market']>;
+  commodities: Map<string, PriceFileRow['commodity']>;
+}
+export const fileRowMemo = (): FileRowMemo => ({ markets: new Map(), commodities: new Map() });
 
 // The flag word's verdicts: a forecast, and the observation flag.
 const wordOnce = onceEach(1_000, (word) => ({ forecast: isForecast(word), flag: wfpFlag(word) }));
+
+// A price type as stored (lower case): one string per spelling, not one per row.
+const priceTypeOnce = onceEach(1_000, (type) => type.toLowerCase());
 
 // The flag word as WFP writes it, onto the observation flag (the word itself is kept too).
 export function wfpFlag(word: string): ObservationFlag {
@@ -109,11 +139,15 @@ export { perBaseUnit } from '../../common/units';
 // A row of any price-file format (the shared contract's).
 export type WfpRow = PriceFileRow;
 
-const num = (v: string | undefined): number | null => {
-  if (v === undefined || v.trim() === '') return null;
-  const n = Number(v.trim());
+// a field already trimmed: empty is null, else a finite number or NaN
+const num = (v: string): number | null => {
+  if (v === '') return null;
+  const n = Number(v);
   return Number.isFinite(n) ? n : NaN;
 };
+
+// The trimmed field at i (-1: the file has no such column).
+const field = (f: string[], i: number): string => (i >= 0 ? (f[i] ?? '').trim() : '');
 
 // Where each column of the format sits in a file's header (-1: absent).
 export type WfpColumnIndex = Record<(typeof WFP_COLUMNS)[number], number>;
@@ -143,8 +177,9 @@ export function parseWfpFields(
   ix: WfpColumnIndex,
   iso3: string,
   today?: Date,
+  memo?: FileRowMemo,
 ): RecordVerdict {
-  const get = (i: number): string => (i >= 0 ? (f[i] ?? '').trim() : '');
+  const get = (i: number): string => field(f, i);
   const date = get(ix.date);
   const badDate = dateRefusal(date, today);
   if (badDate) return { reason: badDate };
@@ -161,20 +196,36 @@ export function parseWfpFields(
   if (Number.isNaN(price)) return { reason: `price: "${rawPrice}" is not a number` };
   if (!(price > 0)) return { reason: `price: ${rawPrice} is not positive` };
   const usd = num(get(ix.usdprice));
-  const lat = num(get(ix.latitude));
-  const lon = num(get(ix.longitude));
-  const coordinatesOk =
-    lat !== null &&
-    lon !== null &&
-    !Number.isNaN(lat) &&
-    !Number.isNaN(lon) &&
-    Math.abs(lat) <= 90 &&
-    Math.abs(lon) <= 180;
   const admin1 = get(ix.admin1) || null;
   const word = get(ix.priceflag) || 'actual';
   const verdict = wordOnce(word);
   if (verdict.forecast) return { skip: 'forecast' };
   const m = marketOnce(iso3, admin1 ?? '', market);
+  let place = memo?.markets.get(m);
+  if (place === undefined) {
+    const lat = num(get(ix.latitude));
+    const lon = num(get(ix.longitude));
+    const coordinatesOk =
+      lat !== null &&
+      lon !== null &&
+      !Number.isNaN(lat) &&
+      !Number.isNaN(lon) &&
+      Math.abs(lat) <= 90 &&
+      Math.abs(lon) <= 180;
+    place = {
+      name: market,
+      admin1,
+      admin2: get(ix.admin2) || null,
+      latitude: coordinatesOk ? lat : null,
+      longitude: coordinatesOk ? lon : null,
+    };
+    memo?.markets.set(m, place);
+  }
+  let item = memo?.commodities.get(commodity);
+  if (item === undefined) {
+    item = { name: commodity, category: get(ix.category) };
+    memo?.commodities.set(commodity, item);
+  }
   return {
     row: {
       country: iso3,
@@ -182,19 +233,13 @@ export function parseWfpFields(
       marketIsAverage: m.average,
       marketCode: get(ix.market_id) || undefined,
       commodityCode: get(ix.commodity_id) || undefined,
-      market: {
-        name: market,
-        admin1,
-        admin2: get(ix.admin2) || null,
-        latitude: coordinatesOk ? lat : null,
-        longitude: coordinatesOk ? lon : null,
-      },
+      market: place,
       commodityId,
-      commodity: { name: commodity, category: get(ix.category) },
+      commodity: item,
       surveyDate: date,
       value: price,
       unit,
-      priceType: (get(ix.pricetype) || 'retail').toLowerCase(),
+      priceType: priceTypeOnce(get(ix.pricetype) || 'retail'),
       currency: get(ix.currency) || 'unknown',
       usdValue: usd !== null && !Number.isNaN(usd) && usd > 0 ? usd : undefined,
       priceFlag: word,

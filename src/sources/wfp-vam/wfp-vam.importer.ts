@@ -1,5 +1,5 @@
 import type { PriceFileImporter } from '../shared/price-file';
-import { WFP_HDX_META } from '../wfp-hdx/wfp-hdx.parser';
+import { fileRowMemo, WFP_HDX_META } from '../wfp-hdx/wfp-hdx.parser';
 import {
   parseVamFields,
   VAM_COLUMNS,
@@ -21,6 +21,7 @@ export const WFP_VAM_IMPORTER: PriceFileImporter = {
   recognises: (header) => VAM_COLUMNS.every((c) => header.includes(c)),
   reader(header) {
     const ix = vamColumnIndex(header);
-    return { read: (fields) => parseVamFields(fields, ix) };
+    const memo = fileRowMemo();
+    return { read: (fields) => parseVamFields(fields, ix, undefined, undefined, memo) };
   },
 };

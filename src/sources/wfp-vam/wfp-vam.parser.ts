@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { RecordVerdict } from '../shared/price-file';
 import {
+  FileRowMemo,
   parseWfpFields,
   WFP_COLUMNS,
   WfpColumnIndex,
@@ -84,6 +85,7 @@ export function parseVamFields(
   ix: VamColumnIndex,
   today?: Date,
   names = vamCountryTable(),
+  memo?: FileRowMemo,
 ): RecordVerdict {
   // a spreadsheet program's damage: the whole line wrapped in one more pair of quotes
   if (f.length === 1 && f[0].includes(','))
@@ -116,5 +118,5 @@ export function parseVamFields(
   hdx[HDX_INDEX.price] = get(ix.mp_price);
   if (ix.mkt_id >= 0) hdx[HDX_INDEX.market_id] = get(ix.mkt_id);
   if (ix.cm_id >= 0) hdx[HDX_INDEX.commodity_id] = get(ix.cm_id);
-  return parseWfpFields(hdx, HDX_INDEX, iso3, today);
+  return parseWfpFields(hdx, HDX_INDEX, iso3, today, memo);
 }
