@@ -1,6 +1,4 @@
-import { finished } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { Connection, PoolClient, Submittable } from 'pg';
 import { PrismaService } from './prisma.service';
 import { pgliteTx, pgTransaction, pgTx, SqlTx } from './sql-tx';
 
@@ -14,6 +12,55 @@ export const copyText = (v: string | null | undefined): string =>
       : v;
 export const copyNumber = (v: number | null | undefined): string =>
   v === null || v === undefined ? '\\N' : String(v);
+
+// One COPY ... FROM STDIN whose rows go onto the socket with the query itself, not when the
+// server's CopyInResponse has been read. pg-copy-streams waits for that message, and this
+// thread, making the next batch's lines meanwhile, read it only when it was done: the server sat
+// idle for each batch's data (a 49,500-row file into PostgreSQL: ten COPYs of 60-90 ms, each
+// following the one before with no gap, for 36 ms of the server's own work). The protocol allows
+// it: a backend outside COPY mode accepts and ignores CopyData and CopyDone (a COPY that fails,
+// or a statement before it that fails, leaves the rest of the data unread, and the error comes
+// back as the query's).
+class EagerCopy implements Submittable {
+  private failed = false;
+  constructor(
+    readonly text: string,
+    private readonly lines: string | Buffer,
+    private readonly settle: (err?: Error) => void,
+  ) {}
+
+  submit(connection: Connection): void {
+    connection.query(this.text);
+    const data = typeof this.lines === 'string' ? Buffer.from(this.lines) : this.lines;
+    const stream = connection.stream;
+    // CopyData messages of at most 1 MiB (a message's length is an int32; the server's limit per
+    // message is far above this), then CopyDone
+    for (let at = 0; at < data.length; at += COPY_DATA_MAX) {
+      const piece = data.subarray(at, Math.min(data.length, at + COPY_DATA_MAX));
+      const head = Buffer.allocUnsafe(5);
+      head[0] = 0x64; // 'd'
+      head.writeUInt32BE(piece.length + 4, 1);
+      stream.write(head);
+      stream.write(piece);
+    }
+    stream.write(COPY_DONE);
+  }
+
+  // pg's query timeout replaces this, where one is set
+  callback(): void {}
+  handleCopyInResponse(): void {}
+  handleCommandComplete(): void {}
+  handleError(err: Error): void {
+    // pg drops the query after an error: no ReadyForQuery comes to it
+    this.failed = true;
+    this.settle(err);
+  }
+  handleReadyForQuery(): void {
+    if (!this.failed) this.settle();
+  }
+}
+const COPY_DATA_MAX = 2 ** 20;
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]); // 'c', length 4
 
 // One transaction of a bulk writer (observations, towers) on whichever database runs, with COPY,
 // which Prisma's client does not expose: a raw pg connection inside BEGIN/COMMIT on a PostgreSQL
@@ -44,14 +91,14 @@ export async function bulkTransaction<T>(
     return pgTransaction(pool, (client) =>
       work({
         ...pgTx(client),
-        async copy(target, lines, before = []) {
-          const stream = client.query(
-            copyFrom([...before, `COPY ${target} FROM STDIN`].join('; ')),
-          );
-          const done = finished(stream);
-          stream.end(lines);
-          await done;
-        },
+        copy: (target, lines, before = []) =>
+          new Promise<void>((resolve, reject) => {
+            client.query(
+              new EagerCopy([...before, `COPY ${target} FROM STDIN`].join('; '), lines, (err) =>
+                err ? reject(err) : resolve(),
+              ),
+            );
+          }),
         pgClient: client,
       }),
     );
