@@ -737,8 +737,9 @@ export class ObservationWriterService {
   private async makeStagedSeries(tx: SqlTx, sourceId: string, countries?: string[]): Promise<void> {
     await tx.execute(
       `INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
-       SELECT DISTINCT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
-       FROM obs_stage s JOIN market m ON m.id = s.market_id
+       SELECT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
+       FROM (SELECT DISTINCT market_id, commodity_id, price_type, unit, currency FROM obs_stage) s
+       JOIN market m ON m.id = s.market_id
        WHERE ${countries ? 'm.country = ANY($2::text[]) AND ' : ''}NOT EXISTS (
          SELECT 1 FROM series x WHERE x.country = m.country AND x.commodity_id = s.commodity_id
            AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
