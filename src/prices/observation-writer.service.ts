@@ -41,12 +41,11 @@ export interface WriteCounts {
   duplicates: number;
 }
 
-// The staged columns, in COPY order. A staged row's series is its series_id where the writer
-// knows it (a batch of one known country: ids made or found once per series, as on the straight
-// path), else null until the apply finds it from the row's market, commodity, price type, unit and
-// currency (a write whose rows carry no country, the scrapers').
+// The key within one source's write (the source is the write's own).
+const KEY = 'market_id, commodity_id, price_type, unit, survey_date, currency';
+
+// The staged columns, in COPY order.
 const STAGE_COLUMNS = [
-  'series_id',
   'market_id',
   'commodity_id',
   'survey_date',
@@ -88,46 +87,25 @@ const SHORT_STAGE_COLUMNS = STAGE_COLUMNS.filter((c) => !PROVENANCE_COLUMNS.has(
 const STAGE_LIST = STAGE_COLUMNS.join(', ');
 const SHORT_STAGE_LIST = SHORT_STAGE_COLUMNS.join(', ');
 
-// A batch's rows' series ids, where the writer knows the batch's country: undefined for a row
-// whose series has no id yet (made by resolveSeries first).
-interface SeriesOf {
-  country: string;
-  ids: Map<string, number>;
-}
-
-// A batch to stage: its COPY columns and lines, short when every row has the write's provenance;
-// undefined while a row's series has no id yet.
+// A batch to stage: its COPY columns and lines, short when every row has the write's provenance.
 function stageLines(
   batch: ObservationInput[],
   provenance: Provenance,
-  series?: SeriesOf,
-): { columns: string; lines: string } | undefined {
-  const short = batch.every((r) => sameProvenance(r, provenance));
-  const lines = copyLines(batch, !short, series);
-  return lines === undefined
-    ? undefined
-    : { columns: short ? SHORT_STAGE_LIST : STAGE_LIST, lines };
+): { columns: string; lines: string } {
+  return batch.every((r) => sameProvenance(r, provenance))
+    ? { columns: SHORT_STAGE_LIST, lines: copyLines(batch, false) }
+    : { columns: STAGE_LIST, lines: copyLines(batch) };
 }
 
 // One batch as COPY lines, in STAGE_COLUMNS order (SHORT_STAGE_COLUMNS without `provenance`),
 // written directly (this runs once per row of a country-scale import): no intermediate object per
-// row, one ISO string per distinct fetch time. Undefined while a row's series has no id yet.
-function copyLines(
-  batch: ObservationInput[],
-  provenance: boolean,
-  series?: SeriesOf,
-): string | undefined {
+// row, one ISO string per distinct fetch time.
+function copyLines(batch: ObservationInput[], provenance = true): string {
   let out = '';
   let lastFetched: Date | undefined;
   let fetchedIso = '';
   const t = copyText;
   for (const r of batch) {
-    let id = '\\N';
-    if (series) {
-      const known = series.ids.get(seriesKey(series.country, r));
-      if (known === undefined) return undefined;
-      id = String(known);
-    }
     let origin = '';
     if (provenance) {
       if (r.fetchedAt !== lastFetched) {
@@ -136,7 +114,7 @@ function copyLines(
       }
       origin = `${t(r.sourceUrl)}\t${fetchedIso}\t${t(r.parserVersion)}\t`;
     }
-    out += `${id}\t${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${origin}${r.flag}\t${t(r.qualityNotes)}\n`;
+    out += `${t(r.marketId)}\t${t(r.commodityId)}\t${r.surveyDate}\t${t(r.periodStart)}\t${t(r.periodEnd)}\t${copyNumber(r.value)}\t${t(r.unit)}\t${t(r.priceType ?? 'retail')}\t${t(r.currency)}\t${copyNumber(r.usdValue)}\t${t(r.priceFlag)}\t${t(r.rawValue)}\t${origin}${r.flag}\t${t(r.qualityNotes)}\n`;
   }
   return out;
 }
@@ -154,9 +132,8 @@ export interface WriteOptions {
   // import) is stored straight into series_point, with no stage and no upsert: see
   // ObservationWriterService.apply.
   country?: string;
-  // runs before a batch's rows are first written, in the same transaction: the reference rows
-  // that batch needs (before it is stored straight, the first-import path, or staged with series
-  // new to the write, whose ids are made then)
+  // runs before each batch is stored straight (the first-import path), in the same transaction:
+  // the reference rows that batch needs
   beforeBatch?: (tx: SqlTx, batch: ObservationInput[]) => Promise<void>;
 }
 
@@ -164,7 +141,7 @@ export interface WriteOptions {
 // statement of the write's transaction (a straight batch after a staged one): the next add()
 // goes on where it left off.
 interface Stager {
-  add(columns: string, lines: string): Promise<void>;
+  add(batch: ObservationInput[], provenance: Provenance): Promise<void>;
   pause(): Promise<void>;
   end(): Promise<void>;
 }
@@ -234,7 +211,8 @@ function copyStager(client: PoolClient): Stager {
   let failed: Error | undefined;
   let drained: Promise<unknown> | undefined;
   return {
-    async add(columns, lines) {
+    async add(batch, provenance) {
+      const { columns, lines } = stageLines(batch, provenance);
       // a batch of other columns (rows of another provenance) needs a COPY of its own
       if (copy && columns !== copyColumns) await endCopy();
       if (!copy) {
@@ -268,7 +246,8 @@ function copyStager(client: PoolClient): Stager {
 // little garbage (the JSON statements this replaced left the heap at several hundred MiB).
 function batchStager(tx: BulkTx): Stager {
   return {
-    add(columns, lines) {
+    add(batch, provenance) {
+      const { columns, lines } = stageLines(batch, provenance);
       return tx.copy(`obs_stage (${columns})`, lines);
     },
     async pause() {},
@@ -289,8 +268,7 @@ function batchCountry(batch: ObservationInput[], writeCountry?: string): string 
 const sqlState = (err: unknown): unknown => (err as { code?: unknown }).code;
 
 // The stage's last row of each key (a key repeated within one write: the last one wins).
-const LAST_OF_EACH_KEY = `(SELECT DISTINCT ON (series_id, survey_date) * FROM obs_stage
-  ORDER BY series_id, survey_date, seq DESC)`;
+const LAST_OF_EACH_KEY = `(SELECT DISTINCT ON (${KEY}) * FROM obs_stage ORDER BY ${KEY}, seq DESC)`;
 
 // The batches of a write with the next ones already asked for while this one is stored: the
 // parser (this thread) works ahead while the database (its own process) stores this one. A queue
@@ -457,7 +435,7 @@ export class ObservationWriterService {
     let total = 0;
     let insertedDirect = 0;
     await tx.execute(`CREATE TEMP TABLE obs_stage (
-      series_id int, market_id text, commodity_id text, survey_date date, period_start date, period_end date,
+      market_id text, commodity_id text, survey_date date, period_start date, period_end date,
       value float8, unit text, price_type text, currency text, usd_value float8, price_flag text,
       raw_value text, source_url text, fetched_at timestamptz,
       parser_version text, flag text, quality_notes text, seq bigserial) ON COMMIT DROP`);
@@ -472,8 +450,9 @@ export class ObservationWriterService {
     const straightIn = new Map<string, boolean>(); // country: are its batches stored straight?
     const repeated = new Set<string>(); // countries stored straight, then met a repeated key
     const checkedMarkets = new Set<string>();
-    const seriesIds = new Map<string, number>(); // seriesKey: series.id, made or found once each
-    let unresolved = 0; // staged rows whose series the apply finds (no country known for them)
+    const seriesIds = new Map<string, number>(); // seriesKey: series.id, for the straight path
+    // the countries of the staged rows, while every staged batch is of one known country
+    let stagedCountries: Set<string> | undefined = new Set();
     // the write's provenance: its first staged row's (a file import's every row has it)
     let provenance: Provenance | undefined;
     // The last straight batch's savepoint, still to release: with the next straight batch's COPY
@@ -495,22 +474,10 @@ export class ObservationWriterService {
         fetchedAt: batch[0].fetchedAt,
         parserVersion: batch[0].parserVersion,
       };
-      // a batch of one known country is staged with its series ids (new series made first, as on
-      // the straight path): the apply then compares points by (series_id, survey_date) alone. An
-      // unchanged re-import of 49,500 rows into PostgreSQL spent 75 ms making series from the
-      // stage and 245 ms in an upsert that joined each staged row to its market and series.
-      const series = country === undefined ? undefined : { country, ids: seriesIds };
-      let staging = stageLines(batch, provenance, series);
-      if (staging === undefined) {
-        await stager.pause();
-        await opts.beforeBatch?.(tx, batch);
-        await this.checkMarkets(tx, batch, country!, checkedMarkets);
-        await this.resolveSeries(tx, sourceId, country!, batch, seriesIds);
-        staging = stageLines(batch, provenance, series)!;
-      }
-      await stager.add(staging.columns, staging.lines);
+      await stager.add(batch, provenance);
       staged += batch.length;
-      if (country === undefined) unresolved += batch.length;
+      if (country === undefined) stagedCountries = undefined;
+      else stagedCountries?.add(country);
     };
     // The in-flight batch stored, its savepoint then owed a release. A batch that met a key this
     // write already stored (23505) is undone to its savepoint (kept, so owed a release too), its
@@ -588,19 +555,15 @@ export class ObservationWriterService {
     if (total === 0) return counts;
     if (staged > 0) {
       await opts.beforeApply?.(tx);
-      // every market must exist (the country comes from it): refuse with the ids rather than drop
-      // rows (the rows staged with their series have had theirs checked: checkMarkets)
-      if (unresolved > 0) {
-        const orphans = await tx.query<{ market_id: string }>(
-          `SELECT s.market_id FROM (SELECT DISTINCT market_id FROM obs_stage
-             WHERE series_id IS NULL) s
-           WHERE NOT EXISTS (SELECT 1 FROM market m WHERE m.id = s.market_id) LIMIT 5`,
+      // every market must exist (the country comes from it): refuse with the ids rather than drop rows
+      const orphans = await tx.query<{ market_id: string }>(
+        `SELECT s.market_id FROM (SELECT DISTINCT market_id FROM obs_stage) s
+         WHERE NOT EXISTS (SELECT 1 FROM market m WHERE m.id = s.market_id) LIMIT 5`,
+      );
+      if (orphans.length)
+        throw new Error(
+          `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
         );
-        if (orphans.length)
-          throw new Error(
-            `unknown market id(s): ${orphans.map((o) => o.market_id).join(', ')} (not in the market table)`,
-          );
-      }
       // the staged rows go into series_point in one statement: room for all of them as new rows
       // (heap, indexes and log: about 600 bytes a row) before it starts
       this.prisma.storage.assertWritable(`the write of run ${runId} (${sourceId})`, staged * 600);
@@ -609,8 +572,17 @@ export class ObservationWriterService {
       // stage on disk (an unchanged re-import of WFP's global file, 990,000 rows: the series'
       // statement 3.1 s, analyzed 0.2 s + 0.8 s).
       if (staged >= ANALYZE_STAGE_AFTER) await tx.execute('ANALYZE obs_stage');
-      // the rows staged without their series: the series made where new, then found
-      if (unresolved > 0) await this.resolveStagedSeries(tx, sourceId);
+      if (repeated.size > 0 && opts.country !== undefined) {
+        const elsewhere = await tx.query<{ market_id: string }>(
+          `SELECT DISTINCT s.market_id FROM obs_stage s JOIN market m ON m.id = s.market_id
+           WHERE m.country <> $1 LIMIT 5`,
+          opts.country,
+        );
+        if (elsewhere.length)
+          throw new Error(
+            `market id(s) ${elsewhere.map((e) => e.market_id).join(', ')} are not in ${opts.country}, the write's country`,
+          );
+      }
       // The countries stored straight until a repeated key: every stored row of theirs was stored
       // by this write, so a staged row whose key is stored repeats a row of the file, and the
       // file's last row of each key must win whole, with no revision (the earlier value was never
@@ -618,20 +590,41 @@ export class ObservationWriterService {
       const deleted =
         repeated.size > 0 ? await this.deleteRepeated(tx, sourceId, [...repeated]) : 0;
       // One statement: a new key is inserted, a changed value updated (the revision trigger
-      // keeps its predecessor), an equal one left alone. It first leaves out every staged row
-      // equal to its stored one (a read by the points' key): ON CONFLICT locks each conflicting
-      // row, even one it leaves alone, so an unchanged re-import wrote a lock to every row it met
-      // (bench/wfp-import.cjs, 990,000 rows stored, a 49,500-row file: the statement 210 ms
-      // against 62 ms). Leaving out equal rows before choosing the last of each key would let an
-      // earlier changed row win, so the stage's repeats are counted first, and where the stage
-      // repeats a key its last row of each key is what the statement reads.
-      const stageRepeats = staged - (await this.distinctStagedKeys(tx));
-      const written = await this.upsert(
-        tx,
-        runId,
-        stageRepeats > 0 ? LAST_OF_EACH_KEY : 'obs_stage',
-        provenance!,
-      );
+      // keeps its predecessor), an equal one left alone. A key repeated within the stage makes
+      // PostgreSQL refuse the statement (it cannot affect a row twice): only then is the stage
+      // de-duplicated, the last row of each key winning, and the statement run again. Where the
+      // staged rows' countries are known, the statement first leaves out every staged row equal
+      // to its stored one (a read of those countries' rows by the key's index): ON CONFLICT locks
+      // each conflicting row, even one it leaves alone, so an unchanged re-import wrote a lock to
+      // every row it met (bench/wfp-import.cjs, 990,000 rows stored, a 49,500-row file: the
+      // statement 210 ms against 62 ms). Leaving out equal rows before choosing the last of each
+      // key would let an earlier changed row win, so the stage's repeats are counted first.
+      const countries = stagedCountries && [...stagedCountries];
+      // the series first, once: the upsert below may run twice (a key repeated in the stage)
+      await this.makeStagedSeries(tx, sourceId, countries);
+      await tx.execute('SAVEPOINT observation_upsert');
+      let written: { inserted: number; updated: number };
+      let stageRepeats = 0;
+      if (countries) {
+        stageRepeats = staged - (await this.distinctStagedKeys(tx));
+        written = await this.upsert(
+          tx,
+          sourceId,
+          runId,
+          stageRepeats > 0 ? LAST_OF_EACH_KEY : 'obs_stage',
+          provenance!,
+          countries,
+        );
+      } else
+        try {
+          written = await this.upsert(tx, sourceId, runId, 'obs_stage', provenance!);
+        } catch (err) {
+          if (sqlState(err) !== '21000') throw err;
+          await tx.execute('ROLLBACK TO SAVEPOINT observation_upsert');
+          stageRepeats = staged - (await this.distinctStagedKeys(tx));
+          written = await this.upsert(tx, sourceId, runId, LAST_OF_EACH_KEY, provenance!);
+        }
+      await tx.execute('RELEASE SAVEPOINT observation_upsert');
       counts.inserted = insertedDirect + written.inserted - deleted;
       counts.updated = written.updated;
       counts.unchanged = staged - stageRepeats - written.inserted - written.updated;
@@ -647,10 +640,11 @@ export class ObservationWriterService {
   // write stored straight that a later row of the file repeats. Returns how many.
   private async deleteRepeated(tx: SqlTx, sourceId: string, countries: string[]): Promise<number> {
     return tx.execute(
-      `DELETE FROM series_point p USING series x,
-         (SELECT DISTINCT series_id, survey_date FROM obs_stage) s
-       WHERE p.series_id = s.series_id AND p.survey_date = s.survey_date AND x.id = s.series_id
-         AND x.country = ANY($2::text[]) AND x.source_id = $1`,
+      `DELETE FROM series_point p USING series x, (SELECT DISTINCT ${KEY} FROM obs_stage) s
+       WHERE p.series_id = x.id AND p.survey_date = s.survey_date
+         AND x.country = ANY($2::text[]) AND x.source_id = $1
+         AND x.commodity_id = s.commodity_id AND x.market_id = s.market_id
+         AND x.price_type = s.price_type AND x.unit = s.unit AND x.currency = s.currency`,
       sourceId,
       countries,
     );
@@ -736,53 +730,61 @@ export class ObservationWriterService {
     for (const id of fresh) checked.add(id);
   }
 
-  // The series of the rows staged without one (a write whose rows carry no country: the market
-  // gives it): made where new, from the stage's distinct keys, then set on those rows.
-  private async resolveStagedSeries(tx: SqlTx, sourceId: string): Promise<void> {
+  // The staged rows' series, made where new (their country is the market's): the rows whose
+  // series exists are left out before the DISTINCT (an unchanged re-import of WFP's global file,
+  // 990,000 rows: 2.5 s when every staged row went through the DISTINCT). `countries`: the staged
+  // rows' countries, where known.
+  private async makeStagedSeries(tx: SqlTx, sourceId: string, countries?: string[]): Promise<void> {
     await tx.execute(
       `INSERT INTO series (country, source_id, market_id, commodity_id, price_type, unit, currency)
        SELECT m.country, $1, s.market_id, s.commodity_id, s.price_type, s.unit, s.currency
-       FROM (SELECT DISTINCT market_id, commodity_id, price_type, unit, currency FROM obs_stage
-             WHERE series_id IS NULL) s
+       FROM (SELECT DISTINCT market_id, commodity_id, price_type, unit, currency FROM obs_stage) s
        JOIN market m ON m.id = s.market_id
+       WHERE ${countries ? 'm.country = ANY($2::text[]) AND ' : ''}NOT EXISTS (
+         SELECT 1 FROM series x WHERE x.country = m.country AND x.commodity_id = s.commodity_id
+           AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
+           AND x.unit = s.unit AND x.currency = s.currency)
        ON CONFLICT DO NOTHING`,
       sourceId,
-    );
-    await tx.execute(
-      `UPDATE obs_stage s SET series_id = x.id FROM market m, series x
-       WHERE s.series_id IS NULL AND m.id = s.market_id AND x.country = m.country
-         AND x.commodity_id = s.commodity_id AND x.market_id = s.market_id AND x.source_id = $1
-         AND x.price_type = s.price_type AND x.unit = s.unit AND x.currency = s.currency`,
-      sourceId,
+      ...(countries ? [countries] : []),
     );
   }
 
   private async distinctStagedKeys(tx: SqlTx): Promise<number> {
     const [{ n }] = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT DISTINCT series_id, survey_date FROM obs_stage) k`,
+      `SELECT count(*)::int AS n FROM (SELECT DISTINCT ${KEY} FROM obs_stage) k`,
     );
     return n;
   }
 
-  // The staged rows (or the last of each key: LAST_OF_EACH_KEY) into series_point, by their series
-  // and date, leaving out each row equal to its stored one.
+  // `countries`: the staged rows' countries; with them, staged rows equal to their stored row are
+  // left out before the INSERT meets them
   private async upsert(
     tx: SqlTx,
+    sourceId: string,
     runId: number,
     from: string,
     provenance: Provenance,
+    countries?: string[],
   ): Promise<{ inserted: number; updated: number }> {
+    const changedOnly = countries
+      ? `LEFT JOIN series_point p ON p.series_id = x.id AND p.survey_date = s.survey_date
+         WHERE p.id IS NULL OR p.value <> s.value OR p.flag <> s.flag::"ObservationFlag"`
+      : '';
     const [counts] = await tx.query<{ inserted: number; updated: number }>(
       `WITH written AS (
          INSERT INTO series_point AS o
            (series_id, survey_date, period_start, period_end, value, usd_value, price_flag, raw_value,
             source_url, fetched_at, parser_version, flag, quality_notes, run_id)
-         SELECT s.series_id, s.survey_date, s.period_start, s.period_end, s.value, s.usd_value,
-                s.price_flag, s.raw_value, coalesce(s.source_url, $2), coalesce(s.fetched_at, $3::timestamptz),
-                coalesce(s.parser_version, $4), s.flag::"ObservationFlag", s.quality_notes, $1::int
-         FROM ${from} s
-         LEFT JOIN series_point p ON p.series_id = s.series_id AND p.survey_date = s.survey_date
-         WHERE p.id IS NULL OR p.value <> s.value OR p.flag <> s.flag::"ObservationFlag"
+         SELECT x.id, s.survey_date, s.period_start, s.period_end, s.value, s.usd_value, s.price_flag,
+                s.raw_value, coalesce(s.source_url, $3), coalesce(s.fetched_at, $4::timestamptz),
+                coalesce(s.parser_version, $5), s.flag::"ObservationFlag", s.quality_notes, $2::int
+         FROM ${from} s JOIN market m ON m.id = s.market_id
+         JOIN series x ON x.country = m.country AND x.commodity_id = s.commodity_id
+           AND x.market_id = s.market_id AND x.source_id = $1 AND x.price_type = s.price_type
+           AND x.unit = s.unit AND x.currency = s.currency
+           ${countries ? 'AND x.country = ANY($6::text[])' : ''}
+         ${changedOnly}
          ON CONFLICT (series_id, survey_date) DO UPDATE SET
            value = excluded.value, raw_value = excluded.raw_value, flag = excluded.flag,
            usd_value = excluded.usd_value, price_flag = excluded.price_flag,
@@ -795,10 +797,12 @@ export class ObservationWriterService {
        SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
               count(*) FILTER (WHERE NOT inserted)::int AS updated
        FROM written`,
+      sourceId,
       runId,
       provenance.sourceUrl,
       provenance.fetchedAt.toISOString(),
       provenance.parserVersion,
+      ...(countries ? [countries] : []),
     );
     return counts;
   }

@@ -118,12 +118,12 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
 
   it("stores a country's first import straight; a key the file repeats keeps its last row, counted as a duplicate, with no revision", async () => {
     const revisionsBefore = await prisma.observationRevision.count();
-    const asked: number[] = [];
+    const straight: number[] = [];
     const write = (run: number, batches: ObservationInput[][]) =>
       writer.writeStream('asiapress-ko', run, batches, {
         country: 'PRK',
         beforeBatch: async (_tx, batch) => {
-          asked.push(batch.length);
+          straight.push(batch.length);
         },
       });
     const run1 = await ledger.start('asiapress-ko', 'cli', 'live');
@@ -134,9 +134,7 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
       [row('hyesan', '2020-05-01', 310), row('wonsan', '2020-05-01', 400)],
     ]);
     expect(first).toEqual({ inserted: 4, updated: 0, unchanged: 0, duplicates: 2 });
-    // batch 1 stored straight, batch 2 tried and undone, batch 3 staged with a series new to the
-    // write (Wonsan's): each batch's references are asked for before its rows are first written
-    expect(asked).toEqual([2, 2, 2]);
+    expect(straight).toEqual([2, 2]); // batch 1 stored straight, batch 2 tried and undone
     const stored = await prisma.$queryRawUnsafe<
       { market_id: string; value: number; run_id: number }[]
     >(
@@ -152,15 +150,14 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     expect(await prisma.observationRevision.count()).toBe(revisionsBefore);
 
     // the same rows again: no longer a first import, so unchanged and revised as any write
-    asked.length = 0;
+    straight.length = 0;
     const run2 = await ledger.start('asiapress-ko', 'cli', 'live');
     const again = await write(run2, [
       [row('pyongyang', '2020-05-01', 150), row('sinuiju', '2020-05-01', 250)],
       [row('hyesan', '2020-05-01', 310), row('wonsan', '2020-05-01', 400)],
     ]);
     expect(again).toEqual({ inserted: 0, updated: 1, unchanged: 3, duplicates: 0 });
-    // both staged, each with series new to this write (their ids found, so references asked for)
-    expect(asked).toEqual([2, 2]);
+    expect(straight).toEqual([]);
     expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
   });
 
@@ -284,7 +281,7 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
       [inCountry('PRK', row('pyongyang', '2020-08-01', 10))],
     ]);
     const revisionsBefore = await prisma.observationRevision.count();
-    const asked: number[] = [];
+    const straight: number[] = [];
     const run2 = await ledger.start(source, 'cli', 'live');
     const counts = await writer.writeStream(
       source,
@@ -304,12 +301,10 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
           inCountry('COL', row('col-cali', '2020-09-01', 8)),
         ],
       ],
-      { beforeBatch: async (_tx, batch) => void asked.push(batch.length) },
+      { beforeBatch: async (_tx, batch) => void straight.push(batch.length) },
     );
     expect(counts).toEqual({ inserted: 4, updated: 1, unchanged: 0, duplicates: 1 });
-    // the first COL batch stored, the PRK batch staged with its series (new to the write), the
-    // second COL batch tried and undone: each asked for its references before its rows went in
-    expect(asked).toEqual([2, 2, 2]);
+    expect(straight).toEqual([2, 2]); // the COL batches: the first stored, the second tried and undone
     const stored = await prisma.$queryRawUnsafe<
       { country: string; market_id: string; survey_date: string; value: number; run_id: number }[]
     >(
@@ -345,7 +340,7 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
     // the one revision is PRK's changed value; COL's repeated key was never committed
     expect(await prisma.observationRevision.count()).toBe(revisionsBefore + 1);
     // a batch of two countries is staged whole
-    asked.length = 0;
+    straight.length = 0;
     const run3 = await ledger.start(source, 'cli', 'live');
     await prisma.$executeRawUnsafe(
       `INSERT INTO market (id, name, kind, country) VALUES ('col-pasto', 'Pasto', 'city', 'COL')`,
@@ -359,10 +354,10 @@ describe.each(TEST_DATABASES)('observation writer and its database rules on %s',
           inCountry('PRK', row('hyesan', '2021-08-01', 6)),
         ],
       ],
-      { beforeBatch: async (_tx, batch) => void asked.push(batch.length) },
+      { beforeBatch: async (_tx, batch) => void straight.push(batch.length) },
     );
     expect(mixed).toEqual({ inserted: 2, updated: 0, unchanged: 0, duplicates: 0 });
-    expect(asked).toEqual([]);
+    expect(straight).toEqual([]);
   });
 
   it('a key repeated within a write keeps its last row against the stored one, whether the rows carry their country (equal rows left out first) or not', async () => {
