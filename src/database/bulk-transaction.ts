@@ -46,16 +46,18 @@ class EagerCopy implements Submittable {
     stream.write(COPY_DONE);
   }
 
-  // pg's query timeout replaces this, where one is set
+  // pg's query timeout (query_timeout) wraps this to clear its timer: called once the query ends
   callback(): void {}
   handleCopyInResponse(): void {}
   handleCommandComplete(): void {}
   handleError(err: Error): void {
     // pg drops the query after an error: no ReadyForQuery comes to it
+    this.callback();
     this.failed = true;
     this.settle(err);
   }
   handleReadyForQuery(): void {
+    this.callback();
     if (!this.failed) this.settle();
   }
 }
