@@ -5,7 +5,9 @@
 // seconds, rows/s, the importing process's RSS after boot and at its peak; on PostgreSQL also the
 // anchor: the same rows by COPY into a table with the observation key, in the same run.
 // Usage: node bench/wfp-import.cjs [pglite|postgres] [rows] [hdx|vam]   (default 3,000,000 rows, hdx;
-// vam: the same rows as one file in WFP's VAM global layout, every country in it)
+// vam: the same rows as one file in WFP's VAM global layout, every country in it). BENCH_NODE_FLAGS
+// are given to the importing child (e.g. "--trace-gc", "--cpu-prof --cpu-prof-dir=/tmp/prof");
+// its output other than the result line goes to BENCH_CHILD_OUT when set.
 require('reflect-metadata');
 const { execFileSync } = require('node:child_process');
 const { createReadStream, mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
@@ -140,8 +142,10 @@ async function main() {
   try {
     if (layout === 'vam') writeVamFile(dir, months);
     else for (const iso3 of ISO3) writeCountryFile(dir, iso3, months);
-    const out = execFileSync(process.execPath, [__filename, '--child', kind, dir, String(months)], { env: { ...process.env, ...db.env }, encoding: 'utf8', maxBuffer: 1 << 24 });
-    const r = JSON.parse(out.trim().split('\n').pop());
+    const flags = (process.env.BENCH_NODE_FLAGS || '').split(' ').filter(Boolean);
+    const out = execFileSync(process.execPath, [...flags, __filename, '--child', kind, dir, String(months)], { env: { ...process.env, ...db.env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (process.env.BENCH_CHILD_OUT) writeFileSync(process.env.BENCH_CHILD_OUT, out);
+    const r = JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).pop());
     console.log(
       JSON.stringify({
         kind,
