@@ -22,7 +22,6 @@ export const copyNumber = (v: number | null | undefined): string =>
 // or a statement before it that fails, leaves the rest of the data unread, and the error comes
 // back as the query's).
 class EagerCopy implements Submittable {
-  private failed = false;
   constructor(
     readonly text: string,
     private readonly lines: string | Buffer,
@@ -50,15 +49,15 @@ class EagerCopy implements Submittable {
   callback(): void {}
   handleCopyInResponse(): void {}
   handleCommandComplete(): void {}
+  // pg drops the query after an error, so no ReadyForQuery comes to it (after a query_timeout's
+  // error one may: settling a settled promise again does nothing)
   handleError(err: Error): void {
-    // pg drops the query after an error: no ReadyForQuery comes to it
     this.callback();
-    this.failed = true;
     this.settle(err);
   }
   handleReadyForQuery(): void {
     this.callback();
-    if (!this.failed) this.settle();
+    this.settle();
   }
 }
 const COPY_DATA_MAX = 2 ** 20;
